@@ -1,0 +1,193 @@
+/**
+ * The `gab` command: subcommands, `--help`, `--version`, and the mapping of every error to a
+ * one-line message and an exit status (0 success, 1 a failing module or program, 2 bad usage).
+ * Nothing here knows how modules are decoded or run; it calls the engine's API.
+ *
+ * @module
+ */
+
+import denoJson from "../../deno.json" with { type: "json" };
+import { WasmError } from "../errors.ts";
+import { encodeModule } from "../binary/encode.ts";
+import { printModule } from "../text/print.ts";
+import { validateModule } from "../valid/validate.ts";
+import { formatOptions, type OptionSpec, splitArgs, UsageError } from "./args.ts";
+import { FileError, loadModule } from "./load.ts";
+
+/** The engine's version, from deno.json. */
+export const VERSION: string = denoJson.version;
+
+/** Where the CLI writes; tests replace it to capture output. */
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+}
+
+const encoder = new TextEncoder();
+
+/** Writes to the process's own standard output and error. */
+export const processIo: Io = {
+  stdout: (text) => void Deno.stdout.writeSync(encoder.encode(text)),
+  stderr: (text) => void Deno.stderr.writeSync(encoder.encode(text)),
+};
+
+interface Command {
+  summary: string;
+  usage: string;
+  options: OptionSpec[];
+  /** Whether the first positional ends option parsing (the program's own arguments follow). */
+  program?: boolean;
+  run(positionals: string[], options: Record<string, unknown>, rest: string[], io: Io): Promise<number>;
+}
+
+const HELP: OptionSpec = { name: "help", short: "h", help: "Print help" };
+const OUTPUT: OptionSpec = { name: "output", short: "o", value: "FILE", help: "Write to FILE" };
+
+const COMMANDS: Record<string, Command> = {
+  run: {
+    summary: "Run a WebAssembly module",
+    usage: "gab run [OPTIONS] <MODULE> [ARGS...]",
+    program: true,
+    options: [
+      { name: "invoke", value: "NAME", help: "Call the export NAME with ARGS instead of _start" },
+      { name: "fuel", value: "N", help: "Stop after N ticks of execution" },
+      HELP,
+    ],
+    async run([path], options) {
+      if (path === undefined) throw new UsageError("missing <MODULE>");
+      if (options.fuel !== undefined && !/^\d+$/.test(String(options.fuel))) {
+        throw new UsageError(`--fuel takes a whole number, not '${options.fuel}'`);
+      }
+      const { module } = await loadModule(path);
+      validateModule(module);
+      throw new NotYet("running modules needs the interpreter, which is not implemented yet");
+    },
+  },
+  validate: {
+    summary: "Check that a module is valid",
+    usage: "gab validate <MODULE>",
+    options: [HELP],
+    async run(positionals) {
+      if (positionals.length !== 1) throw new UsageError("expected one <MODULE>");
+      const { module } = await loadModule(positionals[0]);
+      validateModule(module);
+      return 0;
+    },
+  },
+  print: {
+    summary: "Print a module in the text format",
+    usage: "gab print [-o FILE] <MODULE>",
+    options: [OUTPUT, HELP],
+    async run(positionals, options, _rest, io) {
+      if (positionals.length !== 1) throw new UsageError("expected one <MODULE>");
+      const { module } = await loadModule(positionals[0]);
+      const text = printModule(module);
+      if (typeof options.output === "string") await Deno.writeTextFile(options.output, text);
+      else io.stdout(text);
+      return 0;
+    },
+  },
+  parse: {
+    summary: "Translate a text module to the binary format",
+    usage: "gab parse -o FILE <MODULE>",
+    options: [OUTPUT, HELP],
+    async run(positionals, options) {
+      if (positionals.length !== 1) throw new UsageError("expected one <MODULE>");
+      if (typeof options.output !== "string") throw new UsageError("missing -o FILE");
+      const { module } = await loadModule(positionals[0]);
+      await Deno.writeFile(options.output, encodeModule(module));
+      return 0;
+    },
+  },
+};
+
+/** A feature that a later version provides; reported like an error, with status 1. */
+class NotYet extends Error {}
+
+function mainHelp(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) =>
+    `  ${name.padEnd(width)}  ${c.summary}`
+  );
+  return [
+    `gab ${VERSION}: a WebAssembly interpreter whose whole state is data`,
+    "",
+    "Usage: gab [COMMAND] [OPTIONS] <MODULE> [ARGS...]",
+    "       gab <MODULE> [ARGS...]   (same as gab run)",
+    "",
+    "Commands:",
+    ...lines,
+    "",
+    "Options:",
+    "  -h, --help     Print help (gab help COMMAND for a command's options)",
+    "  -V, --version  Print the version",
+    "",
+  ].join("\n");
+}
+
+function commandHelp(name: string): string {
+  const c = COMMANDS[name];
+  return `${c.summary}\n\nUsage: ${c.usage}\n\nOptions:\n${formatOptions(c.options)}\n`;
+}
+
+/**
+ * Runs the CLI with `args` (without the program name) and returns the exit status.
+ *
+ * @example
+ * ```ts
+ * import { main } from "./main.ts";
+ * let out = "";
+ * const status = await main(["--version"], { stdout: (t) => out += t, stderr: () => {} });
+ * console.assert(status === 0 && out.startsWith("gab "));
+ * ```
+ */
+export async function main(args: readonly string[], io: Io = processIo): Promise<number> {
+  const [first, ...others] = args;
+  if (first === undefined || first === "-h" || first === "--help") {
+    io.stdout(mainHelp());
+    return first === undefined ? 2 : 0;
+  }
+  if (first === "-V" || first === "--version") {
+    io.stdout(`gab ${VERSION}\n`);
+    return 0;
+  }
+  if (first === "help") {
+    const topic = others[0];
+    if (topic === undefined) io.stdout(mainHelp());
+    else if (topic in COMMANDS) io.stdout(commandHelp(topic));
+    else return usageError(io, `unknown command '${topic}'`);
+    return 0;
+  }
+  const name = first in COMMANDS ? first : "run";
+  const command = COMMANDS[name];
+  const rest = name === first ? others : args;
+  try {
+    const parsed = splitArgs(rest, command.options, command.program ?? false);
+    if (parsed.options.help) {
+      io.stdout(commandHelp(name));
+      return 0;
+    }
+    return await command.run(parsed.positionals, parsed.options, parsed.rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) return usageError(io, e.message, name);
+    if (e instanceof WasmError) {
+      io.stderr(`gab: error: ${e.describe()}\n`);
+      return 1;
+    }
+    if (e instanceof FileError || e instanceof NotYet) {
+      io.stderr(`gab: error: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotFound) {
+      io.stderr(`gab: error: ${e.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function usageError(io: Io, message: string, command?: string): number {
+  const hint = command ? `gab help ${command}` : "gab --help";
+  io.stderr(`gab: ${message}\n(see '${hint}')\n`);
+  return 2;
+}

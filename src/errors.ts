@@ -1,0 +1,93 @@
+/**
+ * The typed errors gab reports for bad input and for failures at run time. Each `message` is
+ * the spec's own text where the spec testsuite names one (what `assert_malformed`,
+ * `assert_invalid`, `assert_unlinkable`, `assert_trap` and `assert_exhaustion` expect), so that
+ * it can be compared with those strings by prefix; locations travel in fields, and
+ * {@linkcode WasmError.describe} renders both.
+ *
+ * @module
+ */
+
+/** The base of every error gab raises on purpose. */
+export class WasmError extends Error {
+  /** The message with its location, for people. */
+  describe(): string {
+    return this.message;
+  }
+}
+
+/** A binary module is malformed (spec §5). */
+export class DecodeError extends WasmError {
+  /** Byte offset in the binary where decoding failed. */
+  readonly offset: number;
+  constructor(message: string, offset: number) {
+    super(message);
+    this.name = "DecodeError";
+    this.offset = offset;
+  }
+  override describe(): string {
+    return `${this.message} (at byte 0x${this.offset.toString(16)})`;
+  }
+}
+
+/** A text module or script is malformed (spec §6). */
+export class ParseError extends WasmError {
+  /** 1-based line of the offending token. */
+  readonly line: number;
+  /** 1-based column of the offending token. */
+  readonly column: number;
+  constructor(message: string, line: number, column: number) {
+    super(message);
+    this.name = "ParseError";
+    this.line = line;
+    this.column = column;
+  }
+  override describe(): string {
+    return `${this.line}:${this.column}: ${this.message}`;
+  }
+}
+
+/** A module is invalid (spec §3). */
+export class ValidationError extends WasmError {
+  /** Index of the function whose body is invalid, or null for module-level errors. */
+  readonly func: number | null;
+  /** Byte offset of the offending instruction in the binary, or null. */
+  readonly offset: number | null;
+  constructor(message: string, func: number | null = null, offset: number | null = null) {
+    super(message);
+    this.name = "ValidationError";
+    this.func = func;
+    this.offset = offset;
+  }
+  override describe(): string {
+    const where = [
+      this.func === null ? "" : `in function ${this.func}`,
+      this.offset === null ? "" : `at byte 0x${this.offset.toString(16)}`,
+    ].filter((s) => s !== "").join(" ");
+    return where === "" ? this.message : `${this.message} (${where})`;
+  }
+}
+
+/** Instantiation failed because an import is missing or has the wrong type (spec §4.5.4). */
+export class LinkError extends WasmError {
+  constructor(message: string) {
+    super(message);
+    this.name = "LinkError";
+  }
+}
+
+/** Execution trapped (spec §4.4), e.g. "integer divide by zero". */
+export class Trap extends WasmError {
+  constructor(message: string) {
+    super(message);
+    this.name = "Trap";
+  }
+}
+
+/** Execution ran out of a resource, e.g. "call stack exhausted". */
+export class Exhaustion extends WasmError {
+  constructor(message: string) {
+    super(message);
+    this.name = "Exhaustion";
+  }
+}
