@@ -79,8 +79,10 @@ export function splitArgs(
       if (spec?.value !== undefined && !arg.includes("=")) i++;
     }
   }
-  const options: Record<string, { type: "string" | "boolean"; short?: string; multiple?: boolean }> =
-    {};
+  const options: Record<
+    string,
+    { type: "string" | "boolean"; short?: string; multiple?: boolean }
+  > = {};
   for (const spec of specs) {
     options[spec.name] = {
       type: spec.value === undefined ? "boolean" : "string",
@@ -103,7 +105,9 @@ export function splitArgs(
   const rest = tail[0] === "--" ? tail.slice(1) : tail;
   return {
     options: parsed.values as Options,
-    positionals: stopAtPositional ? [...parsed.positionals, ...rest.slice(0, 1)] : parsed.positionals,
+    positionals: stopAtPositional
+      ? [...parsed.positionals, ...rest.slice(0, 1)]
+      : parsed.positionals,
     rest: stopAtPositional ? rest.slice(1) : [],
   };
 }
@@ -111,7 +115,9 @@ export function splitArgs(
 /** Formats the options table of a command for `--help`. */
 export function formatOptions(specs: readonly OptionSpec[]): string {
   const rows = specs.map((s) => {
-    const flag = `${s.short ? `-${s.short}, ` : "    "}--${s.name}${s.value ? ` <${s.value}>` : ""}`;
+    const flag = `${s.short ? `-${s.short}, ` : "    "}--${s.name}${
+      s.value ? ` <${s.value}>` : ""
+    }`;
     return [flag, s.help] as const;
   });
   const width = Math.max(0, ...rows.map(([flag]) => flag.length));

@@ -7,10 +7,11 @@
  */
 
 import { decodeModule } from "../binary/decode.ts";
-import { ParseError } from "../errors.ts";
+import { ParseError, WasmError } from "../errors.ts";
 import { encodeModule } from "../binary/encode.ts";
 import type { Module } from "../syntax/module.ts";
 import { parseModuleText } from "../text/parse.ts";
+import { type ModuleInfo, validateModule } from "../valid/validate.ts";
 
 /** A file could not be read. */
 export class FileError extends Error {
@@ -20,12 +21,35 @@ export class FileError extends Error {
   }
 }
 
+/**
+ * A module file was malformed or invalid: the typed error, with the file's path for the
+ * message.
+ */
+export class ModuleFileError extends Error {
+  readonly path: string;
+  readonly error: WasmError;
+  constructor(path: string, error: WasmError) {
+    super(`${path}: ${error.describe()}`);
+    this.name = "ModuleFileError";
+    this.path = path;
+    this.error = error;
+  }
+}
+
 /** A module as loaded: its syntax and its binary encoding (encoded from text if need be). */
 export interface LoadedModule {
   module: Module;
   bytes: Uint8Array;
   /** Whether the file was in the text format. */
   fromText: boolean;
+  /** What validation learned, when {@linkcode LoadOptions.validate} asked for it. */
+  info: ModuleInfo | null;
+}
+
+/** Options of {@linkcode loadModule}. */
+export interface LoadOptions {
+  /** Validate the module too (errors then name the file as well). */
+  validate?: boolean;
 }
 
 /** Whether `bytes` start with the binary format's magic number. */
@@ -49,16 +73,28 @@ export async function readInput(path: string): Promise<Uint8Array> {
   }
 }
 
-/** Loads a module from a `.wasm` or `.wat` file. */
-export async function loadModule(path: string): Promise<LoadedModule> {
-  const bytes = await readInput(path);
-  if (isBinary(bytes)) return { module: decodeModule(bytes), bytes, fromText: false };
-  let text: string;
+/**
+ * Loads a module from a `.wasm` or `.wat` file (`-` reads standard input). Malformed and,
+ * with `validate`, invalid modules throw {@linkcode ModuleFileError}.
+ */
+export async function loadModule(path: string, options: LoadOptions = {}): Promise<LoadedModule> {
+  const source = await readInput(path);
   try {
-    text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const fromText = !isBinary(source);
+    const module = fromText ? parseModuleText(decodeText(source)) : decodeModule(source);
+    const bytes = fromText ? encodeModule(module) : source;
+    const info = options.validate ? validateModule(module) : null;
+    return { module, bytes, fromText, info };
+  } catch (e) {
+    if (e instanceof WasmError) throw new ModuleFileError(path, e);
+    throw e;
+  }
+}
+
+function decodeText(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder("utf-8", { fatal: true }).decode(bytes);
   } catch {
     throw new ParseError("malformed UTF-8 encoding", 1, 1);
   }
-  const module = parseModuleText(text);
-  return { module, bytes: encodeModule(module), fromText: true };
 }

@@ -12,7 +12,7 @@ import { encodeModule } from "../binary/encode.ts";
 import { printModule } from "../text/print.ts";
 import { validateModule } from "../valid/validate.ts";
 import { formatOptions, type OptionSpec, splitArgs, UsageError } from "./args.ts";
-import { FileError, loadModule } from "./load.ts";
+import { FileError, loadModule, ModuleFileError } from "./load.ts";
 
 /** The engine's version, from deno.json. */
 export const VERSION: string = denoJson.version;
@@ -37,7 +37,12 @@ interface Command {
   options: OptionSpec[];
   /** Whether the first positional ends option parsing (the program's own arguments follow). */
   program?: boolean;
-  run(positionals: string[], options: Record<string, unknown>, rest: string[], io: Io): Promise<number>;
+  run(
+    positionals: string[],
+    options: Record<string, unknown>,
+    rest: string[],
+    io: Io,
+  ): Promise<number>;
 }
 
 const HELP: OptionSpec = { name: "help", short: "h", help: "Print help" };
@@ -69,8 +74,7 @@ const COMMANDS: Record<string, Command> = {
     options: [HELP],
     async run(positionals) {
       if (positionals.length !== 1) throw new UsageError("expected one <MODULE>");
-      const { module } = await loadModule(positionals[0]);
-      validateModule(module);
+      await loadModule(positionals[0], { validate: true });
       return 0;
     },
   },
@@ -174,7 +178,7 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
       io.stderr(`gab: error: ${e.describe()}\n`);
       return 1;
     }
-    if (e instanceof FileError || e instanceof NotYet) {
+    if (e instanceof FileError || e instanceof ModuleFileError || e instanceof NotYet) {
       io.stderr(`gab: error: ${e.message}\n`);
       return 1;
     }

@@ -12,14 +12,7 @@
  * @module
  */
 
-import type {
-  ExternType,
-  GlobalType,
-  MemType,
-  SubType,
-  TableType,
-  ValType,
-} from "./types.ts";
+import type { ExternType, GlobalType, MemType, SubType, TableType, ValType } from "./types.ts";
 import type { ExternKind } from "./types.ts";
 
 /**

@@ -1,0 +1,465 @@
+/**
+ * Runs the compute kernels of `testdata/kernels/` on Deno's own WebAssembly (V8) and on gab,
+ * side by side, and prints each kernel's median time on both, the ratio gab/V8 and the
+ * geometric mean of the ratios.
+ *
+ * ```sh
+ * deno task bench                  # every kernel at its default n
+ * deno task bench --filter sha     # the kernels whose name contains "sha" (or a,b for two)
+ * deno task bench --runs 3         # timed runs per kernel and engine (default 5)
+ * deno task bench --warmup 0       # untimed runs before them (default 2)
+ * deno task bench --scale 0.1      # a tenth of the work (checksums then compared between engines)
+ * deno task bench --json           # one JSON object on stdout instead of the table
+ * ```
+ *
+ * Each kernel exports `run(n)` and returns a checksum (i32 or i64), which must equal the one
+ * in `testdata/kernels/kernels.json` (when it lists that n) and V8's. Progress goes to stderr.
+ * The exit code is 1 when a checksum is wrong or an engine fails; gab not being available
+ * (its interpreter does not exist yet) is reported in its column and is not a failure.
+ *
+ * The engines are behind {@linkcode BenchEngine}; {@linkcode gabEngine} adapts whatever
+ * execution API `mod.ts` exports (see there). This module also exports the pieces the kernel
+ * tests use. It does not build the kernels: `scripts/build_testdata.sh` does.
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+
+/** The directory of the kernels (sources, binaries and `kernels.json`). */
+export const KERNELS_DIR: URL = new URL("../testdata/kernels/", import.meta.url);
+
+/** One kernel, as listed in `testdata/kernels/kernels.json`. */
+export interface Kernel {
+  /** The file name without extension: the source `<name>.c` or `<name>.wat`, `<name>.wasm`. */
+  name: string;
+  /** What the kernel's time is mostly made of. */
+  measures: string;
+  /** The type `run` returns. */
+  result: "i32" | "i64";
+  /** How the work grows with n, for {@linkcode scaledN}. */
+  growth: Growth;
+  /** The benchmark's n (V8 takes roughly 20-100 ms). */
+  n: number;
+  /** A small n for the tests. */
+  testN: number;
+  /** Known checksums by n, in {@linkcode checksum}'s form. */
+  expected: Record<string, string>;
+}
+
+/** How a kernel's work grows with n: linearly, as a power, or exponentially. */
+export type Growth = "n" | "n^2" | "n^3" | "2^n" | "phi^n";
+
+/**
+ * The n at which a kernel does `scale` times the work it does at its default n (at least 1).
+ * Exponential growth moves n by a logarithm, so a `scale` below 1 may round to the same n.
+ */
+export function scaledN(kernel: Kernel, scale: number): number {
+  if (scale === 1) return kernel.n;
+  let n: number;
+  switch (kernel.growth) {
+    case "n":
+      n = kernel.n * scale;
+      break;
+    case "n^2":
+      n = kernel.n * Math.sqrt(scale);
+      break;
+    case "n^3":
+      n = kernel.n * Math.cbrt(scale);
+      break;
+    case "2^n":
+      n = kernel.n + Math.log2(scale);
+      break;
+    case "phi^n":
+      n = kernel.n + Math.log(scale) / Math.log((1 + Math.sqrt(5)) / 2);
+      break;
+  }
+  return Math.max(1, Math.round(n));
+}
+
+/** Reads the kernel list. */
+export async function loadKernels(): Promise<Kernel[]> {
+  const text = await Deno.readTextFile(new URL("kernels.json", KERNELS_DIR));
+  return (JSON.parse(text) as { kernels: Kernel[] }).kernels;
+}
+
+/** Reads a kernel's binary. */
+export function readKernel(kernel: Kernel): Promise<Uint8Array> {
+  return Deno.readFile(new URL(`${kernel.name}.wasm`, KERNELS_DIR));
+}
+
+/** A kernel's exported `run`, ready to call. */
+export type RunFunction = (n: number) => number | bigint;
+
+/** An engine the kernels run on. */
+export interface BenchEngine {
+  /** The engine's column name. */
+  name: string;
+  /**
+   * Compiles and instantiates a kernel (it has no imports) and returns its `run` export.
+   * Throws {@linkcode EngineUnavailable} when the engine cannot run anything yet.
+   */
+  load(bytes: Uint8Array): Promise<RunFunction>;
+}
+
+/** The engine is missing (not an error in a kernel): its column says so. */
+export class EngineUnavailable extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "EngineUnavailable";
+  }
+}
+
+/** Deno's own WebAssembly. */
+export const v8Engine: BenchEngine = {
+  name: "v8",
+  async load(bytes) {
+    const { instance } = await WebAssembly.instantiate(bytes as BufferSource, {});
+    const run = instance.exports.run;
+    if (typeof run !== "function") throw new Error("the kernel exports no function run");
+    return run as RunFunction;
+  },
+};
+
+/** The message gab's column shows until its engine exists. */
+export const GAB_UNAVAILABLE = "gab: not available yet";
+
+/**
+ * gab, through the execution API of `mod.ts` (or of `api`, for tests). The interpreter does not
+ * exist yet, so this assumes the shape it is planned to have and must be checked when it lands:
+ *
+ * - `instantiate(bytes: Uint8Array, imports?: object)` returns an instance (or a promise of
+ *   one);
+ * - then either `invoke(instance, "run", [n])` calls the export synchronously, or the instance
+ *   has `exports.run(n)`;
+ * - the result is a number or bigint, an array of results, or a script-style `{ type, value }`.
+ *
+ * When the module cannot be imported or exports no `instantiate`, {@linkcode BenchEngine.load}
+ * throws {@linkcode EngineUnavailable} with {@linkcode GAB_UNAVAILABLE} (the cause attached).
+ * The module is imported by a computed URL so that type-checking this file never depends on
+ * which parts of gab exist.
+ */
+export function gabEngine(api: URL = new URL("../mod.ts", import.meta.url)): BenchEngine {
+  let imported: Promise<Record<string, unknown>> | undefined;
+  return {
+    name: "gab",
+    async load(bytes) {
+      imported ??= import(api.href) as Promise<Record<string, unknown>>;
+      let mod: Record<string, unknown>;
+      try {
+        mod = await imported;
+      } catch (err) {
+        throw new EngineUnavailable(GAB_UNAVAILABLE, { cause: err });
+      }
+      const { instantiate, invoke } = mod;
+      if (typeof instantiate !== "function") {
+        throw new EngineUnavailable(GAB_UNAVAILABLE, {
+          cause: new Error(`${api.pathname} exports no instantiate`),
+        });
+      }
+      const instance = await instantiate(bytes, {});
+      if (typeof invoke === "function") return (n) => resultOf(invoke(instance, "run", [n]));
+      const run = (instance as { exports?: Record<string, unknown> } | null)?.exports?.run;
+      if (typeof run !== "function") throw new Error("the instance has no function run");
+      return (n) => resultOf(run(n));
+    },
+  };
+}
+
+/** The first result, unwrapped from an array or a `{ value }` object. */
+function resultOf(value: unknown): number | bigint {
+  if (Array.isArray(value)) value = value[0];
+  if (typeof value === "object" && value !== null && "value" in value) value = value.value;
+  if (typeof value === "number" || typeof value === "bigint") return value;
+  throw new Error(`run returned ${String(value)}, not a number`);
+}
+
+/**
+ * A result as a decimal string in V8's form (signed i32, signed i64), whatever the engine's
+ * representation (unsigned, or a bigint for an i32).
+ */
+export function checksum(value: number | bigint, type: "i32" | "i64"): string {
+  if (type === "i32") return String(Number(BigInt.asIntN(32, BigInt(value))));
+  return String(BigInt.asIntN(64, BigInt(value)));
+}
+
+/** The median of a non-empty list. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** The geometric mean of positive numbers, or null for none. */
+export function geomean(values: readonly number[]): number | null {
+  if (values.length === 0) return null;
+  let logSum = 0;
+  for (const v of values) logSum += Math.log(v);
+  return Math.exp(logSum / values.length);
+}
+
+/** One engine's outcome on one kernel. */
+export type Outcome =
+  | { ms: number; times: number[]; checksum: string }
+  | { unavailable: string; reason: string }
+  | { error: string };
+
+/**
+ * Loads a kernel on an engine, calls `run(n)` `warmup` times untimed, then `runs` times timed;
+ * gives the median time and the checksum (the same on every call, else an error).
+ */
+export async function measure(
+  engine: BenchEngine,
+  bytes: Uint8Array,
+  kernel: Kernel,
+  n: number,
+  options: { warmup: number; runs: number },
+): Promise<Outcome> {
+  let run: RunFunction;
+  try {
+    run = await engine.load(bytes);
+  } catch (err) {
+    if (err instanceof EngineUnavailable) {
+      return {
+        unavailable: err.message,
+        reason: err.cause === undefined ? "" : describe(err.cause),
+      };
+    }
+    return { error: `${engine.name}: ${describe(err)}` };
+  }
+  try {
+    let sum: string | null = null;
+    const times: number[] = [];
+    for (let i = 0; i < options.warmup + options.runs; i++) {
+      const start = performance.now();
+      const value = run(n);
+      const ms = performance.now() - start;
+      const got = checksum(value, kernel.result);
+      if (sum !== null && got !== sum) {
+        return { error: `${engine.name}: run(${n}) returned ${got}, then ${sum}` };
+      }
+      sum = got;
+      if (i >= options.warmup) times.push(Math.round(ms * 1000) / 1000);
+    }
+    return { ms: median(times), times, checksum: sum ?? "" };
+  } catch (err) {
+    return { error: `${engine.name}: ${describe(err)}` };
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+/** A kernel's line of the report. */
+export interface Row {
+  name: string;
+  n: number;
+  /** The checksum expected at this n, when kernels.json lists one. */
+  expected: string | null;
+  v8: Outcome;
+  gab: Outcome;
+  /** gab ms / V8 ms, when both ran and agree. */
+  ratio: number | null;
+  /** What went wrong (a wrong checksum, an engine's error), or null. */
+  problem: string | null;
+}
+
+/** Compares the outcomes of one kernel and computes its ratio. */
+export function judge(kernel: Kernel, n: number, v8: Outcome, gab: Outcome): Row {
+  const expected = kernel.expected[String(n)] ?? null;
+  const problems: string[] = [];
+  for (const outcome of [v8, gab]) {
+    if ("error" in outcome) problems.push(outcome.error);
+  }
+  if ("unavailable" in v8) problems.push(v8.unavailable);
+  if ("checksum" in v8 && expected !== null && v8.checksum !== expected) {
+    problems.push(`v8: checksum ${v8.checksum}, expected ${expected}`);
+  }
+  const reference = expected ?? ("checksum" in v8 ? v8.checksum : null);
+  if ("checksum" in gab && reference !== null && gab.checksum !== reference) {
+    problems.push(`gab: checksum ${gab.checksum}, expected ${reference}`);
+  }
+  const ratio = problems.length === 0 && "ms" in v8 && "ms" in gab && v8.ms > 0
+    ? gab.ms / v8.ms
+    : null;
+  return { name: kernel.name, n, expected, v8, gab, ratio, problem: problems.join("; ") || null };
+}
+
+/** The command-line options. */
+export interface Options {
+  /** Run only the kernels whose name contains this (or one of its comma-separated parts). */
+  filter: string | null;
+  /** Timed runs per kernel and engine; the median is reported. */
+  runs: number;
+  /** Untimed runs before them (V8 tiers up from Liftoff to TurboFan meanwhile). */
+  warmup: number;
+  /** The work per kernel relative to its default n (see {@linkcode scaledN}). */
+  scale: number;
+  /** Print one JSON object instead of the table. */
+  json: boolean;
+  /** Print the usage and stop. */
+  help: boolean;
+}
+
+const USAGE = "usage: deno task bench [--filter NAME] [--runs N] [--warmup N] [--scale X] [--json]";
+
+/** Parses the command line; throws an Error that ends with the usage for a bad one. */
+export function parseOptions(args: string[]): Options {
+  const { values } = parseArgs({
+    args,
+    options: {
+      filter: { type: "string" },
+      runs: { type: "string", default: "5" },
+      warmup: { type: "string", default: "2" },
+      scale: { type: "string", default: "1" },
+      json: { type: "boolean", default: false },
+      help: { type: "boolean", short: "h", default: false },
+    },
+  });
+  const runs = Number(values.runs), warmup = Number(values.warmup), scale = Number(values.scale);
+  if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be >= 1\n${USAGE}`);
+  if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`--warmup must be >= 0\n${USAGE}`);
+  if (!(scale > 0)) throw new Error(`--scale must be > 0\n${USAGE}`);
+  return {
+    filter: values.filter ?? null,
+    runs,
+    warmup,
+    scale,
+    json: values.json,
+    help: values.help,
+  };
+}
+
+/**
+ * The kernels whose name contains `filter` (or one of its comma-separated parts), all for null.
+ * Throws when none matches.
+ */
+export async function selectKernels(filter: string | null): Promise<Kernel[]> {
+  const all = await loadKernels();
+  if (filter === null) return all;
+  const parts = filter.split(",").filter((part) => part !== "");
+  const kernels = all.filter((k) => parts.some((part) => k.name.includes(part)));
+  if (kernels.length === 0) {
+    throw new Error(
+      `no kernel matches "${filter}" (kernels: ${all.map((k) => k.name).join(", ")})`,
+    );
+  }
+  return kernels;
+}
+
+/** Runs the benchmark over the kernels the options select. */
+export async function runBench(
+  options: Options,
+  engines: { v8: BenchEngine; gab: BenchEngine } = { v8: v8Engine, gab: gabEngine() },
+  log: (line: string) => void = (line) => console.error(line),
+): Promise<Row[]> {
+  const kernels = await selectKernels(options.filter);
+  const rows: Row[] = [];
+  let gabNoted = false;
+  for (const kernel of kernels) {
+    const n = scaledN(kernel, options.scale);
+    const bytes = await readKernel(kernel);
+    log(`${kernel.name} (n = ${n}): v8 ...`);
+    const v8 = await measure(engines.v8, bytes, kernel, n, options);
+    log(`${kernel.name}: v8 ${formatOutcome(v8)}; gab ...`);
+    const gab = await measure(engines.gab, bytes, kernel, n, options);
+    if ("unavailable" in gab) {
+      if (!gabNoted) {
+        log(gab.reason === "" ? gab.unavailable : `${gab.unavailable} (${gab.reason})`);
+      }
+      gabNoted = true;
+    } else {
+      log(`${kernel.name}: gab ${formatOutcome(gab)}`);
+    }
+    const row = judge(kernel, n, v8, gab);
+    if (row.problem !== null) log(`${kernel.name}: ${row.problem}`);
+    rows.push(row);
+  }
+  return rows;
+}
+
+function formatOutcome(outcome: Outcome): string {
+  if ("ms" in outcome) return `${outcome.ms.toFixed(1)} ms`;
+  if ("unavailable" in outcome) return "not available yet";
+  return "error";
+}
+
+/** The report as a table (text ending with a newline). */
+export function formatTable(rows: readonly Row[]): string {
+  const header = ["kernel", "n", "V8 ms", "gab ms", "gab/V8"];
+  const lines = rows.map((row) => [
+    row.name,
+    String(row.n),
+    cell(row.v8),
+    cell(row.gab),
+    row.ratio === null ? (row.problem === null ? "-" : "FAILED") : row.ratio.toFixed(2),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const format = (cells: string[]) =>
+    cells.map((c, i) => i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join("  ")
+      .trimEnd();
+  const out = [format(header), ...lines.map(format)];
+  const mean = geomean(ratios(rows));
+  const count = ratios(rows).length;
+  out.push(
+    mean === null
+      ? "geometric mean gab/V8: - (gab ran no kernel)"
+      : `geometric mean gab/V8: ${mean.toFixed(2)} (over ${count} kernel${count === 1 ? "" : "s"})`,
+  );
+  for (const row of rows) {
+    if (row.problem !== null) out.push(`${row.name}: ${row.problem}`);
+  }
+  return out.join("\n") + "\n";
+}
+
+function cell(outcome: Outcome): string {
+  if ("ms" in outcome) return outcome.ms.toFixed(1);
+  if ("unavailable" in outcome) return outcome.unavailable;
+  return "error";
+}
+
+function ratios(rows: readonly Row[]): number[] {
+  return rows.flatMap((row) => row.ratio === null ? [] : [row.ratio]);
+}
+
+/** The report as one JSON-ready object. */
+export function toJson(rows: readonly Row[], options: Options): Record<string, unknown> {
+  return {
+    deno: Deno.version.deno,
+    v8: Deno.version.v8,
+    runs: options.runs,
+    warmup: options.warmup,
+    scale: options.scale,
+    kernels: rows,
+    geomean: geomean(ratios(rows)),
+    geomeanOver: ratios(rows).length,
+  };
+}
+
+async function main(args: string[]): Promise<number> {
+  let options: Options;
+  try {
+    options = parseOptions(args);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(message.endsWith(USAGE) ? message : `${message}\n${USAGE}`);
+    return 2;
+  }
+  if (options.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  let rows: Row[];
+  try {
+    rows = await runBench(options);
+  } catch (err) {
+    console.error(`bench: ${describe(err)}`);
+    return 2;
+  }
+  if (options.json) console.log(JSON.stringify(toJson(rows, options), null, 2));
+  else console.log(formatTable(rows).trimEnd());
+  return rows.some((row) => row.problem !== null) ? 1 : 0;
+}
+
+if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Rebuilds the benchmark kernels in testdata/kernels/: every NAME.c and NAME.wat there becomes
+# the NAME.wasm beside it. The binaries are committed, so only someone changing a kernel needs
+# this: clang-19 and lld-19 for the C kernels (`apt-get install -y clang-19 lld-19` on Debian),
+# Deno for the WAT ones (they go through gab's own text parser: `cli.ts parse`).
+#
+# The C kernels are freestanding (no libc and no imports at all: pure compute modules that
+# export `run` and their memory), so any engine can run them without WASI. -ffreestanding also
+# stops clang from turning hand-written copy loops into memcpy/memset calls.
+#
+# Usage: scripts/build_testdata.sh [NAME...]   (default: every kernel; NAME is e.g. fib)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root/testdata/kernels"
+
+CLANG=${CLANG:-clang-19}
+COMMON=(--target=wasm32 -O2 -ffreestanding -nostdlib -Wl,--no-entry)
+
+# Flags beyond COMMON for one C kernel (keep in step with the command in the kernel's header).
+extra_flags() {
+  case "$1" in
+    memcpy) echo "-mbulk-memory" ;;
+    *) echo "" ;;
+  esac
+}
+
+fail() {
+  echo "build_testdata.sh: $*" >&2
+  exit 1
+}
+
+if [ "$#" -gt 0 ]; then
+  names=("$@")
+else
+  names=()
+  for source in *.c *.wat; do names+=("${source%.*}"); done
+fi
+
+# Check every source and tool before building anything.
+need_clang=false
+need_deno=false
+for name in "${names[@]}"; do
+  if [ -f "$name.c" ]; then
+    need_clang=true
+  elif [ -f "$name.wat" ]; then
+    need_deno=true
+  else
+    fail "no kernel $name.c or $name.wat in testdata/kernels"
+  fi
+done
+if $need_clang; then
+  command -v "$CLANG" >/dev/null 2>&1 ||
+    fail "$CLANG not found; install it with: apt-get install -y clang-19 lld-19"
+  command -v wasm-ld-19 >/dev/null 2>&1 || command -v wasm-ld >/dev/null 2>&1 ||
+    fail "wasm-ld not found; install it with: apt-get install -y lld-19"
+fi
+if $need_deno; then
+  command -v deno >/dev/null 2>&1 || fail "deno not found (needed to build the .wat kernels)"
+fi
+
+for name in "${names[@]}"; do
+  if [ -f "$name.c" ]; then
+    # shellcheck disable=SC2046 # the extra flags are words
+    "$CLANG" "${COMMON[@]}" $(extra_flags "$name") "$name.c" -o "$name.wasm"
+  else
+    deno run -A "$root/cli.ts" parse "$name.wat" -o "$name.wasm"
+  fi
+  chmod 644 "$name.wasm" # wasm-ld marks its output executable
+  echo "built testdata/kernels/$name.wasm ($(wc -c <"$name.wasm") bytes)"
+done

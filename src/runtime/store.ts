@@ -1,0 +1,151 @@
+/**
+ * The store (spec §4.2 "Runtime Structure"): every function, table, memory, global, tag,
+ * segment and heap object that instances have allocated, as plain data. Nothing in here is a
+ * JS closure or refers to one: a host function is known by its import name and bound again
+ * when a machine is restored, so the whole store can be written to a snapshot.
+ *
+ * Addresses are indices. A reference value (funcref, externref, exnref, and later GC
+ * references) is an i32: 0 is null, a positive number is an index into {@linkcode Store.objects}
+ * (a function's address is its reference), and i31 references (GC) are negative numbers.
+ *
+ * This file only declares the shapes and allocates; instantiation lives in `instantiate.ts`,
+ * execution in `src/exec`.
+ *
+ * @module
+ */
+
+import type { Module } from "../syntax/module.ts";
+import type { MemType, TableType, ValType } from "../syntax/types.ts";
+import type { ModuleInfo } from "../valid/validate.ts";
+
+/** A function defined by a module instance. */
+export interface WasmFunc {
+  kind: "wasm";
+  /** Canonical id of the function's type (src/valid/registry.ts). */
+  type: number;
+  /** Index of the owning instance in {@linkcode Store.instances}. */
+  instance: number;
+  /** Index of the function in its module's function index space (imports included). */
+  index: number;
+}
+
+/**
+ * A function the host provides, known by name: the embedder binds `module`/`name` to a JS
+ * function when it instantiates (and again when it restores a snapshot).
+ */
+export interface HostFunc {
+  kind: "host";
+  type: number;
+  module: string;
+  name: string;
+}
+
+/** A host value passed in as an `externref`. Only data that a snapshot can carry. */
+export interface ExternObj {
+  kind: "extern";
+  value: unknown;
+}
+
+/** An exception (exception handling): its tag and its arguments' slots. */
+export interface ExnObj {
+  kind: "exn";
+  /** Address of the tag in {@linkcode Store.tags}. */
+  tag: number;
+  /** The arguments, 8 bytes per slot (v128 takes two), bit-exact. */
+  slots: Uint8Array;
+}
+
+/** Anything a reference can point to. GC structs and arrays join later. */
+export type HeapObj = WasmFunc | HostFunc | ExternObj | ExnObj;
+
+/** A table: its elements are references (see the module doc). */
+export interface TableInst {
+  type: TableType;
+  /** The elements; `elems.length` may exceed `size` (room to grow). */
+  elems: Int32Array;
+  size: number;
+}
+
+/**
+ * A memory. The buffer is a fixed-size `ArrayBuffer` of exactly `pages * 65536` bytes:
+ * growing replaces it, and the interpreter refreshes its views when `generation` changes.
+ */
+export interface MemInst {
+  type: MemType;
+  buffer: ArrayBuffer;
+  pages: number;
+  /** Incremented on every grow. */
+  generation: number;
+}
+
+/**
+ * A global. Values live in {@linkcode Store.globals} (8 bytes a slot, v128 two), so that a
+ * global is read and written like a frame slot, bit-exact.
+ */
+export interface GlobalInst {
+  type: ValType;
+  mutable: boolean;
+  /** Its slot in {@linkcode Store.globals}. */
+  slot: number;
+}
+
+/** A tag (exception handling). */
+export interface TagInst {
+  /** Canonical id of its function type. */
+  type: number;
+}
+
+/** A module instance: its module and the addresses its index spaces map to. */
+export interface Instance {
+  module: Module;
+  info: ModuleInfo;
+  /** Store address (an index into `objects`) of each function, imports first. */
+  funcs: Int32Array;
+  tables: Int32Array;
+  memories: Int32Array;
+  globals: Int32Array;
+  tags: Int32Array;
+  /** Per element segment: its references, or null once dropped. */
+  elems: (Int32Array | null)[];
+  /** Per data segment: its bytes, or null once dropped. */
+  datas: (Uint8Array | null)[];
+  /** Exports by name. */
+  exports: Map<string, ExternVal>;
+}
+
+/** An exported or imported value: its kind and its store address. */
+export type ExternVal =
+  | { kind: "func"; addr: number }
+  | { kind: "table"; addr: number }
+  | { kind: "memory"; addr: number }
+  | { kind: "global"; addr: number }
+  | { kind: "tag"; addr: number };
+
+/** All runtime state that instances share. */
+export interface Store {
+  /** Heap objects by reference; index 0 is unused (the null reference). */
+  objects: HeapObj[];
+  tables: TableInst[];
+  memories: MemInst[];
+  globals: GlobalInst[];
+  /** Global values, 8 bytes a slot. */
+  globalSlots: ArrayBuffer;
+  /** The number of slots of `globalSlots` in use. */
+  globalSlotCount: number;
+  tags: TagInst[];
+  instances: Instance[];
+}
+
+/** A new, empty store. */
+export function newStore(): Store {
+  return {
+    objects: [{ kind: "extern", value: null }],
+    tables: [],
+    memories: [],
+    globals: [],
+    globalSlots: new ArrayBuffer(1024),
+    globalSlotCount: 0,
+    tags: [],
+    instances: [],
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * S-expressions: the tree that the lexer's tokens form (spec §6.2-6.3), read by the module
+ * parser (`parse.ts`) and by the script parser (`src/script`). Comments, white space and
+ * annotations `(@id ...)` are gone from the tree; everything else keeps its source position.
+ *
+ * @module
+ */
+
+import { ParseError } from "../errors.ts";
+import { decodeSource, Lexer, List, TOK_ATOM, TOK_LPAR, TOK_RPAR } from "./lexer.ts";
+
+/** Where a token starts in the source (1-based line and column, 0-based UTF-16 offset). */
+export interface Pos {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/**
+ * A token that is not a parenthesis.
+ * - `keyword`: starts with a lowercase letter (`module`, `i32.add`, `offset=8`, `nan:0x1`).
+ * - `id`: a `$name` or `$"quoted name"`; `text` is the name without `$`, decoded.
+ * - `number`: starts with a digit, or a sign then a digit, or is `inf`/`nan` with a sign.
+ * - `string`: `text` is the raw source between the quotes; `bytes` its decoded value.
+ * - `reserved`: any other run of identifier characters (always an error where it is read).
+ */
+export interface SAtom {
+  kind: "keyword" | "id" | "number" | "string" | "reserved";
+  text: string;
+  /** The decoded bytes of a `string` token. */
+  bytes?: Uint8Array;
+  pos: Pos;
+}
+
+/** A parenthesized list. */
+export interface SList {
+  kind: "list";
+  items: SExpr[];
+  pos: Pos;
+  /** Source offset just past the closing parenthesis (for `module quote` and error context). */
+  end: number;
+}
+
+/** A node of the tree. */
+export type SExpr = SAtom | SList;
+
+/**
+ * Reads source text (or UTF-8 bytes, which must be valid) into its top-level S-expressions.
+ * Throws {@linkcode ParseError} for lexical errors ("unclosed string literal", "empty
+ * identifier", "unclosed annotation", "malformed UTF-8 encoding", ...) and for unbalanced
+ * parentheses ("unexpected token").
+ *
+ * The nodes are instances of `Atom` and `List` (`lexer.ts`) whose `pos` is a getter computed
+ * on access, to keep the trees of large sources small: copy a node with its fields named, not
+ * with `{ ...node }` (which loses `pos`).
+ */
+export function readSExprs(source: string | Uint8Array): SExpr[] {
+  const lexer = new Lexer(typeof source === "string" ? source : decodeSource(source));
+  // The items of all open lists, one after the other; each list takes an exact-size copy of
+  // its own when it closes.
+  const pending: SExpr[] = [];
+  const open: List[] = [];
+  const starts: number[] = [];
+  for (;;) {
+    const tok = lexer.next();
+    if (tok === TOK_ATOM) {
+      pending.push(lexer.atom!);
+    } else if (tok === TOK_LPAR) {
+      const list = new List(lexer.tokenStart, lexer.lines);
+      pending.push(list);
+      open.push(list);
+      starts.push(pending.length);
+    } else if (tok === TOK_RPAR) {
+      const list = open.pop();
+      if (list === undefined) {
+        throw new ParseError("unexpected token", lexer.tokenPos.line, lexer.tokenPos.column);
+      }
+      const start = starts.pop()!;
+      list.items = pending.slice(start);
+      pending.length = start;
+      list.end = lexer.pos;
+    } else {
+      if (open.length > 0) {
+        throw new ParseError("unexpected token", lexer.tokenPos.line, lexer.tokenPos.column);
+      }
+      return pending;
+    }
+  }
+}

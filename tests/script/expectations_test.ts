@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import {
+  compareFailures,
+  formatExpectations,
+  type LineOutcome,
+  loadExpectations,
+  updateFailures,
+} from "../../src/script/expectations.ts";
+
+const results = new Map<string, LineOutcome[]>([
+  ["a.wast", [
+    { line: 3, outcome: "failed", reason: "new reason" },
+    { line: 5, outcome: "passed" },
+    { line: 9, outcome: "failed", reason: "brand new" },
+    { line: 12, outcome: "unsupported", reason: "no interpreter" },
+  ]],
+  ["b.wast", [{ line: 1, outcome: "passed" }]],
+]);
+
+Deno.test("compareFailures finds new failures and fixed lines", () => {
+  const known = { "a.wast": { "3": "old reason", "5": "was failing" }, "b.wast": { "1": "x" } };
+  const { unexpected, fixed } = compareFailures(results, known);
+  assert.deepEqual(unexpected, [{ file: "a.wast", line: 9, reason: "brand new" }]);
+  assert.deepEqual(fixed, [
+    { file: "a.wast", line: 5, reason: "was failing" },
+    { file: "b.wast", line: 1, reason: "x" },
+  ]);
+});
+
+Deno.test("updateFailures keeps reasons of lines still failing and files not run", () => {
+  const known = {
+    "a.wast": { "3": "old reason", "5": "was failing" },
+    "b.wast": { "1": "x" },
+    "c.wast": { "7": "not run" },
+  };
+  assert.deepEqual(updateFailures(known, results), {
+    "a.wast": { "3": "old reason", "9": "brand new" },
+    "c.wast": { "7": "not run" },
+  });
+});
+
+Deno.test("the file format round-trips, lines in numeric order", () => {
+  const path = Deno.makeTempFileSync({ suffix: ".json" });
+  try {
+    const e = {
+      spec: { "z.wast": { "100": "b", "20": "a" }, "a.wast": {} },
+      roundtrip: { "m.wast": { "4": "differs" } },
+    };
+    const text = formatExpectations(e);
+    assert.ok(text.indexOf('"20"') < text.indexOf('"100"'));
+    assert.ok(!text.includes("a.wast"));
+    Deno.writeTextFileSync(path, text);
+    assert.deepEqual(loadExpectations(path), {
+      spec: { "z.wast": { "20": "a", "100": "b" } },
+      roundtrip: { "m.wast": { "4": "differs" } },
+    });
+    assert.deepEqual(loadExpectations(`${path}.missing`), { spec: {}, roundtrip: {} });
+  } finally {
+    Deno.removeSync(path);
+  }
+});
