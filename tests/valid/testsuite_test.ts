@@ -55,7 +55,7 @@ function files(): string[] {
 function load(f: Front, def: ModuleDef): Module {
   const s = def.source;
   if (s.kind === "text") return f.parseModule(s.list);
-  if (s.kind === "quote") return f.parseModuleText(s.text);
+  if (s.kind === "quote") return f.parseModuleText(s.bytes);
   return f.decodeModule(s.bytes);
 }
 
