@@ -18,7 +18,7 @@ const ROOT = new URL("../../../shared/testsuite/", import.meta.url);
 
 interface Front {
   parseModule: (list: import("../../src/text/sexpr.ts").SList) => Module;
-  parseModuleText: (text: string) => Module;
+  parseModuleText: (source: string | Uint8Array) => Module;
   decodeModule: (bytes: Uint8Array) => Module;
   parseScript: (source: string) => { commands: Command[] };
 }
