@@ -432,9 +432,7 @@ function instrText(instr: Instr, cx: InstrContext, label?: string): string {
     case "memory":
       return index === 0 ? name : `${name} ${ids.memory(index)}`;
     case "tag":
-      // The legacy `catch` may bind a label (`catch $l? tag`): a number for the tag is never
-      // mistaken for one.
-      return `${name} ${info.name === "catch" ? index : ids.tag(index)}`;
+      return `${name} ${ids.tag(index)}`;
     case "data":
       return `${name} ${ids.data(index)}`;
     case "elem":

@@ -210,8 +210,7 @@ Deno.test("printInstr: names", () => {
     "i32.load $heap offset=4",
   );
   assert.equal(printInstr(ins("throw", { index: 0 }), names), "throw $oops");
-  // The legacy catch keeps the number: `catch $x` could be read as a label.
-  assert.equal(printInstr(ins("catch", { index: 0 }), names), "catch 0");
+  assert.equal(printInstr(ins("catch", { index: 0 }), names), "catch $oops");
 });
 
 const BODY_END = 0x0b;
