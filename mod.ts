@@ -3,8 +3,21 @@
  * data. This module is the engine's API; run as the main module it is the `gab` command
  * (`deno run -A jsr:@gab/cli prog.wasm`).
  *
- * Today it reads, writes, prints and validates WebAssembly 3.0 modules in both formats; the
- * interpreter, snapshots and the WASI host come next.
+ * It reads, writes, prints and validates WebAssembly 3.0 modules in both formats, and runs them
+ * (SIMD and GC are on their way); snapshots, the WASI host and the debugger come next.
+ *
+ * @example Instantiate a module and call its exports
+ * ```ts
+ * import { instantiate } from "./mod.ts";
+ *
+ * const { exports } = instantiate(`(module
+ *   (func $fac (export "fac") (param i64) (result i64)
+ *     (if (result i64) (i64.eqz (local.get 0))
+ *       (then (i64.const 1))
+ *       (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1))))))))`);
+ * const fac = exports.fac as (n: bigint) => bigint;
+ * console.assert(fac(20n) === 2432902008176640000n);
+ * ```
  *
  * @example Parse a text module, validate it, and encode it as a binary
  * ```ts
@@ -31,6 +44,24 @@ export { CodeReader, readInstrs } from "./src/binary/code.ts";
 export { parseModuleText } from "./src/text/parse.ts";
 export { printModule } from "./src/text/print.ts";
 export { validateModule } from "./src/valid/validate.ts";
+export {
+  compile,
+  CompiledModule,
+  type ExportValue,
+  type ImportValue,
+  type Imports,
+  instantiate,
+  Runtime,
+  UncaughtWasmException,
+  type ValueTypeName,
+  type WasmFunction,
+  WasmGlobal,
+  WasmInstance,
+  WasmMemory,
+  WasmTable,
+  WasmTag,
+} from "./src/api/runtime.ts";
+export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/api/module.ts";
 
 if (import.meta.main) {
   const { main } = await import("./src/cli/main.ts");

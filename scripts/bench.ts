@@ -125,14 +125,11 @@ export const v8Engine: BenchEngine = {
 export const GAB_UNAVAILABLE = "gab: not available yet";
 
 /**
- * gab, through the execution API of `mod.ts` (or of `api`, for tests). The interpreter does not
- * exist yet, so this assumes the shape it is planned to have and must be checked when it lands:
- *
- * - `instantiate(bytes: Uint8Array, imports?: object)` returns an instance (or a promise of
- *   one);
- * - then either `invoke(instance, "run", [n])` calls the export synchronously, or the instance
- *   has `exports.run(n)`;
- * - the result is a number or bigint, an array of results, or a script-style `{ type, value }`.
+ * gab, through the embedding API of `mod.ts` (or of `api`, for tests; src/api/runtime.ts):
+ * `instantiate(bytes, imports)` returns an instance (or a promise of one) whose
+ * `exports.run(n)` calls the kernel synchronously and returns a number or bigint. An API that
+ * instead exports `invoke(instance, "run", [n])` (results as an array or script-style
+ * `{ type, value }`) is accepted too.
  *
  * When the module cannot be imported or exports no `instantiate`, {@linkcode BenchEngine.load}
  * throws {@linkcode EngineUnavailable} with {@linkcode GAB_UNAVAILABLE} (the cause attached).
@@ -158,10 +155,10 @@ export function gabEngine(api: URL = new URL("../mod.ts", import.meta.url)): Ben
         });
       }
       const instance = await instantiate(bytes, {});
-      if (typeof invoke === "function") return (n) => resultOf(invoke(instance, "run", [n]));
       const run = (instance as { exports?: Record<string, unknown> } | null)?.exports?.run;
-      if (typeof run !== "function") throw new Error("the instance has no function run");
-      return (n) => resultOf(run(n));
+      if (typeof run === "function") return (n) => resultOf(run(n));
+      if (typeof invoke === "function") return (n) => resultOf(invoke(instance, "run", [n]));
+      throw new Error("the instance has no function run");
     },
   };
 }

@@ -9,8 +9,16 @@
  * - Execution: `instantiate`, `invoke`, `get` and `spectest`, for an interpreter to plug in.
  *   The engine converts between its own values and the script's {@linkcode Value}s.
  *
- * {@linkcode defaultEngine} wires gab's front end and validator; an interpreter adds the
- * execution hooks by spreading it: `{ ...defaultEngine(), ...hooks }`.
+ * {@linkcode defaultEngine} wires gab's front end, validator and interpreter;
+ * {@linkcode frontEndEngine} only the front end and validator.
+ *
+ * The execution hooks ({@linkcode executionHooks}) run every script on one store and one
+ * {@linkcode Machine}, made afresh when the runner asks for the `spectest` instance (once per
+ * script). Script values convert to raw values and back by the types of the export: a host
+ * reference `(ref.host n)` and the external reference `(ref.extern n)` are both one
+ * `ExternObj` of the store holding `n` (the same object for the same `n` within a script), read
+ * back as `ref.extern` when the type is in the extern hierarchy and as `ref.host` otherwise;
+ * function and exception references are opaque (`ref.func`, `ref.exn`).
  *
  * @module
  */
@@ -19,9 +27,31 @@ import { decodeModule } from "../binary/decode.ts";
 import { encodeModule } from "../binary/encode.ts";
 import type { Module } from "../syntax/module.ts";
 import { parseModule, parseModuleText } from "../text/parse.ts";
-import { validateModule } from "../valid/validate.ts";
+import { type ModuleInfo, validateModule } from "../valid/validate.ts";
 import type { SList } from "../text/sexpr.ts";
-import type { Value } from "./ast.ts";
+import type { Ref, Value } from "./ast.ts";
+import { LinkError } from "../errors.ts";
+import { invoke } from "../exec/invoke.ts";
+import { Machine, WasmException } from "../exec/machine.ts";
+import type { RawValue } from "../exec/values.ts";
+import { readGlobal } from "../runtime/global.ts";
+import { instantiate } from "../runtime/instantiate.ts";
+import { funcTypeOf } from "../runtime/link.ts";
+import { createSpectest } from "../runtime/spectest.ts";
+import { type ExternVal, newStore } from "../runtime/store.ts";
+import {
+  F32,
+  F64,
+  type FuncType,
+  HEAP_EXTERN,
+  I32,
+  I64,
+  refHeap,
+  V128,
+  type ValType,
+} from "../syntax/types.ts";
+import { topHeap } from "../valid/match.ts";
+import { canonType } from "../valid/registry.ts";
 
 /**
  * An uncaught WebAssembly exception that escaped an invocation or an instantiation (what
@@ -78,10 +108,181 @@ export interface Engine<I = unknown> {
 }
 
 /**
- * The engine made of the parts of gab that exist: the text parser, the binary decoder and
- * encoder, and the validator. An interpreter adds the execution hooks:
- * `{ ...defaultEngine(), instantiate, invoke, get, spectest }`.
+ * The whole engine: the text parser, the binary decoder and encoder, the validator, and the
+ * interpreter's execution hooks ({@linkcode executionHooks}).
  */
 export function defaultEngine(): Engine {
+  return { ...frontEndEngine(), ...executionHooks() } as Engine;
+}
+
+/** The engine made of the front end and the validator only (no execution hooks). */
+export function frontEndEngine(): Engine {
   return { parseModule, parseModuleText, decodeModule, encodeModule, validate: validateModule };
+}
+
+/** The store and machine one script runs on. */
+export class ScriptSession {
+  readonly machine: Machine;
+  /** Store addresses of the ExternObjs standing for host references, by number. */
+  readonly hostRefs = new Map<number, number>();
+  constructor() {
+    this.machine = new Machine(newStore());
+  }
+
+  /** The address of the ExternObj for host reference `id` (allocated on first use). */
+  hostRef(id: number): number {
+    let addr = this.hostRefs.get(id);
+    if (addr === undefined) {
+      const objects = this.machine.store.objects;
+      objects.push({ kind: "extern", value: id });
+      addr = objects.length - 1;
+      this.hostRefs.set(id, addr);
+    }
+    return addr;
+  }
+}
+
+/** An instance as the execution hooks see it: its session and its exports. */
+export interface ScriptInstance {
+  session: ScriptSession;
+  exports: ReadonlyMap<string, ExternVal>;
+}
+
+/**
+ * The execution hooks: `spectest`, `instantiate`, `invoke` and `get`, plus a `validate`
+ * that keeps each module's {@linkcode ModuleInfo} for `instantiate`.
+ */
+export function executionHooks(): Engine<ScriptInstance> {
+  const infos = new WeakMap<Module, ModuleInfo>();
+  let session: ScriptSession | null = null;
+  const infoOf = (m: Module): ModuleInfo => {
+    let info = infos.get(m);
+    if (info === undefined) infos.set(m, info = validateModule(m));
+    return info;
+  };
+  return {
+    validate: infoOf,
+    spectest() {
+      session = new ScriptSession();
+      return { session, exports: createSpectest(session.machine) };
+    },
+    instantiate(m, registry) {
+      const s = registry.values().next().value?.session ?? (session ??= new ScriptSession());
+      const imports: ExternVal[] = [];
+      for (const im of m.imports) {
+        const ev = registry.get(im.module)?.exports.get(im.name);
+        if (ev === undefined) {
+          throw new LinkError(
+            `unknown import ${JSON.stringify(im.module)} ${JSON.stringify(im.name)}`,
+          );
+        }
+        imports.push(ev);
+      }
+      const index = withExceptions(s, () => instantiate(s.machine, m, infoOf(m), imports));
+      return { session: s, exports: s.machine.store.instances[index].exports };
+    },
+    invoke(inst, name, args) {
+      const ev = inst.exports.get(name);
+      if (ev === undefined || ev.kind !== "func") throw new Error(`no function export "${name}"`);
+      const s = inst.session;
+      const ft = funcType(funcTypeOf(s.machine.store, ev.addr));
+      if (args.length !== ft.params.length) {
+        throw new Error(`"${name}" takes ${ft.params.length} arguments, got ${args.length}`);
+      }
+      const raw = args.map((v) => toRaw(s, v));
+      const results = withExceptions(s, () => invoke(s.machine, ev.addr, raw));
+      return results.map((r, i) => fromRaw(s, r, ft.results[i]));
+    },
+    get(inst, name) {
+      const ev = inst.exports.get(name);
+      if (ev === undefined || ev.kind !== "global") throw new Error(`no global export "${name}"`);
+      const store = inst.session.machine.store;
+      return fromRaw(inst.session, readGlobal(store, ev.addr), store.globals[ev.addr].type);
+    },
+  };
+}
+
+/** The function type of canonical type id `id`. */
+function funcType(id: number): FuncType {
+  const comp = canonType(id).comp;
+  if (comp.kind !== "func") throw new Error(`type ${id} is not a function type`);
+  return comp;
+}
+
+/** Runs `f`, turning a wasm exception that escapes it into an {@linkcode UncaughtException}. */
+function withExceptions<T>(s: ScriptSession, f: () => T): T {
+  try {
+    return f();
+  } catch (err) {
+    if (!(err instanceof WasmException)) throw err;
+    const store = s.machine.store;
+    const params = funcType(store.tags[err.tag].type).params;
+    throw new UncaughtException(err.args.map((r, i) => fromRaw(s, r, params[i])), err.tag);
+  }
+}
+
+/** A script value as a raw value. */
+export function toRaw(s: ScriptSession, v: Value): RawValue {
+  switch (v.type) {
+    case "i32":
+      return v.value | 0;
+    case "i64":
+      return BigInt.asIntN(64, v.value);
+    case "f32":
+      return v.bits >>> 0;
+    case "f64":
+      return BigInt.asUintN(64, v.bits);
+    case "v128":
+      return v.bytes.slice();
+    case "ref":
+      return refToRaw(s, v.ref);
+  }
+}
+
+function refToRaw(s: ScriptSession, r: Ref): number {
+  switch (r.kind) {
+    case "null":
+      return 0;
+    case "host":
+      return s.hostRef(r.id);
+    case "extern":
+      return refToRaw(s, r.ref);
+    case "i31":
+      throw new Error("i31 references need GC, which is not supported yet");
+    default:
+      if (typeof r.object !== "number") throw new Error(`cannot pass a ${r.kind} reference`);
+      return r.object;
+  }
+}
+
+/** A raw value of (canonical) type `t` as a script value. */
+export function fromRaw(s: ScriptSession, r: RawValue, t: ValType): Value {
+  switch (t) {
+    case I32:
+      return { type: "i32", value: r as number };
+    case I64:
+      return { type: "i64", value: r as bigint };
+    case F32:
+      return { type: "f32", bits: r as number };
+    case F64:
+      return { type: "f64", bits: r as bigint };
+    case V128:
+      return { type: "v128", bytes: r as Uint8Array };
+  }
+  const addr = r as number;
+  const heap = refHeap(t);
+  if (addr === 0) return { type: "ref", ref: { kind: "null", heap } };
+  if (addr < 0) return { type: "ref", ref: { kind: "i31", value: addr & 0x7fff_ffff } };
+  const obj = s.machine.store.objects[addr];
+  switch (obj.kind) {
+    case "extern": {
+      const host: Ref = { kind: "host", id: obj.value as number };
+      const ref: Ref = topHeap(null, heap) === HEAP_EXTERN ? { kind: "extern", ref: host } : host;
+      return { type: "ref", ref };
+    }
+    case "exn":
+      return { type: "ref", ref: { kind: "exn", object: addr } };
+    default:
+      return { type: "ref", ref: { kind: "func", object: addr } };
+  }
 }

@@ -54,7 +54,7 @@ const SHAPES: ReadonlyMap<string, { lanes: number; bits: 8 | 16 | 32 | 64 }> = n
   ["f64x2", { lanes: 2, bits: 64 }],
 ]);
 
-const utf8 = new TextDecoder();
+const utf8 = new TextDecoder("utf-8", { ignoreBOM: true });
 
 /**
  * Parses a script.

@@ -1,0 +1,126 @@
+/**
+ * Conversions between JS values and raw values (src/exec/values.ts) for the embedding API,
+ * by value type, as the WebAssembly JS API does: an i32 is a JS number (results signed), an
+ * i64 a bigint, f32 and f64 JS numbers (NaN payloads are not kept), a v128 a 16-byte
+ * `Uint8Array`; references are `null` or, for the extern hierarchy, any JS value, for the
+ * func hierarchy an exported function ({@linkcode WasmFunction}).
+ *
+ * Reference conversions need the runtime (to find or allocate store objects): they go
+ * through the {@linkcode RefHost} interface that the runtime implements. Wrong argument
+ * types throw `TypeError`, as JS APIs do (this is a programming error, not bad input).
+ *
+ * @module
+ */
+
+import type { RawValue } from "../exec/values.ts";
+import {
+  F32,
+  F64,
+  HEAP_EXTERN,
+  HEAP_FUNC,
+  I32,
+  I64,
+  refHeap,
+  V128,
+  type ValType,
+} from "../syntax/types.ts";
+import { topHeap } from "../valid/match.ts";
+
+/** A function exported by an instance, callable from JS. */
+export type WasmFunction = (...args: unknown[]) => unknown;
+
+/** What the value conversions ask of the runtime for references. */
+export interface RefHost {
+  /** The store address of `fn` if it is a function of this runtime, else undefined. */
+  funcAddr(fn: unknown): number | undefined;
+  /** The JS function for the function at `addr` (made once, then cached). */
+  funcObject(addr: number): WasmFunction;
+  /** The address of an extern object holding `value` (one per distinct value). */
+  externAddr(value: unknown): number;
+  /** The JS value held by the object at `addr` (an extern value, or an opaque handle). */
+  objectValue(addr: number): unknown;
+}
+
+const f32 = new Float32Array(1);
+const u32 = new Uint32Array(f32.buffer);
+const f64 = new Float64Array(1);
+const u64 = new BigUint64Array(f64.buffer);
+
+/** The bits of `x` as an f32. */
+export function f32Bits(x: number): number {
+  f32[0] = x;
+  return u32[0];
+}
+
+/** The f32 whose bits are `bits`. */
+export function f32FromBits(bits: number): number {
+  u32[0] = bits;
+  return f32[0];
+}
+
+/** The bits of `x` as an f64. */
+export function f64Bits(x: number): bigint {
+  f64[0] = x;
+  return u64[0];
+}
+
+/** The f64 whose bits are `bits`. */
+export function f64FromBits(bits: bigint): number {
+  u64[0] = BigInt.asUintN(64, bits);
+  return f64[0];
+}
+
+function toNumber(v: unknown, what: string): number {
+  if (typeof v === "number") return v;
+  if (typeof v === "bigint") return Number(v);
+  throw new TypeError(`expected a number for ${what}, got ${typeof v}`);
+}
+
+/** A JS value as a raw value of (canonical) type `t`. */
+export function toRawValue(host: RefHost, v: unknown, t: ValType): RawValue {
+  switch (t) {
+    case I32:
+      return typeof v === "bigint" ? Number(BigInt.asIntN(32, v)) : toNumber(v, "i32") | 0;
+    case I64:
+      if (typeof v === "bigint") return BigInt.asIntN(64, v);
+      if (typeof v === "number" && Number.isInteger(v)) return BigInt.asIntN(64, BigInt(v));
+      throw new TypeError(`expected a bigint for i64, got ${String(v)}`);
+    case F32:
+      return f32Bits(toNumber(v, "f32"));
+    case F64:
+      return f64Bits(toNumber(v, "f64"));
+    case V128:
+      if (v instanceof Uint8Array && v.length === 16) return v.slice();
+      throw new TypeError("expected a Uint8Array of 16 bytes for v128");
+  }
+  if (v === null || v === undefined) return 0;
+  switch (topHeap(null, refHeap(t))) {
+    case HEAP_FUNC: {
+      const addr = host.funcAddr(v);
+      if (addr === undefined) throw new TypeError("expected an exported function or null");
+      return addr;
+    }
+    case HEAP_EXTERN:
+      return host.externAddr(v);
+    default:
+      throw new TypeError("only null can be passed as this reference type");
+  }
+}
+
+/** A raw value of (canonical) type `t` as a JS value. */
+export function fromRawValue(host: RefHost, r: RawValue, t: ValType): unknown {
+  switch (t) {
+    case I32:
+    case I64:
+    case V128:
+      return r;
+    case F32:
+      return f32FromBits(r as number);
+    case F64:
+      return f64FromBits(r as bigint);
+  }
+  const addr = r as number;
+  if (addr === 0) return null;
+  if (topHeap(null, refHeap(t)) === HEAP_FUNC) return host.funcObject(addr);
+  return host.objectValue(addr);
+}

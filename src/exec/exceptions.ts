@@ -1,0 +1,118 @@
+/**
+ * Exceptions at run time: allocating an exception object for `throw`, and unwinding: the
+ * search, frame by frame from the top, for a handler (src/ir/compiled.ts describes the
+ * handler records) that catches it, which then receives the exception's values (and its
+ * reference) in the handler label's slots.
+ *
+ * An exception reaching an entry record (the bottom of the current invocation) escapes as a
+ * {@linkcode WasmException}; the machine's frames are then restored by `invoke`.
+ *
+ * @module
+ */
+
+import { Trap } from "../errors.ts";
+import {
+  H_DEPTH,
+  H_DST,
+  H_END,
+  H_EXN,
+  H_KIND,
+  H_START,
+  H_TAG,
+  H_TARGET,
+  HANDLER_STRIDE,
+  HK_CATCH,
+  HK_CATCH_ALL_REF,
+  HK_CATCH_REF,
+  HK_DELEGATE,
+  HK_LEGACY_CATCH,
+} from "../ir/compiled.ts";
+import type { ExnObj } from "../runtime/store.ts";
+import type { FuncType } from "../syntax/types.ts";
+import { canonType } from "../valid/registry.ts";
+import { type Machine, WasmException } from "./machine.ts";
+import { type RawValue, readSlot } from "./values.ts";
+
+/**
+ * Allocates an exception of tag `tag` whose arguments are the `n` slots at Int32 index `at`
+ * of the stack; returns its address.
+ */
+export function allocExn(m: Machine, tag: number, at: number, n: number): number {
+  const slots = m.u8.slice(at * 4, (at + n * 2) * 4);
+  const exn: ExnObj = { kind: "exn", tag, slots };
+  m.store.objects.push(exn);
+  return m.store.objects.length - 1;
+}
+
+/** Throws "null exception reference" if `exn` is null. */
+export function checkExnRef(exn: number): void {
+  if (exn === 0) throw new Trap("null exception reference");
+}
+
+/** The arguments of exception `exn`, as raw values. */
+export function exnArgs(m: Machine, exn: number): RawValue[] {
+  const obj = m.store.objects[exn] as ExnObj;
+  const ft = canonType(m.store.tags[obj.tag].type).comp as FuncType;
+  const buf = new ArrayBuffer(obj.slots.length + 16);
+  new Uint8Array(buf).set(obj.slots);
+  const views = {
+    buffer: buf,
+    i32: new Int32Array(buf),
+    u32: new Uint32Array(buf),
+    i64: new BigInt64Array(buf),
+    u64: new BigUint64Array(buf),
+    u8: new Uint8Array(buf),
+  };
+  const out: RawValue[] = [];
+  let slot = 0;
+  for (const t of ft.params) {
+    out.push(readSlot(views, slot, t));
+    slot += t === -5 ? 2 : 1;
+  }
+  return out;
+}
+
+/**
+ * Unwinds exception `exn` raised in the current frame at `pc`: on return the current frame
+ * (`m.funcAddr`, `m.pc`, `m.fp`, `m.depth`) is the handler's, with the values in place.
+ *
+ * @throws WasmException when no handler of the current invocation catches it
+ */
+export function unwind(m: Machine, exn: number, pc: number): void {
+  const obj = m.store.objects[exn] as ExnObj;
+  for (;;) {
+    const cf = m.compiled[m.funcAddr]!;
+    const h = cf.handlers;
+    let maxDepth = 0x7fffffff;
+    for (let i = 0; i < h.length; i += HANDLER_STRIDE) {
+      if (pc < h[i + H_START] || pc >= h[i + H_END] || h[i + H_DEPTH] > maxDepth) continue;
+      const kind = h[i + H_KIND];
+      if (kind === HK_DELEGATE) {
+        maxDepth = h[i + H_TAG];
+        continue;
+      }
+      const withValues = kind === HK_CATCH || kind === HK_CATCH_REF || kind === HK_LEGACY_CATCH;
+      if (withValues && h[i + H_TAG] !== obj.tag) continue;
+      let dst = m.fp + h[i + H_DST];
+      if (withValues) {
+        m.u8.set(obj.slots, dst * 4);
+        dst += obj.slots.length >> 2;
+      }
+      if (kind === HK_CATCH_REF || kind === HK_CATCH_ALL_REF) {
+        m.i32[dst] = exn;
+        m.i32[dst + 1] = 0;
+      }
+      if (h[i + H_EXN] >= 0) {
+        m.i32[m.fp + h[i + H_EXN]] = exn;
+        m.i32[m.fp + h[i + H_EXN] + 1] = 0;
+      }
+      m.pc = h[i + H_TARGET];
+      return;
+    }
+    if (m.atEntry()) {
+      throw new WasmException(obj.tag, exnArgs(m, exn), exn);
+    }
+    m.popFrame();
+    pc = m.pc - 1;
+  }
+}

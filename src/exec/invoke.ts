@@ -1,0 +1,90 @@
+/**
+ * Invocation (spec §4.5.5 "Invocation"): calling a function of the store from the host with
+ * raw values, to completion. The call runs on the machine's value stack above whatever is
+ * running (a host function called by wasm may invoke again: the nested call uses the stack
+ * above the current frame), behind an entry record that ends the loop when it is popped.
+ *
+ * If the invocation traps, exhausts a resource or lets a wasm exception escape, the machine
+ * is restored to its state before the call and the error is rethrown.
+ *
+ * Fuel: a run that spends the machine's `fuel` stops with Exhaustion("fuel exhausted") (the
+ * paused state is discarded for now; resumable budgets come with a later issue).
+ *
+ * @module
+ */
+
+import { Exhaustion } from "../errors.ts";
+import type { FuncType } from "../syntax/types.ts";
+import { canonType } from "../valid/registry.ts";
+import { stackViews } from "./calls.ts";
+import { DONE, run } from "./interp.ts";
+import type { Machine } from "./machine.ts";
+import { warmUp } from "./warmup.ts";
+import { type RawValue, readSlot, slotCount, writeSlot } from "./values.ts";
+
+/**
+ * Calls the function at store address `funcAddr` with `args` (raw values per its type) and
+ * returns its results.
+ *
+ * @throws Trap, Exhaustion, WasmException (an uncaught wasm exception)
+ */
+export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue[] {
+  const fn = m.store.objects[funcAddr];
+  if (fn === undefined || (fn.kind !== "wasm" && fn.kind !== "host")) {
+    throw new Error(`invoke: no function at address ${funcAddr}`);
+  }
+  const ft = canonType(fn.type).comp as FuncType;
+  if (args.length !== ft.params.length) {
+    throw new Error(`invoke: expected ${ft.params.length} arguments, got ${args.length}`);
+  }
+  const at = m.top();
+  const views = stackViews(m);
+  if (fn.kind === "host") {
+    const impl = m.hosts.get(funcAddr);
+    if (impl === undefined) throw new Error(`host function ${fn.module}.${fn.name} is not bound`);
+    return impl(args);
+  }
+  warmUp();
+  const cf = m.code(funcAddr);
+  if (at + cf.frameSize * 2 > m.stackLimit) throw new Exhaustion("call stack exhausted");
+  let slot = at >> 1;
+  for (let i = 0; i < args.length; i++) {
+    writeSlot(views, slot, ft.params[i], args[i]);
+    slot += slotCount(ft.params[i]);
+  }
+  m.i32.fill(0, at + cf.params * 2, at + cf.locals * 2);
+  const depth = m.depth;
+  const saved = m.status;
+  m.pushFrame(m.funcAddr, m.pc, m.fp, true);
+  m.funcAddr = funcAddr;
+  m.pc = 0;
+  m.fp = at;
+  m.status = "running";
+  try {
+    while (run(m) !== DONE) {
+      if (m.fuel <= 0) {
+        restore(m, depth);
+        throw new Exhaustion("fuel exhausted");
+      }
+    }
+  } catch (e) {
+    // The loop may not have saved its depth: the entry record at `depth` is intact anyway.
+    restore(m, depth);
+    m.status = saved;
+    throw e;
+  }
+  m.status = saved;
+  const results: RawValue[] = [];
+  slot = at >> 1;
+  for (const t of ft.results) {
+    results.push(readSlot(views, slot, t));
+    slot += slotCount(t);
+  }
+  return results;
+}
+
+/** Drops the frames of a failed invocation down to its entry record, which it pops. */
+function restore(m: Machine, depth: number): void {
+  m.depth = depth + 1;
+  m.popFrame();
+}

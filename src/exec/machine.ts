@@ -1,0 +1,159 @@
+/**
+ * The machine: everything an execution needs besides the store, as plain data.
+ *
+ * State (what a snapshot must save, and all of it):
+ * - `stack`: the value stack, one `ArrayBuffer` of {@linkcode STACK_SLOTS} 8-byte slots,
+ *   viewed as `i32`/`f32`/`f64`/`i64`/`u64`/`u8`. A frame occupies slots `[fp/2, fp/2 +
+ *   frameSize)`; fp is in Int32 units (always even). See src/ir/compiled.ts for the layout.
+ * - `frames` (`Int32Array`, {@linkcode FRAME_STRIDE} numbers per record) and `depth` (records
+ *   in use): each record is `[funcAddr, pc, fp]`, the state of the caller to resume when the
+ *   callee returns. An entry record, pushed by `invoke`, stores `-2 - funcAddr` (always
+ *   negative) instead: returning through it ends that invocation, and its fields are the
+ *   state to restore (`funcAddr` -1 when the machine was idle).
+ * - The current frame: `funcAddr` (store address of the running function, -1 when idle),
+ *   `pc` (index in its compiled code), `fp`.
+ * - `fuel`: ticks left (one per IR instruction; `Infinity` for unbounded).
+ * - `status`: of the current invocation ("idle", "running", "paused").
+ *
+ * While `run` (interp.ts) executes, the current frame, `depth` and `fuel` live in its locals;
+ * it writes them back whenever it returns (done or paused), calls the host, or calls a helper
+ * that reads them (exceptions). After a trap they may be stale: `invoke` restores the state
+ * saved in its entry record. A paused machine is consistent and resumes exactly.
+ *
+ * Not state (derived or bound by the embedder): `compiled` (IR of each function, re-created
+ * by lowering, deterministic), `hosts` (host implementations by address). No JS closure or
+ * JS call stack holds wasm state: wasm calls do not recurse in JS; only a host function
+ * calling back into wasm nests (the nested invocation runs above the current frame).
+ *
+ * Also here: {@linkcode WasmException}, the error a wasm exception escaping an invocation
+ * becomes.
+ *
+ * @module
+ */
+
+import { Exhaustion, WasmError } from "../errors.ts";
+import type { CompiledFunc } from "../ir/compiled.ts";
+import { lowerFunction } from "../ir/lower.ts";
+import type { Store } from "../runtime/store.ts";
+import type { HostImpl, RawValue } from "./values.ts";
+
+/** Numbers per call-stack record. */
+export const FRAME_STRIDE = 3;
+/** Value-stack size in 8-byte slots (8 MiB). */
+export const STACK_SLOTS = 1 << 20;
+/** The most frames (wasm calls) alive at once. */
+export const MAX_DEPTH = 50_000;
+
+/** A wasm exception that escaped an invocation (spec: an uncaught exception). */
+export class WasmException extends WasmError {
+  /** Its tag's address in store.tags. */
+  readonly tag: number;
+  /** Its arguments (raw values, per the tag's type). */
+  readonly args: RawValue[];
+  /** The exception object's address in store.objects (an exnref). */
+  readonly exn: number;
+  constructor(tag: number, args: RawValue[], exn: number) {
+    super("uncaught exception");
+    this.name = "WasmException";
+    this.tag = tag;
+    this.args = args;
+    this.exn = exn;
+  }
+}
+
+/** The machine (see the module doc). */
+export class Machine {
+  /** The store that every address refers to. */
+  readonly store: Store;
+  /** Host implementations by function address (bound by the embedder; not state). */
+  readonly hosts: Map<number, HostImpl>;
+  /** Compiled code by function address (derived data). */
+  readonly compiled: (CompiledFunc | undefined)[] = [];
+
+  readonly stack: ArrayBuffer = new ArrayBuffer(STACK_SLOTS * 8);
+  readonly i32: Int32Array = new Int32Array(this.stack);
+  readonly f32: Float32Array = new Float32Array(this.stack);
+  readonly f64: Float64Array = new Float64Array(this.stack);
+  readonly i64: BigInt64Array = new BigInt64Array(this.stack);
+  readonly u64: BigUint64Array = new BigUint64Array(this.stack);
+  readonly u8: Uint8Array = new Uint8Array(this.stack);
+  /** The Int32 index past the last usable stack word. */
+  readonly stackLimit: number = STACK_SLOTS * 2;
+
+  frames: Int32Array = new Int32Array((MAX_DEPTH + 8) * FRAME_STRIDE);
+  depth = 0;
+  /** The most frames allowed (Exhaustion "call stack exhausted" beyond). */
+  maxDepth: number = MAX_DEPTH;
+
+  funcAddr = -1;
+  pc = 0;
+  fp = 0;
+  /** Ticks left. */
+  fuel = Infinity;
+  status: "idle" | "running" | "paused" = "idle";
+
+  /** A machine over `store`, with host implementations `hosts` by address. */
+  constructor(store: Store, hosts?: Map<number, HostImpl>) {
+    this.store = store;
+    this.hosts = hosts ?? new Map();
+  }
+
+  /** Binds the host function at `addr` to `impl`. */
+  bindHost(addr: number, impl: HostImpl): void {
+    this.hosts.set(addr, impl);
+  }
+
+  /** The compiled code of the wasm function at `addr`, lowering it on first use. */
+  code(addr: number): CompiledFunc {
+    let cf = this.compiled[addr];
+    if (cf === undefined) {
+      cf = lowerFunction(this.store, addr);
+      this.compiled[addr] = cf;
+    }
+    return cf;
+  }
+
+  /** Pushes a call-stack record (`entry`: an invocation's); Exhaustion beyond the limit. */
+  pushFrame(funcAddr: number, pc: number, fp: number, entry: boolean): void {
+    const d = this.depth;
+    if (d >= this.maxDepth) throw new Exhaustion("call stack exhausted");
+    let f = this.frames;
+    if ((d + 1) * FRAME_STRIDE > f.length) {
+      const g = new Int32Array(f.length * 2);
+      g.set(f);
+      this.frames = f = g;
+    }
+    const at = d * FRAME_STRIDE;
+    f[at] = entry ? -2 - funcAddr : funcAddr;
+    f[at + 1] = pc;
+    f[at + 2] = fp;
+    this.depth = d + 1;
+  }
+
+  /** Whether the top record is an invocation's entry record. */
+  atEntry(): boolean {
+    return this.frames[(this.depth - 1) * FRAME_STRIDE] < 0;
+  }
+
+  /**
+   * Pops a record into the current frame (`funcAddr`, `pc`, `fp`); returns true if it was an
+   * entry record (the invocation is over).
+   */
+  popFrame(): boolean {
+    const d = --this.depth;
+    const at = d * FRAME_STRIDE;
+    const f = this.frames;
+    const a = f[at];
+    this.funcAddr = a < 0 ? -2 - a : a;
+    this.pc = f[at + 1];
+    this.fp = f[at + 2];
+    return a < 0;
+  }
+
+  /** The Int32 index above the current frame, where a nested invocation may start. */
+  top(): number {
+    if (this.funcAddr < 0) return 0;
+    const cf = this.compiled[this.funcAddr];
+    return this.fp + (cf === undefined ? 0 : cf.frameSize * 2);
+  }
+}

@@ -1,0 +1,284 @@
+/**
+ * Warm-up of the interpreter loop: once per process, before the first invocation, runs a
+ * small generated module that exercises nearly every IR instruction (on its own store and
+ * machine, so nothing observable changes). V8 then optimizes `run` with type feedback for
+ * every case, instead of deoptimizing each time a program reaches a case for the first time
+ * (which made timings vary by 2-4x between runs).
+ *
+ * @module
+ */
+
+import { parseModuleText } from "../text/parse.ts";
+import { validateModule } from "../valid/validate.ts";
+import { newStore } from "../runtime/store.ts";
+import { instantiate } from "../runtime/instantiate.ts";
+import { invoke } from "./invoke.ts";
+import { Machine } from "./machine.ts";
+
+let done = false;
+
+const I32_BIN = [
+  "add",
+  "sub",
+  "mul",
+  "and",
+  "or",
+  "xor",
+  "shl",
+  "shr_s",
+  "shr_u",
+  "rotl",
+  "rotr",
+  "div_s",
+  "div_u",
+  "rem_s",
+  "rem_u",
+];
+const CMP = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"];
+const F_BIN = ["add", "sub", "mul", "div", "min", "max", "copysign"];
+const F_UN = ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"];
+const F_CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
+
+/** The warm-up module's text. */
+export function source(): string {
+  const body: string[] = [];
+  const i32 = (e: string) => body.push(`(local.set $r (i32.xor (local.get $r) ${e}))`);
+  const i64 = (e: string) => body.push(`(local.set $q (i64.xor (local.get $q) ${e}))`);
+  for (const op of I32_BIN) {
+    i32(`(i32.${op} (local.get $a) (local.get $b))`);
+    if (!op.startsWith("div") && !op.startsWith("rem")) {
+      i32(`(i32.${op} (local.get $a) (i32.const 5))`);
+      i64(`(i64.${op} (local.get $x) (local.get $y))`);
+      i64(`(i64.${op} (local.get $x) (i64.const 7))`);
+    } else {
+      i64(`(i64.${op} (local.get $x) (local.get $y))`);
+    }
+  }
+  for (const op of CMP) {
+    i32(`(i32.${op} (local.get $a) (local.get $b))`);
+    i32(`(i32.${op} (local.get $a) (i32.const 9))`);
+    i32(`(i64.${op} (local.get $x) (local.get $y))`);
+    body.push(
+      `(if (i32.${op} (local.get $a) (local.get $b)) (then (local.set $r (i32.add (local.get $r) (i32.const 1)))))`,
+    );
+    body.push(
+      `(if (i32.${op} (local.get $a) (i32.const 3)) (then (local.set $r (i32.add (local.get $r) (i32.const 1)))))`,
+    );
+    body.push(
+      `(block (br_if 0 (i32.${op} (local.get $a) (local.get $b))) (local.set $r (i32.add (local.get $r) (i32.const 2))))`,
+    );
+    body.push(
+      `(block (br_if 0 (i32.${op} (local.get $a) (i32.const 3))) (local.set $r (i32.add (local.get $r) (i32.const 2))))`,
+    );
+  }
+  body.push(
+    `(block (br_if 0 (i32.eqz (local.get $a))) (local.set $r (i32.add (local.get $r) (i32.const 2))))`,
+  );
+  body.push(
+    `(block (br_if 0 (i64.eqz (local.get $x))) (local.set $r (i32.add (local.get $r) (i32.const 2))))`,
+  );
+  for (const u of ["clz", "ctz", "popcnt", "eqz", "extend8_s", "extend16_s"]) {
+    i32(`(i32.${u} (local.get $a))`);
+    if (u !== "eqz") i64(`(i64.${u} (local.get $x))`);
+    else i32(`(i64.eqz (local.get $x))`);
+  }
+  i64(`(i64.extend32_s (local.get $x))`);
+  for (const t of ["f32", "f64"]) {
+    const v = t === "f32" ? "$f" : "$d";
+    for (const op of F_BIN) {
+      body.push(`(local.set ${v} (${t}.${op} (local.get ${v}) (${t}.const 1.5)))`);
+    }
+    for (const op of F_UN) body.push(`(local.set ${v} (${t}.${op} (local.get ${v})))`);
+    for (const op of F_CMP) i32(`(${t}.${op} (local.get ${v}) (${t}.const 2.5))`);
+  }
+  const conv = [
+    "(i32.wrap_i64 (local.get $x))",
+    "(i32.trunc_f32_s (f32.const 3.5))",
+    "(i32.trunc_f32_u (f32.const 3.5))",
+    "(i32.trunc_f64_s (f64.const 3.5))",
+    "(i32.trunc_f64_u (f64.const 3.5))",
+    "(i32.trunc_sat_f32_s (local.get $f))",
+    "(i32.trunc_sat_f32_u (local.get $f))",
+    "(i32.trunc_sat_f64_s (local.get $d))",
+    "(i32.trunc_sat_f64_u (local.get $d))",
+    "(i32.reinterpret_f32 (local.get $f))",
+  ];
+  for (const c of conv) i32(c);
+  const conv64 = [
+    "(i64.extend_i32_s (local.get $a))",
+    "(i64.extend_i32_u (local.get $a))",
+    "(i64.trunc_f32_s (f32.const 3.5))",
+    "(i64.trunc_f32_u (f32.const 3.5))",
+    "(i64.trunc_f64_s (f64.const 3.5))",
+    "(i64.trunc_f64_u (f64.const 3.5))",
+    "(i64.trunc_sat_f32_s (local.get $f))",
+    "(i64.trunc_sat_f32_u (local.get $f))",
+    "(i64.trunc_sat_f64_s (local.get $d))",
+    "(i64.trunc_sat_f64_u (local.get $d))",
+    "(i64.reinterpret_f64 (local.get $d))",
+  ];
+  for (const c of conv64) i64(c);
+  for (
+    const c of [
+      "(f32.convert_i32_s (local.get $a))",
+      "(f32.convert_i32_u (local.get $a))",
+      "(f32.convert_i64_s (local.get $x))",
+      "(f32.convert_i64_u (local.get $x))",
+      "(f32.demote_f64 (local.get $d))",
+      "(f32.reinterpret_i32 (local.get $a))",
+    ]
+  ) body.push(`(local.set $f (f32.add (local.get $f) ${c}))`);
+  for (
+    const c of [
+      "(f64.convert_i32_s (local.get $a))",
+      "(f64.convert_i32_u (local.get $a))",
+      "(f64.convert_i64_s (local.get $x))",
+      "(f64.convert_i64_u (local.get $x))",
+      "(f64.promote_f32 (local.get $f))",
+      "(f64.reinterpret_i64 (local.get $x))",
+    ]
+  ) body.push(`(local.set $d (f64.add (local.get $d) ${c}))`);
+  // Memory.
+  const addr = "(i32.and (local.get $a) (i32.const 1023))";
+  for (const l of ["load", "load8_s", "load8_u", "load16_s", "load16_u"]) {
+    i32(`(i32.${l} offset=4 ${addr})`);
+    i64(`(i64.${l} offset=4 ${addr})`);
+  }
+  i64(`(i64.load32_s ${addr})`);
+  i64(`(i64.load32_u ${addr})`);
+  body.push(`(local.set $f (f32.add (local.get $f) (f32.load ${addr})))`);
+  body.push(`(local.set $d (f64.add (local.get $d) (f64.load ${addr})))`);
+  body.push(`(local.set $d (f64.sub (local.get $d) (f64.load ${addr})))`);
+  body.push(`(local.set $d (f64.mul (local.get $d) (f64.load ${addr})))`);
+  body.push(`(local.set $p ${addr})`);
+  body.push(
+    `(f64.store offset=8 (local.get $p) (f64.add (local.get $d) (f64.load offset=8 (local.get $p))))`,
+  );
+  i32(`(i32.add (local.get $b) (i32.load ${addr}))`);
+  body.push(`(local.set $d (f64.load offset=16 ${addr}))`);
+  i32(`(i32.load (i32.add ${addr} (i32.const 4)))`);
+  i32(`(i32.load8_u (i32.add ${addr} (i32.const 4)))`);
+  i32(`(i32.load ${addr})`);
+  body.push(`(i32.store8 offset=32 ${addr} (i32.load8_u ${addr}))`);
+  body.push(`(i32.store8 offset=32 ${addr} (i32.load8_u (i32.add ${addr} (i32.const 3))))`);
+  i32(`(i32.xor (local.get $b) (i32.rotl (local.get $a) (i32.const 7)))`);
+  i32(`(i32.xor (local.get $b) (i32.shr_u (local.get $a) (i32.const 7)))`);
+  i32(`(i32.add (local.get $b) (i32.rotl (local.get $a) (i32.const 7)))`);
+  i64(`(i64.xor (local.get $y) (i64.shl (local.get $x) (i64.const 13)))`);
+  i64(`(i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 7)))`);
+  i64(`(i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 37)))`);
+  body.push(`(local.set $b (i32.rotl (local.get $b) (i32.const 3)))`);
+  body.push(`(local.set $b (i32.shr_u (local.get $b) (i32.const 1)))`);
+  body.push(`(local.set $y (i64.shl (local.get $y) (i64.const 1)))`);
+  body.push(`(local.set $y (i64.shr_u (local.get $y) (i64.const 1)))`);
+  body.push(`(local.set $a (i32.add (local.get $a) (i32.const 1)))`);
+  body.push(`(local.set $b (i32.add (local.get $b) (i32.const 8)))`);
+  body.push(`(i32.store offset=32 ${addr} (i32.load ${addr}))`);
+  body.push(`(i64.store offset=32 ${addr} (i64.load ${addr}))`);
+  i32(`(i32.load8_u ${addr})`);
+  body.push(`(if (i64.eqz (local.get $x)) (then (local.set $r (i32.const 5))))`);
+  for (const s of ["store", "store8", "store16"]) {
+    body.push(`(i32.${s} offset=8 ${addr} (local.get $r))`);
+    body.push(`(i64.${s} offset=8 ${addr} (local.get $q))`);
+  }
+  body.push(`(i64.store32 ${addr} (local.get $q))`);
+  for (const s of ["store", "store8", "store16"]) {
+    body.push(`(i32.${s} offset=8 ${addr} (i32.const 7))`);
+  }
+  body.push(`(if (i32.and (local.get $a) (i32.const 4)) (then (local.set $r (i32.const 1))))`);
+  body.push(
+    `(block (br_if 0 (i32.and (local.get $a) (i32.const 4))) (local.set $r (i32.const 1)))`,
+  );
+  body.push(`(f32.store ${addr} (local.get $f))`);
+  body.push(`(f64.store ${addr} (local.get $d))`);
+  body.push(`(i32.store $m1 ${addr} (local.get $r))`);
+  i32(`(i32.load $m1 ${addr})`);
+  i32(`(memory.size)`);
+  i32(`(memory.grow (i32.const 0))`);
+  body.push(`(memory.fill (i32.const 2048) (local.get $a) (i32.const 16))`);
+  body.push(`(memory.copy (i32.const 4096) (i32.const 2048) (i32.const 16))`);
+  // Globals, select, calls, tables, references, branches, exceptions.
+  body.push(`(global.set $g (i32.add (global.get $g) (local.get $r)))`);
+  body.push(`(global.set $h (i64.add (global.get $h) (local.get $q)))`);
+  i32(`(select (local.get $a) (local.get $b) (local.get $r))`);
+  i64(`(select (local.get $x) (local.get $y) (local.get $r))`);
+  i32(`(call $id (local.get $a))`);
+  i32(`(call_indirect (type $t) (local.get $a) (i32.const 0))`);
+  i32(`(call_ref $t (local.get $a) (ref.func $id))`);
+  i32(`(call $tail (local.get $a))`);
+  i32(`(table.size)`);
+  i32(`(ref.is_null (table.get (i32.const 0)))`);
+  i32(`(ref.eq (ref.null eq) (ref.null eq))`);
+  body.push(`(table.set (i32.const 1) (ref.func $id))`);
+  body.push(`(drop (ref.as_non_null (ref.func $id)))`);
+  body.push(
+    `(block $z (br_on_null $z (ref.func $id)) (drop)) (drop (block $w (result funcref) (br_on_non_null $w (ref.func $id)) (ref.null func)))`,
+  );
+  body.push(
+    `(block $c (block $b (block $a (br_table $a $b $c (i32.and (local.get $a) (i32.const 3))))) (local.set $r (i32.add (local.get $r) (i32.const 1))))`,
+  );
+  i32(`(block $h (result i32) (try_table (catch $e $h) (throw $e (local.get $a))) (i32.const 0))`);
+  i32(`(call $same (local.get $a))`);
+  i32(`(call $tails (local.get $a))`);
+  i32(`(if (result i32) (local.get $a) (then (local.get $b)) (else (i32.const 3)))`);
+  i32(`(block $o (result i32) (br_if $o (local.get $a) (local.get $a)) (drop) (i32.const 1))`);
+  body.push(
+    `(drop (block $o (result exnref) (try_table (catch_all_ref $o) (throw_ref (block $i (result exnref) (try_table (catch_all_ref $i) (throw $e (local.get $a))) (unreachable)))) (unreachable)))`,
+  );
+  body.push(`(memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))`);
+  body.push(`(table.fill (i32.const 2) (ref.null func) (i32.const 1))`);
+  body.push(`(table.copy (i32.const 2) (i32.const 0) (i32.const 1))`);
+  body.push(`(table.init $s (i32.const 3) (i32.const 0) (i32.const 1))`);
+  i32(`(table.grow (ref.null func) (i32.const 0))`);
+  body.push(`(if (i32.eqz (local.get $n)) (then (data.drop $d) (elem.drop $s)))`);
+  return `(module
+    (type $t (func (param i32) (result i32)))
+    (tag $e (param i32))
+    (memory $m0 1) (memory $m1 1)
+    (table 4 funcref)
+    (elem (i32.const 0) $id)
+    (elem declare func $id)
+    (global $g (mut i32) (i32.const 0))
+    (global $h (mut i64) (i64.const 0))
+    (func $id (type $t) (local.get 0))
+    (func $tail (type $t) (return_call $id (local.get 0)))
+    (func $same (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $tails (param i32) (result i32)
+      (if (result i32) (i32.and (local.get 0) (i32.const 1))
+        (then (return_call_indirect (type $t) (local.get 0) (i32.const 0)))
+        (else (return_call_ref $t (local.get 0) (ref.func $id)))))
+    (data $d "x")
+    (elem $s func $id)
+    (func (export "w") (param $n i32) (result i64)
+      (local $a i32) (local $b i32) (local $r i32) (local $x i64) (local $y i64) (local $q i64)
+      (local $f f32) (local $d f64) (local $p i32)
+      (local.set $b (i32.const 0x7654321))
+      (local.set $y (i64.const 0x123456789))
+      (local.set $f (f32.const 1.25))
+      (local.set $d (f64.const 1.25))
+      (loop $l
+        (local.set $a (i32.mul (local.get $n) (i32.const 0x9e3779b1)))
+        (local.set $x (i64.mul (i64.extend_i32_u (local.get $a)) (i64.const 0x9e3779b97f4a7c15)))
+        (local.set $b (i32.or (i32.add (local.get $b) (local.get $a)) (i32.const 1)))
+        (local.set $y (i64.or (i64.add (local.get $y) (local.get $x)) (i64.const 1)))
+        ${body.join("\n        ")}
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br_if $l (i32.gt_s (local.get $n) (i32.const 0))))
+      (i64.add (local.get $q) (i64.extend_i32_u (local.get $r)))))`;
+}
+
+/** Runs the warm-up once per process (later calls, and calls during it, return at once). */
+export function warmUp(): void {
+  if (done) return;
+  done = true;
+  try {
+    const module = parseModuleText(source());
+    const info = validateModule(module);
+    const m = new Machine(newStore());
+    const inst = instantiate(m, module, info, []);
+    const w = m.store.instances[inst].exports.get("w")!;
+    for (let i = 0; i < 100; i++) invoke(m, w.addr, [2]);
+  } catch {
+    // Only an optimization: a failure here must not affect real programs.
+  }
+}

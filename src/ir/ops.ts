@@ -1,0 +1,366 @@
+/**
+ * The IR opcode table: one row per IR instruction (name, operand kinds, doc). The lowering
+ * (`lower.ts`) emits rows of it, the interpreter (`src/exec/interp.ts`) executes them (its
+ * `case N /* name *\/` labels are numeric literals, checked against this table by
+ * tests/ir/ops_test.ts, because V8 builds a jump table only for literal cases) and the
+ * printer (`print.ts`) prints them. Numbers are positions: append new rows at the end (an
+ * inserted row renumbers the ones after it, and interp.ts's labels must follow).
+ *
+ * Code is an `Int32Array` of `[op, operand...]`; each op has a fixed number of operands, one
+ * per letter of its kinds string:
+ * - `d` destination slot, `s` source slot: fp-relative, in Int32 units (slot index times 2);
+ *   a slot holds 8 bytes (an i32/f32/reference in its low word), a v128 takes two slots.
+ * - `i` an i32 immediate; `o` a memory offset (u32 stored as i32); `k` an index into the
+ *   constant pool (64-bit entries); `t` a branch target (an absolute pc in the same code);
+ *   `b` an index into the function's br_table pool; `n` a number of slots.
+ * - `f` a function address (store.objects); `m` a memory address (store.memories); `T` a
+ *   table address (store.tables); `g` a global slot in Int32 units of store.globalSlots; `G` a
+ *   tag address (store.tags); `y` a canonical type id; `x` an element or data segment index of
+ *   the function's instance; `w` a wasm opcode (`Op`, for generic helpers).
+ *
+ * Ticks: every executed IR instruction counts one tick of fuel, however many wasm
+ * instructions it stands for (a fused `i32.add_imm` that replaced `local.get; i32.const;
+ * i32.add; local.set` is one tick, so is `i32.add_imm2` for two of those, a compare fused
+ * with its `br_if`, or a load fused into its consumer; the copies the lowering inserts for
+ * branches, block results and returns are one tick each). Which fusions the lowering makes
+ * is part of the tick count, so it is deterministic and documented with each fused row.
+ *
+ * Values move with the width of their type: 32-bit values as one Int32 word (a slot's upper
+ * word is then undefined), 64-bit values as one BigInt64Array element (never as two words:
+ * a 64-bit read of two 32-bit writes stalls store forwarding), v128 as two.
+ *
+ * Numeric rows named like a wasm instruction (`i32.add`) compute exactly that instruction from
+ * register operands `d = op(s...)`. Loads and stores named like wasm ones access memory 0 of
+ * an i32-addressed memory with the address in a slot plus the offset; any other memory goes
+ * through `mem.load`/`mem.store`.
+ *
+ * @module
+ */
+
+/** One row of the IR table. */
+export interface IrOpInfo {
+  /** Its number (position in the table). */
+  readonly op: number;
+  readonly name: string;
+  /** One letter per operand (see the module doc). */
+  readonly kinds: string;
+  readonly doc: string;
+}
+
+type Row = readonly [string, string, string];
+
+const CONTROL: Row[] = [
+  ["unreachable", "", 'trap "unreachable"'],
+  ["nop", "", "nothing"],
+  ["br", "t", "jump to t"],
+  ["br_if", "st", "jump to t if i32 s != 0"],
+  ["br_unless", "st", "jump to t if i32 s == 0"],
+  ["br_table", "sb", "jump to the target brTables[b + 1 + min(u32 s, count)]; count = brTables[b]"],
+  ["return", "", "pop the frame; results are in slots 0.. of the frame"],
+  ["call", "fs", "call function f; arguments (and later results) at slot s"],
+  ["call_indirect", "ssTy", "call table T[i32/i64 s2] (type y or subtype) with arguments at s1"],
+  ["call_ref", "ss", "call the function reference in s2 with arguments at s1"],
+  ["return_call", "fsn", "tail call f: move n arg slots from s down to slot 0 and jump"],
+  ["return_call_indirect", "ssTyn", "tail call_indirect"],
+  ["return_call_ref", "ssn", "tail call_ref"],
+  ["copy", "ds", "copy a 32-bit value (i32, f32, reference)"],
+  ["const32", "di", "d = i (a 32-bit value)"],
+  ["const64", "dk", "d = constant pool entry k (64 bits)"],
+  ["select", "dsss", "d = (i32 s3 != 0) ? s1 : s2 (32-bit values)"],
+  ["global.get", "dg", "d = global at g (32-bit value)"],
+  ["global.set", "gs", "global at g = s (32-bit value)"],
+  ["copy64", "ds", "copy a 64-bit value (i64, f64)"],
+  ["select64", "dsss", "d = (i32 s3 != 0) ? s1 : s2 (64-bit values)"],
+  ["global.get64", "dg", "d = global at g (64-bit value)"],
+  ["global.set64", "gs", "global at g = s (64-bit value)"],
+  ["throw", "Gsn", "throw tag G with n argument slots at s"],
+  ["throw_ref", "s", "throw the exception reference in s (trap if null)"],
+  ["ref.is_null", "ds", "d = (s == null)"],
+  ["ref.eq", "dss", "d = (s1 == s2)"],
+  ["ref.as_non_null", "s", 'trap "null reference" if s is null'],
+  ["br_on_null", "st", "jump to t if s is null"],
+  ["br_on_non_null", "st", "jump to t if s is not null"],
+  ["copy_v128", "ds", "copy two slots (a v128)"],
+];
+
+const LOAD = "dso";
+const STORE = "sso";
+const MEMORY: Row[] = [
+  ...[
+    "i32.load",
+    "i64.load",
+    "f32.load",
+    "f64.load",
+    "i32.load8_s",
+    "i32.load8_u",
+    "i32.load16_s",
+    "i32.load16_u",
+    "i64.load8_s",
+    "i64.load8_u",
+    "i64.load16_s",
+    "i64.load16_u",
+    "i64.load32_s",
+    "i64.load32_u",
+  ].map((n): Row => [n, LOAD, "d = load from memory 0 at u32 s + o"]),
+  ...[
+    "i32.store",
+    "i64.store",
+    "f32.store",
+    "f64.store",
+    "i32.store8",
+    "i32.store16",
+    "i64.store8",
+    "i64.store16",
+    "i64.store32",
+  ].map((n): Row => [n, STORE, "store s2 into memory 0 at u32 s1 + o"]),
+  ["mem.load", "dsmkw", "d = load w from memory m at address s + pool[k] (any memory)"],
+  ["mem.store", "ssmkw", "store w of s2 into memory m at address s1 + pool[k]"],
+  ["memory.size", "dm", "d = size of memory m in pages"],
+  ["memory.grow", "dsm", "d = grow memory m by s pages (old size or -1)"],
+  ["memory.fill", "sssm", "fill memory m at s1 with byte s2, s3 bytes"],
+  ["memory.copy", "sssmm", "copy s3 bytes from memory m2 at s2 to memory m1 at s1"],
+  ["memory.init", "sssmx", "copy s3 bytes of data segment x at s2 to memory m at s1"],
+  ["data.drop", "x", "drop data segment x"],
+  ["table.get", "dsT", "d = table T[s]"],
+  ["table.set", "ssT", "table T[s1] = s2"],
+  ["table.size", "dT", "d = size of table T"],
+  ["table.grow", "dssT", "d = grow table T by s2 elements of s1 (old size or -1)"],
+  ["table.fill", "sssT", "fill table T at s1 with s2, s3 elements"],
+  ["table.copy", "sssTT", "copy s3 elements from table T2 at s2 to table T1 at s1"],
+  ["table.init", "sssTx", "copy s3 elements of element segment x at s2 to table T at s1"],
+  ["elem.drop", "x", "drop element segment x"],
+];
+
+const UNARY = "ds";
+const BINARY = "dss";
+const un = (names: string[]): Row[] => names.map((n) => [n, UNARY, "d = op s"]);
+const bin = (names: string[]): Row[] => names.map((n) => [n, BINARY, "d = s1 op s2"]);
+
+const NUMERIC: Row[] = [
+  ...un(["i32.eqz"]),
+  ...bin([
+    "i32.eq",
+    "i32.ne",
+    "i32.lt_s",
+    "i32.lt_u",
+    "i32.gt_s",
+    "i32.gt_u",
+    "i32.le_s",
+    "i32.le_u",
+    "i32.ge_s",
+    "i32.ge_u",
+  ]),
+  ...un(["i64.eqz"]),
+  ...bin([
+    "i64.eq",
+    "i64.ne",
+    "i64.lt_s",
+    "i64.lt_u",
+    "i64.gt_s",
+    "i64.gt_u",
+    "i64.le_s",
+    "i64.le_u",
+    "i64.ge_s",
+    "i64.ge_u",
+    "f32.eq",
+    "f32.ne",
+    "f32.lt",
+    "f32.gt",
+    "f32.le",
+    "f32.ge",
+    "f64.eq",
+    "f64.ne",
+    "f64.lt",
+    "f64.gt",
+    "f64.le",
+    "f64.ge",
+  ]),
+  ...un(["i32.clz", "i32.ctz", "i32.popcnt"]),
+  ...bin([
+    "i32.add",
+    "i32.sub",
+    "i32.mul",
+    "i32.div_s",
+    "i32.div_u",
+    "i32.rem_s",
+    "i32.rem_u",
+    "i32.and",
+    "i32.or",
+    "i32.xor",
+    "i32.shl",
+    "i32.shr_s",
+    "i32.shr_u",
+    "i32.rotl",
+    "i32.rotr",
+  ]),
+  ...un(["i64.clz", "i64.ctz", "i64.popcnt"]),
+  ...bin([
+    "i64.add",
+    "i64.sub",
+    "i64.mul",
+    "i64.div_s",
+    "i64.div_u",
+    "i64.rem_s",
+    "i64.rem_u",
+    "i64.and",
+    "i64.or",
+    "i64.xor",
+    "i64.shl",
+    "i64.shr_s",
+    "i64.shr_u",
+    "i64.rotl",
+    "i64.rotr",
+  ]),
+  ...un(["f32.abs", "f32.neg", "f32.ceil", "f32.floor", "f32.trunc", "f32.nearest", "f32.sqrt"]),
+  ...bin(["f32.add", "f32.sub", "f32.mul", "f32.div", "f32.min", "f32.max", "f32.copysign"]),
+  ...un(["f64.abs", "f64.neg", "f64.ceil", "f64.floor", "f64.trunc", "f64.nearest", "f64.sqrt"]),
+  ...bin(["f64.add", "f64.sub", "f64.mul", "f64.div", "f64.min", "f64.max", "f64.copysign"]),
+  ...un([
+    "i32.wrap_i64",
+    "i32.trunc_f32_s",
+    "i32.trunc_f32_u",
+    "i32.trunc_f64_s",
+    "i32.trunc_f64_u",
+    "i64.extend_i32_s",
+    "i64.extend_i32_u",
+    "i64.trunc_f32_s",
+    "i64.trunc_f32_u",
+    "i64.trunc_f64_s",
+    "i64.trunc_f64_u",
+    "f32.convert_i32_s",
+    "f32.convert_i32_u",
+    "f32.convert_i64_s",
+    "f32.convert_i64_u",
+    "f32.demote_f64",
+    "f64.convert_i32_s",
+    "f64.convert_i32_u",
+    "f64.convert_i64_s",
+    "f64.convert_i64_u",
+    "f64.promote_f32",
+    "i32.extend8_s",
+    "i32.extend16_s",
+    "i64.extend8_s",
+    "i64.extend16_s",
+    "i64.extend32_s",
+    "i32.trunc_sat_f32_s",
+    "i32.trunc_sat_f32_u",
+    "i32.trunc_sat_f64_s",
+    "i32.trunc_sat_f64_u",
+    "i64.trunc_sat_f32_s",
+    "i64.trunc_sat_f32_u",
+    "i64.trunc_sat_f64_s",
+    "i64.trunc_sat_f64_u",
+  ]),
+];
+
+/** Fused instructions (each one tick). */
+const FUSED: Row[] = [
+  ["i32.add_imm", "dsi", "d = s + i"],
+  ["i32.and_imm", "dsi", "d = s & i"],
+  ["i32.or_imm", "dsi", "d = s | i"],
+  ["i32.xor_imm", "dsi", "d = s ^ i"],
+  ["i32.shl_imm", "dsi", "d = s << i"],
+  ["i32.shr_s_imm", "dsi", "d = s >> i"],
+  ["i32.shr_u_imm", "dsi", "d = s >>> i"],
+  ["i32.mul_imm", "dsi", "d = s * i"],
+  ["i32.rotl_imm", "dsi", "d = s rotated left by i (0..31)"],
+  ["i32.rotr_imm", "dsi", "d = s rotated right by i (0..31)"],
+  ["i32.eq_imm", "dsi", "d = s == i"],
+  ["i32.ne_imm", "dsi", "d = s != i"],
+  ["i32.lt_s_imm", "dsi", "d = s < i (signed)"],
+  ["i32.lt_u_imm", "dsi", "d = s < i (unsigned)"],
+  ["i32.gt_s_imm", "dsi", "d = s > i (signed)"],
+  ["i32.gt_u_imm", "dsi", "d = s > i (unsigned)"],
+  ["i32.le_s_imm", "dsi", "d = s <= i (signed)"],
+  ["i32.le_u_imm", "dsi", "d = s <= i (unsigned)"],
+  ["i32.ge_s_imm", "dsi", "d = s >= i (signed)"],
+  ["i32.ge_u_imm", "dsi", "d = s >= i (unsigned)"],
+  ["br_if.i32.eqz", "st", "jump to t if s == 0 (same as br_unless)"],
+  ["br_if.i32.eq", "sst", "jump to t if s1 == s2"],
+  ["br_if.i32.ne", "sst", "jump to t if s1 != s2"],
+  ["br_if.i32.lt_s", "sst", "jump to t if s1 < s2 (signed)"],
+  ["br_if.i32.lt_u", "sst", "jump to t if s1 < s2 (unsigned)"],
+  ["br_if.i32.gt_s", "sst", "jump to t if s1 > s2 (signed)"],
+  ["br_if.i32.gt_u", "sst", "jump to t if s1 > s2 (unsigned)"],
+  ["br_if.i32.le_s", "sst", "jump to t if s1 <= s2 (signed)"],
+  ["br_if.i32.le_u", "sst", "jump to t if s1 <= s2 (unsigned)"],
+  ["br_if.i32.ge_s", "sst", "jump to t if s1 >= s2 (signed)"],
+  ["br_if.i32.ge_u", "sst", "jump to t if s1 >= s2 (unsigned)"],
+  ["br_if.i32.eq_imm", "sit", "jump to t if s == i"],
+  ["br_if.i32.ne_imm", "sit", "jump to t if s != i"],
+  ["br_if.i32.lt_s_imm", "sit", "jump to t if s < i (signed)"],
+  ["br_if.i32.lt_u_imm", "sit", "jump to t if s < i (unsigned)"],
+  ["br_if.i32.gt_s_imm", "sit", "jump to t if s > i (signed)"],
+  ["br_if.i32.gt_u_imm", "sit", "jump to t if s > i (unsigned)"],
+  ["br_if.i32.le_s_imm", "sit", "jump to t if s <= i (signed)"],
+  ["br_if.i32.le_u_imm", "sit", "jump to t if s <= i (unsigned)"],
+  ["br_if.i32.ge_s_imm", "sit", "jump to t if s >= i (signed)"],
+  ["br_if.i32.ge_u_imm", "sit", "jump to t if s >= i (unsigned)"],
+  ["i64.add_imm", "dsk", "d = s + pool[k] (i64)"],
+  ["i64.mul_imm", "dsk", "d = s * pool[k] (i64)"],
+  ["i64.and_imm", "dsk", "d = s & pool[k] (i64)"],
+  ["i64.or_imm", "dsk", "d = s | pool[k] (i64)"],
+  ["i64.xor_imm", "dsk", "d = s ^ pool[k] (i64)"],
+  ["i64.shl_imm", "dsk", "d = s * pool[k] (i64 shift left: the pool holds 2^count, wrapped)"],
+  ["i64.shr_s_imm", "dsi", "d = s >> i (i64, signed; i in 0..63)"],
+  ["i64.shr_u_imm", "dsi", "d = s >>> i (i64, unsigned; i in 0..63)"],
+  ["br_if.i32.and_imm", "sit", "jump to t if (s & i) != 0"],
+  ["br_unless.i32.and_imm", "sit", "jump to t if (s & i) == 0"],
+  ["i32.store_imm", "sio", "store the constant i into memory 0 at u32 s + o"],
+  ["i32.store8_imm", "sio", "store the constant byte i into memory 0 at u32 s + o"],
+  ["i32.store16_imm", "sio", "store the constant i (16 bits) into memory 0 at u32 s + o"],
+  ["i64.rotl_imm", "dsi", "d = s rotated left by i (i64; i in 0..63)"],
+  ["i64.rotr_imm", "dsi", "d = s rotated right by i (i64; i in 0..63)"],
+  ["f64.add_load", "dsso", "d = s1 + f64 loaded from memory 0 at u32 s2 + o"],
+  ["f64.sub_load", "dsso", "d = s1 - f64 loaded from memory 0 at u32 s2 + o"],
+  ["f64.mul_load", "dsso", "d = s1 * f64 loaded from memory 0 at u32 s2 + o"],
+  ["i32.add_load", "dsso", "d = s1 + i32 loaded from memory 0 at u32 s2 + o"],
+  ["i32.load_add", "dsio", "d = i32 load from memory 0 at u32 (s + i) + o (wrapping add)"],
+  ["i32.load8_u_add", "dsio", "d = byte load (unsigned) from memory 0 at u32 (s + i) + o"],
+  [
+    "mem.copy8",
+    "ssoo",
+    "memory 0: byte at u32 s1 + o1 = byte at u32 s2 + o2 (a fused load8 + store8)",
+  ],
+  ["mem.copy32", "ssoo", "memory 0: 4 bytes at s1 + o1 = 4 bytes at s2 + o2 (fused load + store)"],
+  ["mem.copy64", "ssoo", "memory 0: 8 bytes at s1 + o1 = 8 bytes at s2 + o2 (fused load + store)"],
+  ["i32.add_imm2", "dsidsi", "d1 = s1 + i1, then d2 = s2 + i2 (two consecutive i32.add_imm)"],
+  ["mem.copy8_add", "ssioo", "memory 0: byte at u32 s1 + o1 = byte at u32 (s2 + i) + o2"],
+  ["i32.xor_rotl_imm", "dssi", "d = s1 ^ (s2 rotated left by i) (a fused rotl + xor)"],
+  ["i32.xor_shr_u_imm", "dssi", "d = s1 ^ (s2 >>> i) (a fused shr_u + xor)"],
+  ["i32.add_rotl_imm", "dssi", "d = s1 + (s2 rotated left by i) (a fused rotl + add)"],
+  [
+    "i64.xor_shl_imm",
+    "dssk",
+    "d = s1 ^ (s2 * pool[k]) (i64: a fused shl + xor; pool holds 2^count)",
+  ],
+  ["i64.xor_shr_u_imm", "dssi", "d = s1 ^ (s2 >>> i) (i64: a fused shr_u + xor; i in 1..63)"],
+  ["f64.add_store", "sso", "memory 0: f64 at u32 s1 + o += s2 (a fused f64.add_load + f64.store)"],
+  ["i64.eqz_br", "st", "jump to t if i64 s == 0"],
+  ["i64.nez_br", "st", "jump to t if i64 s != 0"],
+];
+
+const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED];
+
+/** Every IR instruction, indexed by its number. */
+export const IR_OPS: readonly IrOpInfo[] = ROWS.map(([name, kinds, doc], op) => ({
+  op,
+  name,
+  kinds,
+  doc,
+}));
+
+/** IR op numbers by name. */
+export const IR: Readonly<Record<string, number>> = Object.fromEntries(
+  IR_OPS.map((info) => [info.name, info.op]),
+);
+
+/** The number of operands of each IR op. */
+export const IR_ARITY: Uint8Array = Uint8Array.from(IR_OPS, (info) => info.kinds.length);
+
+/** The IR op number of `name`; throws for an unknown name (a bug in the lowering). */
+export function irOp(name: string): number {
+  const op = IR[name];
+  if (op === undefined) throw new Error(`unknown IR op ${name}`);
+  return op;
+}
