@@ -4,7 +4,8 @@
  * (`deno run -A jsr:@gab/cli prog.wasm`).
  *
  * It reads, writes, prints and validates WebAssembly 3.0 modules in both formats, and runs them
- * (SIMD and GC are on their way); snapshots, the WASI host and the debugger come next.
+ * (SIMD and GC are on their way), with a WASI preview 1 host; snapshots and the debugger come
+ * next.
  *
  * @example Instantiate a module and call its exports
  * ```ts
@@ -62,6 +63,15 @@ export {
   WasmTag,
 } from "./src/api/runtime.ts";
 export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/api/module.ts";
+export {
+  createWasi,
+  importsWasi,
+  ProcExit,
+  Wasi,
+  WasiConfigError,
+  type WasiOptions,
+  type WasiState,
+} from "./src/wasi/api.ts";
 
 if (import.meta.main) {
   const { main } = await import("./src/cli/main.ts");

@@ -8,12 +8,43 @@
 # export `run` and their memory), so any engine can run them without WASI. -ffreestanding also
 # stops clang from turning hand-written copy loops into memcpy/memset calls.
 #
-# Usage: scripts/build_testdata.sh [NAME...]   (default: every kernel; NAME is e.g. fib)
+# The WASI test programs in testdata/wasi/ (NAME.c -> NAME.wasm) link against wasi-libc:
+# `apt-get install -y clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32`. After changing one,
+# regenerate its expected output with `node scripts/wasi_expected.mjs NAME` (see that script).
+#
+# Usage: scripts/build_testdata.sh [NAME...]   (default: every kernel and every WASI program;
+#        NAME is a kernel, e.g. fib, or `wasi` for the WASI programs)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
+CLANG=${CLANG:-clang-19}
+
+# Builds every WASI test program of testdata/wasi.
+build_wasi() {
+  command -v "$CLANG" >/dev/null 2>&1 ||
+    { echo "build_testdata.sh: $CLANG not found; install clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32" >&2; exit 1; }
+  (
+    cd "$root/testdata/wasi"
+    for source in *.c; do
+      name="${source%.c}"
+      case "$name" in
+        # freestanding: imports wasi_unstable itself (wasi-libc speaks only preview 1)
+        preview0) flags=(-nostdlib -Wl,--no-entry -Wl,--export=_start) ;;
+        *) flags=(-Wno-unused-result) ;;
+      esac
+      "$CLANG" --target=wasm32-wasi -O2 "${flags[@]}" "$source" -o "$name.wasm"
+      chmod 644 "$name.wasm"
+      echo "built testdata/wasi/$name.wasm ($(wc -c <"$name.wasm") bytes)"
+    done
+  )
+}
+
+if [ "$#" -eq 1 ] && [ "$1" = wasi ]; then
+  build_wasi
+  exit 0
+fi
+if [ "$#" -eq 0 ]; then build_wasi; fi
 cd "$root/testdata/kernels"
 
-CLANG=${CLANG:-clang-19}
 COMMON=(--target=wasm32 -O2 -ffreestanding -nostdlib -Wl,--no-entry)
 
 # Flags beyond COMMON for one C kernel (keep in step with the command in the kernel's header).

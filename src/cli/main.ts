@@ -10,9 +10,10 @@ import denoJson from "../../deno.json" with { type: "json" };
 import { WasmError } from "../errors.ts";
 import { encodeModule } from "../binary/encode.ts";
 import { printModule } from "../text/print.ts";
-import { validateModule } from "../valid/validate.ts";
 import { formatOptions, type OptionSpec, splitArgs, UsageError } from "./args.ts";
 import { FileError, loadModule, ModuleFileError } from "./load.ts";
+import { CompiledModule } from "../api/module.ts";
+import { runModule } from "./run.ts";
 
 /** The engine's version, from deno.json. */
 export const VERSION: string = denoJson.version;
@@ -56,16 +57,52 @@ const COMMANDS: Record<string, Command> = {
     options: [
       { name: "invoke", value: "NAME", help: "Call the export NAME with ARGS instead of _start" },
       { name: "fuel", value: "N", help: "Stop after N ticks of execution" },
+      {
+        name: "dir",
+        value: "HOST[::GUEST]",
+        multiple: true,
+        help: "Give WASI access to directory HOST, as GUEST (default: HOST)",
+      },
+      {
+        name: "env",
+        value: "NAME[=VALUE]",
+        multiple: true,
+        help: "Set a WASI environment variable (NAME alone: the host's value)",
+      },
+      {
+        name: "tcplisten",
+        value: "HOST:PORT",
+        multiple: true,
+        help: "Hand WASI a listening TCP socket (after the --dir descriptors)",
+      },
+      { name: "deterministic", help: "Virtual WASI clocks and seeded randomness" },
       HELP,
     ],
-    async run([path], options) {
+    async run([path], options, rest, io) {
       if (path === undefined) throw new UsageError("missing <MODULE>");
       if (options.fuel !== undefined && !/^\d+$/.test(String(options.fuel))) {
         throw new UsageError(`--fuel takes a whole number, not '${options.fuel}'`);
       }
-      const { module } = await loadModule(path);
-      validateModule(module);
-      throw new NotYet("running modules needs the interpreter, which is not implemented yet");
+      const { module, info } = await loadModule(path, { validate: true });
+      const compiled = new CompiledModule(module, info ?? undefined);
+      const list = (v: unknown) => Array.isArray(v) ? v as string[] : [];
+      const decoders = [new TextDecoder(), new TextDecoder()];
+      const { lines, status } = runModule(compiled, rest, {
+        invoke: typeof options.invoke === "string" ? options.invoke : undefined,
+        fuel: options.fuel === undefined ? undefined : Number(options.fuel),
+        program: path,
+        dirs: list(options.dir),
+        env: list(options.env),
+        listeners: list(options.tcplisten),
+        deterministic: options.deterministic === true,
+        stdio: io === processIo ? {} : {
+          stdin: new Uint8Array(0),
+          stdout: (b) => io.stdout(decoders[0].decode(b, { stream: true })),
+          stderr: (b) => io.stderr(decoders[1].decode(b, { stream: true })),
+        },
+      });
+      for (const line of lines) io.stdout(`${line}\n`);
+      return status;
     },
   },
   validate: {
