@@ -91,3 +91,14 @@ export class Exhaustion extends WasmError {
     this.name = "Exhaustion";
   }
 }
+
+/**
+ * A snapshot cannot be restored (or taken): it is truncated, corrupt, foreign, of a newer
+ * format version, or inconsistent with itself. The message says what is wrong.
+ */
+export class SnapshotError extends WasmError {
+  constructor(message: string) {
+    super(message);
+    this.name = "SnapshotError";
+  }
+}

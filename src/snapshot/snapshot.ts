@@ -1,0 +1,142 @@
+/**
+ * Taking a snapshot: {@linkcode snapshot} writes a machine's whole state (its store, the value
+ * and call stacks, the current frame, fuel), an optional {@linkcode Execution} and the host
+ * modules' state as bytes in the format of format.ts. Equal states give equal bytes.
+ *
+ * The machine must be idle or paused (not inside `run`, not inside a host function).
+ *
+ * @module
+ */
+
+import { encodeModule } from "../binary/encode.ts";
+import { SnapshotError } from "../errors.ts";
+import type { Execution } from "../exec/execution.ts";
+import type { Machine } from "../exec/machine.ts";
+import type { HeapObj } from "../runtime/store.ts";
+import type { Module } from "../syntax/module.ts";
+import { wordsBin } from "./check.ts";
+import { writeSnapshot } from "./format.ts";
+import { TypeWriter } from "./types.ts";
+
+/** What else goes into a snapshot besides the machine. */
+export interface SnapshotExtra {
+  /** The execution under way on the machine, if any. */
+  execution?: Execution | null;
+  /** Host modules' state as plain data (e.g. `{ wasi: wasi.state }`); msgpack-encodable. */
+  host?: unknown;
+}
+
+/**
+ * The state of `m` (and `extra`) as snapshot bytes.
+ *
+ * @throws SnapshotError when the machine is running, or holds something a snapshot cannot
+ *   carry (an externref to a JS object, a type that cannot be described).
+ */
+export function snapshot(m: Machine, extra: SnapshotExtra = {}): Uint8Array {
+  if (m.status === "running") {
+    throw new SnapshotError("cannot snapshot a running machine (inside run or a host call)");
+  }
+  const store = m.store;
+  const tw = new TypeWriter(store.instances);
+  const moduleIds = new Map<Module, number>();
+  const modules: Uint8Array[] = [];
+  const instances = store.instances.map((inst) => {
+    let mod = moduleIds.get(inst.module);
+    if (mod === undefined) {
+      mod = modules.length;
+      modules.push(encodeModule(inst.module));
+      moduleIds.set(inst.module, mod);
+    }
+    return {
+      module: mod,
+      funcs: wordsBin(inst.funcs),
+      tables: wordsBin(inst.tables),
+      memories: wordsBin(inst.memories),
+      globals: wordsBin(inst.globals),
+      tags: wordsBin(inst.tags),
+      elems: inst.elems.map((e) => e === null ? null : wordsBin(e)),
+      datas: inst.datas.map((d) => d === null),
+    };
+  });
+  const objects = store.objects.map((o, i) => object(o, i, tw));
+  const tables = store.tables.map((t) => ({
+    type: { is64: t.type.is64, limits: limits(t.type.limits), elem: tw.val(t.type.elem) },
+    size: t.size,
+    elems: wordsBin(t.elems.subarray(0, t.size)),
+  }));
+  const memories = store.memories.map((mem) => ({
+    type: { is64: mem.type.is64, limits: limits(mem.type.limits), shared: mem.type.shared },
+    pages: mem.pages,
+    generation: mem.generation,
+    bytes: new Uint8Array(mem.buffer),
+  }));
+  const globals = store.globals.map((g) => ({
+    type: tw.val(g.type),
+    mutable: g.mutable,
+    slot: g.slot,
+  }));
+  const tags = store.tags.map((t) => tw.type(t.type));
+  const ex = extra.execution ?? null;
+  if (ex !== null && ex.machine !== m) {
+    throw new SnapshotError("the execution does not run on this machine");
+  }
+  const body = {
+    modules,
+    types: tw.descs,
+    objects,
+    tables,
+    memories,
+    globals,
+    globalSlots: {
+      capacity: store.globalSlots.byteLength,
+      count: store.globalSlotCount,
+      bytes: new Uint8Array(store.globalSlots, 0, store.globalSlotCount * 8),
+    },
+    tags,
+    instances,
+    machine: {
+      funcAddr: m.funcAddr,
+      pc: m.pc,
+      fp: m.fp,
+      depth: m.depth,
+      frames: wordsBin(m.frames.subarray(0, m.depth * 3)),
+      fuel: m.fuel === Infinity ? null : m.fuel,
+      maxDepth: m.maxDepth,
+      status: m.status,
+      stack: new Uint8Array(m.stack, 0, m.top() * 4),
+    },
+    execution: ex === null ? null : { func: ex.funcAddr, at: ex.at, state: ex.state },
+    host: extra.host ?? null,
+  };
+  if (!Number.isSafeInteger(body.machine.fuel ?? 0) || (body.machine.fuel ?? 0) < 0) {
+    throw new SnapshotError(`fuel ${m.fuel} cannot be written`);
+  }
+  return writeSnapshot(body);
+}
+
+function limits(l: { min: bigint; max: bigint | null }): { min: bigint; max: bigint | null } {
+  return { min: l.min, max: l.max };
+}
+
+function object(o: HeapObj, i: number, tw: TypeWriter): unknown[] {
+  switch (o.kind) {
+    case "wasm":
+      return [0, o.instance, o.index];
+    case "host":
+      return [1, tw.type(o.type), o.module, o.name];
+    case "exn":
+      return [3, o.tag, o.slots];
+    case "extern": {
+      const v = o.value;
+      if (v === null || typeof v === "boolean" || typeof v === "string" || typeof v === "bigint") {
+        return [2, v];
+      }
+      if (typeof v === "number") {
+        const b = new Uint8Array(8);
+        new DataView(b.buffer).setFloat64(0, v, true);
+        return [2, [b]];
+      }
+      throw new SnapshotError(`object ${i}: an externref to a ${typeof v} cannot be written`);
+    }
+  }
+}
