@@ -7,7 +7,8 @@
  * Hot state lives in locals: `pc`, `fp`, `code`, the stack views, memory 0's views of the
  * current instance (refreshed when the function or the memory's buffer changes), the
  * globals' view, and `fuel`. Every case ends in `continue` except calls, which `break` to
- * the shared call sequence after the switch. Rare and large operations are helpers in other
+ * the shared call sequence after the switch, and the prefix ops (`i32.add_imm.call`,
+ * `i32.add.return`...), which fall through into the `call` / `return` case they precede. Rare and large operations are helpers in other
  * files (tables, non-fast memory accesses, exceptions, host calls) so that this function
  * stays small enough for V8 to optimize (61,440 bytes of bytecode).
  *
@@ -171,6 +172,12 @@ export function run(m: Machine): number {
           pc = cf.brTables[b + 1 + (i < n ? i : n)];
           continue;
         }
+        case 297 /* i32.add.return */:
+        case 298 /* i32.add_imm.return */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] +
+            (code[pc] === 298 ? code[pc + 3] : I32[fp + code[pc + 3]])) | 0;
+          pc += 4;
+        // falls through: the `return` after the prefix, in the same tick
         case 6 /* return */: {
           const at = --depth * FRAME_STRIDE;
           const f = frames[at];
@@ -195,6 +202,10 @@ export function run(m: Machine): number {
           }
           continue;
         }
+        case 299 /* i32.add_imm.call */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          pc += 4;
+        // falls through: the `call` after the prefix, in the same tick
         case 7 /* call */: {
           // Fast path: a wasm callee already lowered, room on both stacks.
           const ncf = compiled[code[pc + 1]];
@@ -983,6 +994,148 @@ export function run(m: Machine): number {
           continue;
         case 276 /* i64.nez_br */:
           pc = I64[(fp + code[pc + 1]) >> 1] !== 0n ? code[pc + 2] : pc + 3;
+          continue;
+        case 277 /* copy2 */:
+          I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+          I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
+          pc += 5;
+          continue;
+        case 278 /* copy64_2 */:
+          I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1];
+          I64[(fp + code[pc + 3]) >> 1] = I64[(fp + code[pc + 4]) >> 1];
+          pc += 5;
+          continue;
+        case 279 /* i32.add_imm.br_if.i32.ne */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
+          continue;
+        case 280 /* i32.add_imm.br_if.i32.lt_s */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          pc = I32[fp + code[pc + 4]] < I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
+          continue;
+        case 281 /* i32.add_imm.br_if.i32.lt_u */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
+            ? code[pc + 6]
+            : pc + 7;
+          continue;
+        case 282 /* i32.add_imm.br_if.i32.ne_imm */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          pc = I32[fp + code[pc + 4]] !== code[pc + 5] ? code[pc + 6] : pc + 7;
+          continue;
+        case 283 /* i32.add.br_if.i32.ne */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+          pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
+          continue;
+        case 284 /* i32.add.br_if.i32.lt_s */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+          pc = I32[fp + code[pc + 4]] < I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
+          continue;
+        case 286 /* i32.load_idx */: {
+          const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
+            (code[pc + 4] >>> 0);
+          if (ea + 4 > memLen) oobMemory();
+          I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
+          pc += 5;
+          continue;
+        }
+        case 287 /* i32.load8_u_idx */: {
+          const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
+            (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) oobMemory();
+          I32[fp + code[pc + 1]] = U8[ea];
+          pc += 5;
+          continue;
+        }
+        case 288 /* i32.store8_imm_idx */: {
+          const ea = ((I32[fp + code[pc + 1]] + I32[fp + code[pc + 2]]) >>> 0) +
+            (code[pc + 4] >>> 0);
+          if (ea + 1 > memLen) oobMemory();
+          U8[ea] = code[pc + 3];
+          pc += 5;
+          continue;
+        }
+        case 289 /* mem.copy8_add2 */:
+        case 290 /* mem.copy32_add2 */:
+        case 291 /* mem.copy64_add2 */: {
+          const op = code[pc];
+          const size = op === 289 /* mem.copy8_add2 */ ? 1 : op === 290 ? 4 : 8;
+          const src = ((I32[fp + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 6] >>> 0);
+          if (src + size > memLen) oobMemory();
+          const dst = ((I32[fp + code[pc + 1]] + code[pc + 2]) >>> 0) + (code[pc + 5] >>> 0);
+          if (dst + size > memLen) oobMemory();
+          if (size === 1) U8[dst] = U8[src];
+          else if (size === 4) DV.setInt32(dst, DV.getInt32(src, true), true);
+          else DV.setBigInt64(dst, DV.getBigInt64(src, true), true);
+          pc += 7;
+          continue;
+        }
+        case 292 /* f64.mul_load_add_store */: {
+          const src = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 5] >>> 0);
+          if (src + 8 > memLen) oobMemory();
+          const t = F64[(fp + code[pc + 2]) >> 1] * DV.getFloat64(src, true);
+          const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
+          if (ea + 8 > memLen) oobMemory();
+          // Arithmetic results: any NaN they make may be stored as a canonical NaN.
+          DV.setFloat64(ea, t + DV.getFloat64(ea, true), true);
+          pc += 6;
+          continue;
+        }
+        case 293 /* i64.mul_add_imm */:
+          I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
+              cf.pool64[code[pc + 3]] + cf.pool64[code[pc + 4]];
+          pc += 5;
+          continue;
+        case 294 /* i64.xor_shr_s_imm */: {
+          const a = fp + code[pc + 3], k = code[pc + 4];
+          const lo = I32[a], hi = I32[a + 1];
+          let rl: number, rh: number;
+          if (k < 32) {
+            rl = (lo >>> k) | (hi << (32 - k));
+            rh = hi >> k;
+          } else {
+            rl = hi >> (k - 32);
+            rh = hi >> 31;
+          }
+          I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
+            ((BigInt(rh) << 32n) | BigInt(rl >>> 0));
+          pc += 5;
+          continue;
+        }
+        case 295 /* i32.shr_u_and_imm */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> code[pc + 3]) & code[pc + 4];
+          pc += 5;
+          continue;
+        case 296 /* copy3 */:
+          I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+          I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
+          I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
+          pc += 7;
+          continue;
+        case 300 /* i32.load_shl_add */: {
+          const ea = (((I32[fp + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) >>> 0) +
+            (code[pc + 5] >>> 0);
+          if (ea + 4 > memLen) oobMemory();
+          I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
+          pc += 6;
+          continue;
+        }
+        case 301 /* i32.add3 */:
+          I32[fp + code[pc + 1]] =
+            (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]] + I32[fp + code[pc + 4]]) | 0;
+          pc += 5;
+          continue;
+        case 302 /* i32.rotl2_xor */: {
+          const x = I32[fp + code[pc + 2]], a = code[pc + 3], b = code[pc + 4];
+          I32[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^ ((x << b) | (x >>> (32 - b)));
+          pc += 5;
+          continue;
+        }
+        case 285 /* i32.add.br_if.i32.lt_u */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+          pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
+            ? code[pc + 6]
+            : pc + 7;
           continue;
 
         // i64 (compares on words, arithmetic on BigInt64Array elements)

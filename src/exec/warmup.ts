@@ -197,6 +197,51 @@ export function source(): string {
   i32(`(memory.grow (i32.const 0))`);
   body.push(`(memory.fill (i32.const 2048) (local.get $a) (i32.const 16))`);
   body.push(`(memory.copy (i32.const 4096) (i32.const 2048) (i32.const 16))`);
+  // Fused pairs: copies, counter updates with a loop's back-edge (3 iterations each).
+  body.push(`(local.set $c (local.get $a)) (local.set $e (local.get $b))`);
+  body.push(`(local.set $y (local.get $x)) (local.set $q (local.get $y))`);
+  body.push(`(local.set $e (i32.const 1)) (local.set $l (i32.const 3))`);
+  for (const c of ["ne", "lt_s", "lt_u"]) {
+    for (const step of ["(i32.const 1)", "(local.get $e)"]) {
+      for (const limit of ["(i32.const 3)", "(local.get $l)"]) {
+        body.push(
+          `(local.set $c (i32.const 0)) (loop $k (local.set $c (i32.add (local.get $c) ${step})) (br_if $k (i32.${c} (local.get $c) ${limit})))`,
+        );
+      }
+    }
+  }
+  i32(`(i32.load (i32.add (local.get $e) ${addr}))`);
+  i32(`(i32.load8_u (i32.add (local.get $e) ${addr}))`);
+  body.push(`(i32.store8 (i32.add (local.get $e) ${addr}) (i32.const 7))`);
+  body.push(`(local.set $p ${addr})`);
+  for (const [l, st] of [["i32.load8_u", "i32.store8"], ["i32.load", "i32.store"]]) {
+    body.push(
+      `(${st} offset=2 (i32.add (local.get $p) (i32.const 1)) (${l} offset=1 (i32.add (local.get $p) (i32.const 3))))`,
+    );
+  }
+  body.push(
+    `(i64.store (i32.add (local.get $p) (i32.const 8)) (i64.load (i32.add (local.get $p) (i32.const 16))))`,
+  );
+  body.push(
+    `(f64.store offset=8 (local.get $p) (f64.add (f64.mul (local.get $d) (f64.load offset=16 (local.get $p))) (f64.load offset=8 (local.get $p))))`,
+  );
+  i64(`(i64.add (i64.mul (local.get $x) (i64.const 0x5851f42d4c957f2d)) (i64.const 11))`);
+  i64(`(i64.xor (local.get $y) (i64.shr_s (local.get $x) (i64.const 17)))`);
+  i64(`(i64.xor (local.get $y) (i64.shr_s (local.get $x) (i64.const 40)))`);
+  i32(`(i32.and (i32.shr_u (local.get $b) (i32.const 6)) (i32.const 28))`);
+  body.push(
+    `(local.set $c (local.get $a)) (local.set $e (local.get $b)) (local.set $l (local.get $r))`,
+  );
+  body.push(`(local.set $e (i32.const 1)) (local.set $l (i32.const 3))`);
+  i32(`(call $same (i32.add (local.get $a) (i32.const 1)))`);
+  i32(`(call $sum (local.get $a) (local.get $b))`);
+  i32(
+    `(i32.load offset=4 (i32.add (i32.shl (i32.and (local.get $a) (i32.const 63)) (i32.const 2)) (i32.const 64)))`,
+  );
+  i32(`(i32.add (local.get $b) (i32.add (local.get $a) (local.get $r)))`);
+  i32(
+    `(i32.xor (i32.rotl (local.get $b) (i32.const 30)) (i32.rotl (local.get $b) (i32.const 19)))`,
+  );
   // Globals, select, calls, tables, references, branches, exceptions.
   body.push(`(global.set $g (i32.add (global.get $g) (local.get $r)))`);
   body.push(`(global.set $h (i64.add (global.get $h) (local.get $q)))`);
@@ -243,6 +288,7 @@ export function source(): string {
     (func $id (type $t) (local.get 0))
     (func $tail (type $t) (return_call $id (local.get 0)))
     (func $same (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func $sum (param i32 i32) (result i32) (i32.add (local.get 0) (local.get 1)))
     (func $tails (param i32) (result i32)
       (if (result i32) (i32.and (local.get 0) (i32.const 1))
         (then (return_call_indirect (type $t) (local.get 0) (i32.const 0)))
@@ -251,7 +297,7 @@ export function source(): string {
     (elem $s func $id)
     (func (export "w") (param $n i32) (result i64)
       (local $a i32) (local $b i32) (local $r i32) (local $x i64) (local $y i64) (local $q i64)
-      (local $f f32) (local $d f64) (local $p i32)
+      (local $f f32) (local $d f64) (local $p i32) (local $c i32) (local $e i32) (local $l i32)
       (local.set $b (i32.const 0x7654321))
       (local.set $y (i64.const 0x123456789))
       (local.set $f (f32.const 1.25))

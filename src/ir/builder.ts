@@ -25,6 +25,9 @@ const COPY64 = irOp("copy64");
 const COPY_V128 = irOp("copy_v128");
 const CONST32 = irOp("const32");
 const CONST64 = irOp("const64");
+const COPY2 = irOp("copy2");
+const COPY64_2 = irOp("copy64_2");
+const COPY3 = irOp("copy3");
 
 /** Whether values of type `t` are 64-bit (moved as one BigInt64Array element). */
 export function is64(t: ValType): boolean {
@@ -82,6 +85,11 @@ export class FuncBuilder {
   freshDst = -1;
   /** Start pc of the last instruction emitted. */
   lastPc = -1;
+  /**
+   * Start pc of the instruction emitted before the last one, when it immediately precedes
+   * it with no label in between (else -1): what a fusion sees after un-emitting the last.
+   */
+  prevPc = -1;
 
   /** A builder whose operand stack starts at slot `base`. */
   constructor(base: number) {
@@ -99,8 +107,58 @@ export class FuncBuilder {
     this.code[this.n++] = op;
     this.srcMap.push(pc, this.offset);
     this.freshEnd = -1;
+    this.prevPc = this.lastPc;
     this.lastPc = pc;
     return pc;
+  }
+
+  /**
+   * Emits a copy of a value of type `t` from operand `s` to `d`; a 32-bit or 64-bit copy
+   * right after another of the same width (no label between) joins it as `copy2` /
+   * `copy64_2` (one tick for both: block-end and local shuffles come in runs).
+   */
+  copy(t: ValType, d: number, s: number): void {
+    const op = copyOp(t);
+    const prev = this.lastPc;
+    if (op === COPY && prev >= 0 && prev + 5 === this.n && this.code[prev] === COPY2) {
+      this.reserve(2);
+      this.code[prev] = COPY3;
+      this.code[this.n++] = d;
+      this.code[this.n++] = s;
+      this.freshEnd = -1;
+      this.lastPc = -1;
+      this.prevPc = -1;
+      return;
+    }
+    if (op !== COPY_V128 && prev >= 0 && prev + 3 === this.n && this.code[prev] === op) {
+      this.reserve(2);
+      this.code[prev] = op === COPY ? COPY2 : COPY64_2;
+      this.code[this.n++] = d;
+      this.code[this.n++] = s;
+      this.freshEnd = -1;
+      this.lastPc = prev;
+      return;
+    }
+    this.op(op);
+    this.arg(d);
+    this.arg(s);
+  }
+
+  /**
+   * Turns the last instruction, if it is one of `prefixes`' keys and directly precedes the
+   * instruction about to be emitted, into its prefix form (which executes that next
+   * instruction in the same tick).
+   */
+  prefix(prefixes: ReadonlyMap<number, number>): void {
+    const p = this.lastPc;
+    if (p < 0 || p + 4 !== this.n) return;
+    const f = prefixes.get(this.code[p]);
+    if (f !== undefined) this.code[p] = f;
+  }
+
+  /** Makes room for `words` more code words (for operands appended to an emitted op). */
+  reserve(words: number): void {
+    this.code = grow(this.code, this.n + words);
   }
 
   /** Appends an operand; returns its index in the code. */
@@ -115,7 +173,9 @@ export class FuncBuilder {
     const m = this.srcMap;
     if (m.length >= 2 && m[m.length - 2] === pc) m.length -= 2;
     this.freshEnd = -1;
-    this.lastPc = -1;
+    // The instruction before it (if known) is the last one again.
+    this.lastPc = this.prevPc;
+    this.prevPc = -1;
   }
 
   /** A 64-bit constant pool entry of words `lo`, `hi`; returns its index. */
@@ -145,6 +205,7 @@ export class FuncBuilder {
   label(): number {
     this.freshEnd = -1;
     this.lastPc = -1;
+    this.prevPc = -1;
     return this.n;
   }
 
@@ -188,9 +249,7 @@ export class FuncBuilder {
     if (kind === K_SLOT) return;
     const d = this.ePos[i] * 2;
     if (kind === K_LOCAL) {
-      this.op(copyOp(this.eType[i]));
-      this.arg(d);
-      this.arg(this.eVal[i] * 2);
+      this.copy(this.eType[i], d, this.eVal[i] * 2);
     } else if (kind === K_I32) {
       this.op(CONST32);
       this.arg(d);

@@ -106,6 +106,12 @@ const COPY_OF = new Map<number, [number[], number]>([
   [IR["i64.store"], [[IR["i64.load"], IR["f64.load"]], IR["mem.copy64"]]],
   [IR["f64.store"], [[IR["i64.load"], IR["f64.load"]], IR["mem.copy64"]]],
 ]);
+/** The `_add2` form of each memory-to-memory move. */
+const COPY_ADD2 = new Map<number, number>([
+  [IR["mem.copy8"], IR["mem.copy8_add2"]],
+  [IR["mem.copy32"], IR["mem.copy32_add2"]],
+  [IR["mem.copy64"], IR["mem.copy64_add2"]],
+]);
 /** Binary ops whose second operand may be the fresh result of `d = op(s, imm)`. */
 const WITH_IMM_OP = new Map<number, Map<number, number>>([
   [
@@ -121,6 +127,7 @@ const WITH_IMM_OP = new Map<number, Map<number, number>>([
     new Map([
       [IR["i64.shl_imm"], IR["i64.xor_shl_imm"]],
       [IR["i64.shr_u_imm"], IR["i64.xor_shr_u_imm"]],
+      [IR["i64.shr_s_imm"], IR["i64.xor_shr_s_imm"]],
     ]),
   ],
 ]);
@@ -130,6 +137,23 @@ const LOAD_ADD = new Map<number, number>([
   [IR["i32.load8_u"], IR["i32.load8_u_add"]],
 ]);
 const ADD_IMM = IR["i32.add_imm"];
+const ADD = IR["i32.add"];
+const I64_ADD_IMM = IR["i64.add_imm"];
+const ROTL_IMM = IR["i32.rotl_imm"];
+const XOR_ROTL_IMM = IR["i32.xor_rotl_imm"];
+const ROTL2_XOR = IR["i32.rotl2_xor"];
+/** Instructions with a prefix form that executes the `call` after them. */
+const CALL_PREFIX = new Map<number, number>([[IR["i32.add_imm"], IR["i32.add_imm.call"]]]);
+const AND_IMM = IR["i32.and_imm"];
+const SHR_U_IMM = IR["i32.shr_u_imm"];
+const SHR_U_AND_IMM = IR["i32.shr_u_and_imm"];
+const I64_MUL_IMM = IR["i64.mul_imm"];
+const I64_MUL_ADD_IMM = IR["i64.mul_add_imm"];
+/** Loads whose address may be a fused `i32.add` of two operands. */
+const LOAD_IDX = new Map<number, number>([
+  [IR["i32.load"], IR["i32.load_idx"]],
+  [IR["i32.load8_u"], IR["i32.load8_u_idx"]],
+]);
 const ADD_IMM2 = IR["i32.add_imm2"];
 /** i32 stores of a constant value. */
 const STORE_IMM = new Int32Array(OPS.length);
@@ -352,6 +376,7 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
     case Op.call: {
       const ft = funcType(L, L.info.funcTypes[r.index]);
       const base = takeArgs(L, ft.params);
+      b.prefix(CALL_PREFIX);
       b.op(irOp("call"));
       b.arg(L.inst.funcs[r.index]);
       b.arg(base * 2);
@@ -648,12 +673,41 @@ function numeric(L: Lowering, op: number, ir: number): void {
       const prev = b.lastPc;
       if (imm === ADD_IMM && prev >= 0 && prev + 4 === b.n && b.code[prev] === ADD_IMM) {
         // Two additions in a row (loop counters, pointers): one instruction.
+        b.reserve(3);
         b.code[prev] = ADD_IMM2;
         b.arg(d);
         const at = b.arg(s);
         b.arg(k);
         b.fresh(at - 1);
-        b.lastPc = -1;
+        // Still the last instruction (a later fusion may take it whole).
+        b.lastPc = prev;
+        return;
+      }
+      if (
+        imm === AND_IMM && prev >= 0 && prev + 4 === b.n && b.code[prev] === SHR_U_IMM &&
+        b.code[prev + 1] === s && s >= b.base * 2
+      ) {
+        // `(x >>> k) & mask` with the shift in an operand-stack temporary: one instruction.
+        b.reserve(1);
+        b.code[prev] = SHR_U_AND_IMM;
+        b.code[prev + 1] = d;
+        b.arg(k);
+        b.fresh(prev + 1);
+        b.lastPc = prev;
+        return;
+      }
+      if (
+        imm === I64_ADD_IMM && prev >= 0 && prev + 4 === b.n && b.code[prev] === I64_MUL_IMM &&
+        b.code[prev + 1] === s && s >= b.base * 2
+      ) {
+        // `x * k1 + k2` (a linear congruential step) with the product in an operand-stack
+        // temporary (dead after): one instruction.
+        b.reserve(1);
+        b.code[prev] = I64_MUL_ADD_IMM;
+        b.code[prev + 1] = d;
+        b.arg(k);
+        b.fresh(prev + 1);
+        b.lastPc = prev;
         return;
       }
       b.op(imm);
@@ -668,6 +722,22 @@ function numeric(L: Lowering, op: number, ir: number): void {
     // `(fresh) op (local)`: swap, so that the fresh operand can fuse as the second one.
     b.swapTop();
   }
+  if (op === Op["i32.add"] && b.topIsFresh() && b.lastPc >= 0 && b.code[b.lastPc] === ADD) {
+    // `(a + b) + c` with the inner sum in an operand-stack temporary: one instruction.
+    const pc = b.lastPc;
+    const x = b.code[pc + 2], y = b.code[pc + 3];
+    b.unemit(pc);
+    b.sp--;
+    const s1 = b.pop();
+    const d = b.pushResult(rt);
+    b.op(IR["i32.add3"]);
+    const at = b.arg(d);
+    b.arg(s1);
+    b.arg(x);
+    b.arg(y);
+    b.fresh(at);
+    return;
+  }
   const withImm = WITH_IMM_OP.get(op);
   if (withImm !== undefined && b.topIsFresh() && b.lastPc >= 0) {
     const pc = b.lastPc;
@@ -678,6 +748,21 @@ function numeric(L: Lowering, op: number, ir: number): void {
       b.unemit(pc);
       b.sp--;
       const s1 = b.pop();
+      const p = b.lastPc;
+      if (
+        fused === XOR_ROTL_IMM && p >= 0 && p + 4 === b.n && b.code[p] === ROTL_IMM &&
+        b.code[p + 1] === s1 && b.code[p + 2] === src && s1 !== src && s1 >= b.base * 2
+      ) {
+        // Both operands rotations of the same value (the first in a temporary): one op.
+        const d = b.pushResult(rt);
+        b.reserve(1);
+        b.code[p] = ROTL2_XOR;
+        b.code[p + 1] = d;
+        b.arg(k);
+        b.fresh(p + 1);
+        b.lastPc = p;
+        return;
+      }
       const d = b.pushResult(rt);
       b.op(fused);
       const at = b.arg(d);
@@ -725,6 +810,19 @@ function memAccess(L: Lowering, r: CodeReader, op: number, ir: number): void {
     if (fast && STORE_IMM[op] !== 0 && b.topIsConst()) {
       const k = b.eVal[b.sp - 1];
       b.sp--;
+      if (op === Op["i32.store8"] && b.topIsFresh() && b.code[b.lastPc] === ADD) {
+        // `i32.add; i32.store8 (const)`: the address addition folded into the store.
+        const pc = b.lastPc;
+        const x = b.code[pc + 2], y = b.code[pc + 3];
+        b.unemit(pc);
+        b.sp--;
+        b.op(IR["i32.store8_imm_idx"]);
+        b.arg(x);
+        b.arg(y);
+        b.arg(k);
+        b.arg(Number(r.offset) | 0);
+        return;
+      }
       const a = b.pop();
       b.op(STORE_IMM[op]);
       b.arg(a);
@@ -760,6 +858,24 @@ function memAccess(L: Lowering, r: CodeReader, op: number, ir: number): void {
       ) {
         // `m[a] = x + m[a]`: one read-modify-write.
         const x = b.code[pc + 2];
+        const pp = b.prevPc;
+        if (
+          pp >= 0 && pp + 5 === pc && b.code[pp] === IR["f64.mul_load"] &&
+          b.code[pp + 1] === x && x >= b.base * 2
+        ) {
+          // ... of `x = s * m[p]` into an operand-stack temporary (dead after it).
+          const s = b.code[pp + 2], p = b.code[pp + 3], po = b.code[pp + 4];
+          b.unemit(pc);
+          b.unemit(pp);
+          b.sp -= 2;
+          b.op(IR["f64.mul_load_add_store"]);
+          b.arg(aSlot);
+          b.arg(s);
+          b.arg(p);
+          b.arg(Number(r.offset) | 0);
+          b.arg(po);
+          return;
+        }
         b.unemit(pc);
         b.sp -= 2;
         b.op(IR["f64.add_store"]);
@@ -774,6 +890,27 @@ function memAccess(L: Lowering, r: CodeReader, op: number, ir: number): void {
       // `load; store` of the loaded value: a memory-to-memory move.
       const pc = b.lastPc;
       const src = b.code[pc + 2], srcOff = b.code[pc + 3];
+      const pp = b.prevPc, ai = b.sp - 2, c = b.code;
+      if (
+        pp >= 0 && pp + 7 === pc && c[pp] === ADD_IMM2 && b.eKind[ai] === K_SLOT &&
+        c[pp + 1] === b.ePos[ai] * 2 && c[pp + 4] === src && c[pp + 5] !== c[pp + 1] &&
+        c[pp + 1] >= b.base * 2 && src >= b.base * 2
+      ) {
+        // `i32.add_imm2` computing both addresses into operand-stack temporaries (dead
+        // after the move): the additions fold into it.
+        const s1 = c[pp + 2], i1 = c[pp + 3], s2 = c[pp + 5], i2 = c[pp + 6];
+        b.unemit(pc);
+        b.unemit(pp);
+        b.sp -= 2;
+        b.op(COPY_ADD2.get(copy[1])!);
+        b.arg(s1);
+        b.arg(i1);
+        b.arg(s2);
+        b.arg(i2);
+        b.arg(Number(r.offset) | 0);
+        b.arg(srcOff);
+        return;
+      }
       b.unemit(pc);
       b.sp--;
       const a = b.pop();
@@ -801,11 +938,47 @@ function memAccess(L: Lowering, r: CodeReader, op: number, ir: number): void {
     }
     return;
   }
+  const idx = fast ? LOAD_IDX.get(ir) : undefined;
+  if (idx !== undefined && b.topIsFresh() && b.code[b.lastPc] === ADD) {
+    // `i32.add; load`: the address addition of two operands folded into the load.
+    const pc = b.lastPc;
+    const x = b.code[pc + 2], y = b.code[pc + 3];
+    b.unemit(pc);
+    b.sp--;
+    const d = b.pushResult(RESULT[op]);
+    b.op(idx);
+    const at = b.arg(d);
+    b.arg(x);
+    b.arg(y);
+    b.arg(Number(r.offset) | 0);
+    b.fresh(at);
+    return;
+  }
   const addImm = fast ? LOAD_ADD.get(ir) : undefined;
   if (addImm !== undefined && b.topIsFresh() && b.code[b.lastPc] === ADD_IMM) {
     // `i32.add_imm; load`: the (wrapping) address addition folded into the load.
     const pc = b.lastPc;
     const x = b.code[pc + 2], k = b.code[pc + 3];
+    const pp = b.prevPc;
+    if (
+      ir === IR["i32.load"] && pp >= 0 && pp + 4 === pc && b.code[pp] === IR["i32.shl_imm"] &&
+      b.code[pp + 1] === x && x >= b.base * 2
+    ) {
+      // ... of a shifted index in an operand-stack temporary (dead after): `base[i]`.
+      const s = b.code[pp + 2], sh = b.code[pp + 3];
+      b.unemit(pc);
+      b.unemit(pp);
+      b.sp--;
+      const d = b.pushResult(RESULT[op]);
+      b.op(IR["i32.load_shl_add"]);
+      const at = b.arg(d);
+      b.arg(s);
+      b.arg(sh);
+      b.arg(k);
+      b.arg(Number(r.offset) | 0);
+      b.fresh(at);
+      return;
+    }
     b.unemit(pc);
     b.sp--;
     const d = b.pushResult(RESULT[op]);
@@ -857,9 +1030,7 @@ function setLocal(L: Lowering, slot: number, t: ValType, tee: boolean): void {
         b.arg(b.eVal[top]);
       } else {
         const s = b.read(top);
-        b.op(copyOp(t));
-        b.arg(slot * 2);
-        b.arg(s);
+        b.copy(t, slot * 2, s);
       }
     }
   }

@@ -13,7 +13,7 @@
 
 import { CatchKind } from "../syntax/instr.ts";
 import { V128 } from "../syntax/types.ts";
-import { copyOp, K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
+import { K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
 import { HK_DELEGATE, HK_LEGACY_CATCH, HK_LEGACY_CATCH_ALL } from "./compiled.ts";
 import {
   blockParams,
@@ -35,6 +35,11 @@ const BR = irOp("br");
 const BR_IF = irOp("br_if");
 const BR_UNLESS = irOp("br_unless");
 const RETURN = irOp("return");
+/** Instructions with a prefix form that executes the `return` after them. */
+const RETURN_PREFIX = new Map<number, number>([
+  [irOp("i32.add"), irOp("i32.add.return")],
+  [irOp("i32.add_imm"), irOp("i32.add_imm.return")],
+]);
 
 /** For a compare op, the fused branch taken when it is true / when it is false (or 0). */
 const FUSE_T = new Int32Array(512);
@@ -72,7 +77,23 @@ interface Cond {
   cmp: number;
   a: number;
   b: number;
+  /** The pc of the instruction right before the un-emitted compare (or -1). */
+  prev: number;
 }
+
+/**
+ * For a fused branch op, the branch fused with a preceding `i32.add_imm` / `i32.add` (a
+ * loop's counter update and back-edge): `ADD_IMM_BR[br]`, `ADD_BR[br]` (0: none).
+ */
+const ADD_IMM_BR = new Int32Array(512);
+const ADD_BR = new Int32Array(512);
+const ADD_IMM = irOp("i32.add_imm");
+const ADD = irOp("i32.add");
+for (const c of ["ne", "lt_s", "lt_u"]) {
+  ADD_IMM_BR[IR[`br_if.i32.${c}`]] = IR[`i32.add_imm.br_if.i32.${c}`];
+  ADD_BR[IR[`br_if.i32.${c}`]] = IR[`i32.add.br_if.i32.${c}`];
+}
+ADD_IMM_BR[IR["br_if.i32.ne_imm"]] = IR["i32.add_imm.br_if.i32.ne_imm"];
 
 /** Pops the i32 condition; if it is the fresh result of a compare, un-emits the compare. */
 export function takeCond(L: Lowering): Cond {
@@ -81,13 +102,14 @@ export function takeCond(L: Lowering): Cond {
     const pc = b.lastPc;
     const op = b.code[pc];
     if (FUSE_T[op] !== 0 || FUSE_F[op] !== 0) {
-      const cond: Cond = { cmp: op, a: b.code[pc + 2], b: b.code[pc + 3] };
+      const prev = b.prevPc;
+      const cond: Cond = { cmp: op, a: b.code[pc + 2], b: b.code[pc + 3], prev };
       b.unemit(pc);
       b.sp--;
       return cond;
     }
   }
-  return { cmp: 0, a: b.pop(), b: 0 };
+  return { cmp: 0, a: b.pop(), b: 0, prev: -1 };
 }
 
 /**
@@ -99,6 +121,25 @@ export function emitCond(L: Lowering, cond: Cond, onTrue: boolean): number {
   if (cond.cmp !== 0) {
     const fused = onTrue ? FUSE_T[cond.cmp] : FUSE_F[cond.cmp];
     if (fused !== 0) {
+      const prev = cond.prev;
+      if (prev >= 0 && prev + 4 === b.n) {
+        const pair = b.code[prev] === ADD_IMM
+          ? ADD_IMM_BR[fused]
+          : b.code[prev] === ADD
+          ? ADD_BR[fused]
+          : 0;
+        if (pair !== 0) {
+          // `i32.add(_imm); br_if.i32.<cmp>`: one instruction (the add's operands stay).
+          b.code[prev] = pair;
+          b.arg(cond.a);
+          b.arg(cond.b);
+          const at = b.arg(-1);
+          b.freshEnd = -1;
+          b.lastPc = -1;
+          b.prevPc = -1;
+          return at;
+        }
+      }
       b.op(fused);
       b.arg(cond.a);
       if (IR_ARITY[fused] === 3) b.arg(cond.b);
@@ -110,7 +151,7 @@ export function emitCond(L: Lowering, cond: Cond, onTrue: boolean): number {
     b.arg(d);
     b.arg(cond.a);
     if (IR_ARITY[cond.cmp] === 3) b.arg(cond.b);
-    cond = { cmp: 0, a: d, b: 0 };
+    cond = { cmp: 0, a: d, b: 0, prev: -1 };
   }
   b.op(onTrue ? BR_IF : BR_UNLESS);
   b.arg(cond.a);
@@ -150,9 +191,7 @@ function moveTo(L: Lowering, i: number, slot: number): void {
     b.arg(slot * 2);
     b.arg(b.eVal[i]);
   } else {
-    b.op(copyOp(b.eType[i]));
-    b.arg(slot * 2);
-    b.arg(kind === K_LOCAL ? b.eVal[i] * 2 : b.ePos[i] * 2);
+    b.copy(b.eType[i], slot * 2, kind === K_LOCAL ? b.eVal[i] * 2 : b.ePos[i] * 2);
   }
 }
 
@@ -175,6 +214,7 @@ export function emitReturn(L: Lowering): void {
   if (n === 1 && b.topIsFresh()) {
     // The last instruction computed the result: let it write slot 0 directly.
     b.code[b.freshDst] = 0;
+    b.prefix(RETURN_PREFIX);
     b.op(RETURN);
     return;
   }
@@ -187,6 +227,7 @@ export function emitReturn(L: Lowering): void {
     moveTo(L, i, slot);
     slot += b.eType[i] === V128 ? 2 : 1;
   }
+  b.prefix(RETURN_PREFIX);
   b.op(RETURN);
 }
 

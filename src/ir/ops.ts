@@ -22,8 +22,11 @@
  * instructions it stands for (a fused `i32.add_imm` that replaced `local.get; i32.const;
  * i32.add; local.set` is one tick, so is `i32.add_imm2` for two of those, a compare fused
  * with its `br_if`, or a load fused into its consumer; the copies the lowering inserts for
- * branches, block results and returns are one tick each). Which fusions the lowering makes
- * is part of the tick count, so it is deterministic and documented with each fused row.
+ * branches, block results and returns are one tick each; so is a fused pair such as
+ * `copy2` or `i32.add_imm.br_if.i32.ne`, a loop's counter update and back-edge, and a prefix
+ * such as `i32.add_imm.call` with the `call` after it, which it executes). Which
+ * fusions the lowering makes is part of the tick count, so it is deterministic and
+ * documented with each fused row.
  *
  * Values move with the width of their type: 32-bit values as one Int32 word (a slot's upper
  * word is then undefined), 64-bit values as one BigInt64Array element (never as two words:
@@ -338,6 +341,52 @@ const FUSED: Row[] = [
   ["f64.add_store", "sso", "memory 0: f64 at u32 s1 + o += s2 (a fused f64.add_load + f64.store)"],
   ["i64.eqz_br", "st", "jump to t if i64 s == 0"],
   ["i64.nez_br", "st", "jump to t if i64 s != 0"],
+  // Pairs fused after measuring (scripts/profile.ts): each stands for both instructions.
+  ["copy2", "dsds", "d1 = s1, then d2 = s2 (two consecutive `copy`)"],
+  ["copy64_2", "dsds", "d1 = s1, then d2 = s2 (two consecutive `copy64`)"],
+  ["i32.add_imm.br_if.i32.ne", "dsisst", "d = s + i, then jump to t if s1 != s2"],
+  ["i32.add_imm.br_if.i32.lt_s", "dsisst", "d = s + i, then jump to t if s1 < s2 (signed)"],
+  ["i32.add_imm.br_if.i32.lt_u", "dsisst", "d = s + i, then jump to t if s1 < s2 (unsigned)"],
+  ["i32.add_imm.br_if.i32.ne_imm", "dsisit", "d = s + i1, then jump to t if s1 != i2"],
+  ["i32.add.br_if.i32.ne", "dsssst", "d = s1 + s2, then jump to t if s3 != s4"],
+  ["i32.add.br_if.i32.lt_s", "dsssst", "d = s1 + s2, then jump to t if s3 < s4 (signed)"],
+  ["i32.add.br_if.i32.lt_u", "dsssst", "d = s1 + s2, then jump to t if s3 < s4 (unsigned)"],
+  ["i32.load_idx", "dsso", "d = i32 load from memory 0 at u32 (s1 + s2) + o (a fused i32.add)"],
+  ["i32.load8_u_idx", "dsso", "d = byte load (unsigned) from memory 0 at u32 (s1 + s2) + o"],
+  ["i32.store8_imm_idx", "ssio", "store the constant byte i into memory 0 at u32 (s1 + s2) + o"],
+  ...[8, 32, 64].map((w): Row => [
+    `mem.copy${w}_add2`,
+    "sisioo",
+    `memory 0: ${w / 8} byte(s) at u32 (s1 + i1) + o1 = those at u32 (s2 + i2) + o2 ` +
+    "(`i32.add_imm2` of two addresses fused into the `mem.copy${w}` that uses them)",
+  ]),
+  [
+    "f64.mul_load_add_store",
+    "sssoo",
+    "memory 0: f64 at u32 s1 + o1 += s2 * (f64 at u32 s3 + o2) (`f64.mul_load` fused into " +
+    "the `f64.add_store` of its result: `y[i] += a * x[i]`)",
+  ],
+  ["i64.mul_add_imm", "dskk", "d = s * pool[k1] + pool[k2] (i64: a fused mul_imm + add_imm)"],
+  ["i64.xor_shr_s_imm", "dssi", "d = s1 ^ (s2 >> i) (i64: a fused shr_s + xor; i in 1..63)"],
+  ["i32.shr_u_and_imm", "dsii", "d = (s >>> i1) & i2 (a bit field: a fused shr_u_imm + and_imm)"],
+  ["copy3", "dsdsds", "three consecutive `copy` (d1 = s1, d2 = s2, d3 = s3 in order)"],
+  // Prefixes: they compute, then execute the instruction after them (a `return` or `call`,
+  // still in the code at its own pc) in the same tick, without a second dispatch.
+  ["i32.add.return", "dss", "d = s1 + s2, then the `return` that follows"],
+  ["i32.add_imm.return", "dsi", "d = s + i, then the `return` that follows"],
+  ["i32.add_imm.call", "dsi", "d = s + i, then the `call` that follows"],
+  [
+    "i32.load_shl_add",
+    "dsiio",
+    "d = i32 load from memory 0 at u32 ((s << i1) + i2) + o (an array element: a fused " +
+    "shl_imm, add_imm and load)",
+  ],
+  ["i32.add3", "dsss", "d = s1 + s2 + s3 (an `i32.add` of a fresh `i32.add`'s result)"],
+  [
+    "i32.rotl2_xor",
+    "dsii",
+    "d = (s rotated left by i1) ^ (s rotated left by i2) (a fused rotl_imm + xor_rotl_imm)",
+  ],
 ];
 
 const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED];

@@ -8,18 +8,18 @@ function ir(wat: string): string {
   return printIr(l.machine.code(l.addr("f")));
 }
 
-Deno.test("lowering: local.get forwarding, local.set folding, constants, compare+branch", () => {
+Deno.test("lowering: local.get forwarding, local.set folding, constants, add+compare+branch", () => {
   assert.equal(
     ir(`(func (export "f") (param i32 i32) (result i32) (local i32)
       (local.set 2 (i32.add (local.get 0) (i32.const 1)))
       (block (br_if 0 (i32.lt_s (local.get 2) (local.get 1))) (local.set 2 (i32.const 7)))
       (i32.mul (local.get 2) (local.get 0)))`),
     [
-      "0: i32.add_imm d2 s0 1",
-      "4: br_if.i32.lt_s s2 s1 @11",
-      "8: const32 d2 7",
-      "11: i32.mul d0 s2 s0",
-      "15: return",
+      // The add and the compare-and-branch right after it fuse (one tick).
+      "0: i32.add_imm.br_if.i32.lt_s d2 s0 1 s2 s1 @10",
+      "7: const32 d2 7",
+      "10: i32.mul d0 s2 s0",
+      "14: return",
     ].join("\n"),
   );
 });
@@ -94,10 +94,89 @@ Deno.test("lowering: loads fuse into arithmetic and stores; results unchanged", 
       (f64.store (local.get 0) (local.get 1))
       (f64.store offset=8 (local.get 0) (local.get 2)))`);
   const text = printIr(l.machine.code(l.addr("f")));
-  assert.match(text, /f64\.mul_load/);
-  assert.match(text, /f64\.add_store/);
+  // The load into the multiply, that into the add, and the add into the store: one op.
+  assert.match(text, /^0: f64\.mul_load_add_store s0 s1 s0 0 8\n/);
   const bits = (x: number) => new BigUint64Array(new Float64Array([x]).buffer)[0];
   l.call("init", 16, bits(1.5), bits(2.25));
   assert.deepEqual(l.call("f", 16, bits(4)), [bits(4 * 2.25 + 1.5)]);
   assert.throws(() => l.call("f", 65530, bits(1)), /out of bounds memory access/);
+  assert.throws(() => l.call("f", 65528, bits(1)), /out of bounds memory access/);
+});
+
+Deno.test("lowering: measured pair fusions compute what the unfused code does", () => {
+  const l = load(`(memory 1)
+    (func $inc (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "f") (param $n i32) (param $b i32) (result i32)
+      (local $i i32) (local $x i32) (local $y i32) (local $z i32) (local $s i32)
+      (local.set $x (i32.const 1)) (local.set $y (i32.const 2)) (local.set $z (i32.const 3))
+      (loop $l
+        (local.set $s (local.get $x)) (local.set $x (local.get $y)) (local.set $y (local.get $z))
+        (local.set $z (i32.add (local.get $s)
+          (i32.xor (i32.rotl (local.get $y) (i32.const 7)) (i32.rotl (local.get $y) (i32.const 19)))))
+        (i32.store8 (i32.add (local.get $b) (local.get $i)) (i32.const 9))
+        (local.set $s (i32.add (local.get $s) (i32.load8_u (i32.add (local.get $b) (local.get $i)))))
+        (local.set $z (i32.add (local.get $z)
+          (i32.and (i32.shr_u (local.get $x) (i32.const 3)) (i32.const 0xff))))
+        (local.set $z (i32.add (local.get $z)
+          (i32.load offset=4 (i32.add (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 2))
+            (i32.const 64)))))
+        (local.set $z (call $inc (i32.add (local.get $z) (i32.const 5))))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+      (i32.add (local.get $z) (i32.add (local.get $x) (local.get $y))))
+    (func (export "g") (param $p i32) (param $q i32) (param $c i32)
+      (loop $l
+        (i32.store8 (i32.add (local.get $p) (i32.const 1))
+          (i32.load8_u (i32.add (local.get $q) (i32.const 1))))
+        (local.set $p (i32.add (local.get $p) (i32.const 1)))
+        (local.set $q (i32.add (local.get $q) (i32.const 1)))
+        (local.set $c (i32.sub (local.get $c) (i32.const 1)))
+        (br_if $l (local.get $c))))
+    (func (export "h") (param $x i64) (result i64)
+      (i64.xor (i64.add (i64.mul (local.get $x) (i64.const 6364136223846793005))
+                        (i64.const 1442695040888963407))
+               (i64.shr_s (local.get $x) (i64.const 17))))`);
+  const text = printIr(l.machine.code(l.addr("f")));
+  for (const op of ["copy3", "i32.rotl2_xor", "i32.store8_imm_idx", "i32.load8_u_idx"]) {
+    assert.match(text, new RegExp(`: ${op.replace(/\./g, "\\.")} `));
+  }
+  for (const op of ["i32.shr_u_and_imm", "i32.load_shl_add", "i32.add_imm.call"]) {
+    assert.match(text, new RegExp(`: ${op.replace(/\./g, "\\.")} `));
+  }
+  assert.match(text, /: i32\.add_imm\.br_if\.i32\.lt_u /);
+  // The same computation in JS.
+  const mem = new Uint8Array(65536);
+  const dv = new DataView(mem.buffer);
+  const rotl = (v: number, k: number) => (v << k) | (v >>> (32 - k));
+  const f = (n: number, b: number) => {
+    let x = 1, y = 2, z = 3, s = 0, i = 0;
+    do {
+      s = x, x = y, y = z;
+      z = (s + (rotl(y, 7) ^ rotl(y, 19))) | 0;
+      mem[(b + i) >>> 0] = 9;
+      s = (s + mem[(b + i) >>> 0]) | 0;
+      z = (z + ((x >>> 3) & 0xff)) | 0;
+      z = (z + dv.getInt32((((i & 7) << 2) + 64) + 4, true)) | 0;
+      z = (z + 5 + 1) | 0;
+      i = (i + 1) | 0;
+    } while ((i >>> 0) < (n >>> 0));
+    return (z + ((x + y) | 0)) | 0;
+  };
+  assert.deepEqual(l.call("f", 10, 100), [f(10, 100)]);
+  assert.deepEqual(l.call("f", 40, 60), [f(40, 60)]);
+  assert.throws(() => l.call("f", 2, 65535), /out of bounds memory access/);
+  assert.throws(() => l.call("f", 2, -1), /out of bounds memory access/);
+  const g = printIr(l.machine.code(l.addr("g")));
+  assert.match(g, /mem\.copy8/);
+  l.call("g", 200, 100, 3);
+  assert.throws(() => l.call("g", 65534, 100, 3), /out of bounds memory access/);
+  const h = printIr(l.machine.code(l.addr("h")));
+  assert.match(h, /i64\.mul_add_imm/);
+  assert.match(h, /i64\.xor_shr_s_imm/);
+  const x = -0x123456789abcdefn;
+  const want = BigInt.asIntN(
+    64,
+    (x * 6364136223846793005n + 1442695040888963407n) ^ (x >> 17n),
+  );
+  assert.deepEqual(l.call("h", x), [want]);
 });
