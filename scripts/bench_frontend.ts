@@ -1,7 +1,7 @@
 /**
  * Front-end throughput: how fast gab decodes and validates real modules, in MB/s, at several
- * sizes, so that linear behaviour shows as a flat MB/s column. Run by `deno task bench`
- * after the kernels, or alone:
+ * sizes, so that linear behaviour shows as a flat MB/s column. `deno task bench` runs it after
+ * the kernels (unless `--filter` narrows the run), or alone:
  *
  * ```sh
  * deno run -A scripts/bench_frontend.ts [--runs N] [--json]
@@ -24,7 +24,8 @@ const here = new URL(".", import.meta.url);
 const PYTHON = new URL("../../shared/programs/cpython/python.wasm", here);
 const KERNELS = new URL("../testdata/kernels/", here);
 
-interface Row {
+/** One module's measurements. */
+export interface Row {
   name: string;
   bytes: number;
   codeBytes: number;
@@ -129,6 +130,11 @@ export async function benchFrontend(runs = 5): Promise<Row[]> {
   return rows;
 }
 
+/** The front-end rows as a table with a title line. */
+export function formatFrontend(rows: Row[]): string {
+  return `Front end: decode (whole module) and validate (code section) throughput\n${table(rows)}`;
+}
+
 function table(rows: Row[]): string {
   const head = [
     "module",
@@ -166,8 +172,5 @@ if (import.meta.main) {
   }
   const rows = await benchFrontend(runs);
   if (values.json) console.log(JSON.stringify({ frontend: rows }));
-  else {
-    console.log("Front end: decode (whole module) and validate (code section) throughput");
-    console.log(table(rows));
-  }
+  else console.log(formatFrontend(rows));
 }
