@@ -63,6 +63,7 @@ export {
   WasmTag,
 } from "./src/api/runtime.ts";
 export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/api/module.ts";
+export { fork, type ForkHandle, type ForkOptions } from "./src/api/fork.ts";
 export {
   createWasi,
   importsWasi,

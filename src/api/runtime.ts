@@ -45,6 +45,7 @@
  */
 
 import { LinkError, WasmError } from "../errors.ts";
+import { Execution } from "../exec/execution.ts";
 import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
 import type { HostImpl, RawValue } from "../exec/values.ts";
@@ -55,6 +56,7 @@ import { funcTypeOf } from "../runtime/link.ts";
 import { tryNewMemory } from "../runtime/memory.ts";
 import { type ExternVal, newStore, type Store } from "../runtime/store.ts";
 import { tryNewTable } from "../runtime/table.ts";
+import { snapshot, type SnapshotExtra } from "../snapshot/snapshot.ts";
 import type { Import } from "../syntax/module.ts";
 import {
   ExternKind,
@@ -160,10 +162,23 @@ export class Runtime implements HandleOwner {
   private readonly funcs = new Map<number, WasmFunction>();
   private readonly externs = new Map<unknown, number>();
 
-  /** A new runtime; `fuel` bounds the ticks all its invocations may take together. */
-  constructor(options: { fuel?: number } = {}) {
-    this.machine = new Machine(newStore());
+  /**
+   * A new runtime; `fuel` bounds the ticks all its invocations may take together. With
+   * `machine` (e.g. one restored from a snapshot) the runtime works on that machine and its
+   * store instead of a new one; its instances are reached with {@linkcode instance}.
+   */
+  constructor(options: { fuel?: number; machine?: Machine } = {}) {
+    this.machine = options.machine ?? new Machine(newStore());
     if (options.fuel !== undefined) this.machine.fuel = options.fuel;
+  }
+
+  /** The instance at `index` in the store (with handles on its exports). */
+  instance(index: number): WasmInstance {
+    const inst = this.store.instances[index];
+    if (inst === undefined) throw new RangeError(`no instance ${index}`);
+    const exports: Record<string, ExportValue> = Object.create(null);
+    for (const [name, ev] of inst.exports) exports[name] = this.handle(ev);
+    return new WasmInstance(this, index, exports);
   }
 
   /**
@@ -198,9 +213,7 @@ export class Runtime implements HandleOwner {
     const canon = compiled.info.types.canon;
     const evs = m.imports.map((im, i) => this.externValue(canon, im, values[i]));
     const index = this.guard(() => instantiateModule(this.machine, m, compiled.info, evs));
-    const exports: Record<string, ExportValue> = Object.create(null);
-    for (const [name, ev] of this.store.instances[index].exports) exports[name] = this.handle(ev);
-    return new WasmInstance(this, index, exports);
+    return this.instance(index);
   }
 
   /** A new memory of `initial` pages (at most `maximum`), i64-addressed with `memory64`. */
@@ -271,6 +284,42 @@ export class Runtime implements HandleOwner {
     if (results.length === 0) return undefined;
     if (results.length === 1) return fromRawValue(this, results[0], ft.results[0]);
     return results.map((r, i) => fromRawValue(this, r, ft.results[i]));
+  }
+
+  /**
+   * Starts a call of wasm function `fn` (an export of this runtime) with JS arguments as an
+   * {@linkcode Execution} that runs in budgets: `runFor(ticks)` returns `complete` (raw
+   * results), `paused` or `trapped`. Between budgets the runtime can be written with
+   * {@linkcode snapshot}, and the snapshot resumed in another process (`gab resume`,
+   * `fork` of src/api/fork.ts). The machine must be idle.
+   *
+   * @throws TypeError for a function of another runtime, a host function or wrong arguments.
+   */
+  start(fn: WasmFunction, args: readonly unknown[] = []): Execution {
+    const addr = this.funcAddr(fn);
+    if (addr === undefined || this.store.objects[addr].kind !== "wasm") {
+      throw new TypeError("start: not a wasm function of this runtime");
+    }
+    const ft = funcType(funcTypeOf(this.store, addr));
+    if (args.length !== ft.params.length) {
+      throw new TypeError(`expected ${ft.params.length} arguments, got ${args.length}`);
+    }
+    return Execution.start(
+      this.machine,
+      addr,
+      args.map((a, i) => toRawValue(this, a, ft.params[i])),
+    );
+  }
+
+  /**
+   * The runtime's whole state as snapshot bytes (src/snapshot/format.ts), with the execution
+   * under way and the host state (`{ wasi: wasi.state }` for a WASI program: what `gab resume`
+   * and `fork` expect).
+   *
+   * @throws SnapshotError inside a call, or for an externref to a JS object.
+   */
+  snapshot(extra: SnapshotExtra = {}): Uint8Array {
+    return snapshot(this.machine, extra);
   }
 
   /** @inheritdoc */

@@ -1,6 +1,7 @@
 /**
  * The `gab` command: subcommands, `--help`, `--version`, and the mapping of every error to a
- * one-line message and an exit status (0 success, 1 a failing module or program, 2 bad usage).
+ * one-line message and an exit status (0 success, 1 a failing module or program, 2 bad usage,
+ * 75 the fuel ran out and a snapshot was written: `run --snapshot-out`, `resume`).
  * Nothing here knows how modules are decoded or run; it calls the engine's API.
  *
  * @module
@@ -11,9 +12,12 @@ import { WasmError } from "../errors.ts";
 import { encodeModule } from "../binary/encode.ts";
 import { printModule } from "../text/print.ts";
 import { formatOptions, type OptionSpec, splitArgs, UsageError } from "./args.ts";
-import { FileError, loadModule, ModuleFileError } from "./load.ts";
+import { FileError, loadModule, ModuleFileError, readInput } from "./load.ts";
 import { CompiledModule } from "../api/module.ts";
-import { runModule } from "./run.ts";
+import { fork } from "../api/fork.ts";
+import { snapshotInfo } from "./info.ts";
+import { runModule, type RunOptions } from "./run.ts";
+import { resumeSnapshot, runSliced, type SliceOptions, STATUS_PAUSED } from "./slice.ts";
 
 /** The engine's version, from deno.json. */
 export const VERSION: string = denoJson.version;
@@ -48,6 +52,41 @@ interface Command {
 
 const HELP: OptionSpec = { name: "help", short: "h", help: "Print help" };
 const OUTPUT: OptionSpec = { name: "output", short: "o", value: "FILE", help: "Write to FILE" };
+const SNAPSHOT_OUT: OptionSpec = {
+  name: "snapshot-out",
+  value: "FILE",
+  help: "When the fuel runs out, write a snapshot to FILE and exit with status 75",
+};
+
+/** The value of `--fuel`: a whole number of ticks, or undefined. */
+function fuelOption(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  if (!/^\d+$/.test(String(v)) || !Number.isSafeInteger(Number(v))) {
+    throw new UsageError(`--fuel takes a whole number, not '${v}'`);
+  }
+  return Number(v);
+}
+
+/** WASI's standard streams for `io` (the process's own, or captured ones for tests). */
+function stdio(io: Io): RunOptions["stdio"] {
+  if (io === processIo) return {};
+  const decoders = [new TextDecoder(), new TextDecoder()];
+  return {
+    stdin: new Uint8Array(0),
+    stdout: (b) => io.stdout(decoders[0].decode(b, { stream: true })),
+    stderr: (b) => io.stderr(decoders[1].decode(b, { stream: true })),
+  };
+}
+
+/** `--snapshot-out`, and the stderr line naming the snapshot written. */
+function sliceOptions(options: Record<string, unknown>, io: Io): SliceOptions {
+  const out = options["snapshot-out"];
+  return {
+    snapshotOut: typeof out === "string" ? out : undefined,
+    onSnapshot: (path) =>
+      io.stderr(`gab: fuel exhausted: snapshot written to ${path} (status ${STATUS_PAUSED})\n`),
+  };
+}
 
 const COMMANDS: Record<string, Command> = {
   run: {
@@ -57,6 +96,7 @@ const COMMANDS: Record<string, Command> = {
     options: [
       { name: "invoke", value: "NAME", help: "Call the export NAME with ARGS instead of _start" },
       { name: "fuel", value: "N", help: "Stop after N ticks of execution" },
+      SNAPSHOT_OUT,
       {
         name: "dir",
         value: "HOST[::GUEST]",
@@ -80,28 +120,85 @@ const COMMANDS: Record<string, Command> = {
     ],
     async run([path], options, rest, io) {
       if (path === undefined) throw new UsageError("missing <MODULE>");
-      if (options.fuel !== undefined && !/^\d+$/.test(String(options.fuel))) {
-        throw new UsageError(`--fuel takes a whole number, not '${options.fuel}'`);
-      }
+      const fuel = fuelOption(options.fuel);
       const { module, info } = await loadModule(path, { validate: true });
       const compiled = new CompiledModule(module, info ?? undefined);
       const list = (v: unknown) => Array.isArray(v) ? v as string[] : [];
-      const decoders = [new TextDecoder(), new TextDecoder()];
-      const { lines, status } = runModule(compiled, rest, {
+      const runOptions = {
         invoke: typeof options.invoke === "string" ? options.invoke : undefined,
-        fuel: options.fuel === undefined ? undefined : Number(options.fuel),
+        fuel,
         program: path,
         dirs: list(options.dir),
         env: list(options.env),
         listeners: list(options.tcplisten),
         deterministic: options.deterministic === true,
-        stdio: io === processIo ? {} : {
-          stdin: new Uint8Array(0),
-          stdout: (b) => io.stdout(decoders[0].decode(b, { stream: true })),
-          stderr: (b) => io.stderr(decoders[1].decode(b, { stream: true })),
-        },
+        stdio: stdio(io),
+      };
+      const { lines, status } = typeof options["snapshot-out"] === "string"
+        ? runSliced(compiled, rest, { ...runOptions, ...sliceOptions(options, io) })
+        : runModule(compiled, rest, runOptions);
+      for (const line of lines) io.stdout(`${line}\n`);
+      return status;
+    },
+  },
+  resume: {
+    summary: "Go on with a run from a snapshot",
+    usage: "gab resume [--fuel N --snapshot-out FILE2] <FILE>",
+    options: [
+      { name: "fuel", value: "N", help: "Stop after N more ticks of execution" },
+      SNAPSHOT_OUT,
+      HELP,
+    ],
+    async run(positionals, options, _rest, io) {
+      if (positionals.length !== 1) throw new UsageError("expected one snapshot <FILE>");
+      const bytes = await readInput(positionals[0]);
+      const { lines, status } = resumeSnapshot(bytes, {
+        fuel: fuelOption(options.fuel),
+        stdio: stdio(io),
+        ...sliceOptions(options, io),
       });
       for (const line of lines) io.stdout(`${line}\n`);
+      return status;
+    },
+  },
+  snapshot: {
+    summary: "Inspect a snapshot (gab snapshot info FILE)",
+    usage: "gab snapshot info <FILE>",
+    options: [HELP],
+    async run(positionals, _options, _rest, io) {
+      if (positionals[0] !== "info" || positionals.length !== 2) {
+        throw new UsageError("expected: snapshot info <FILE>");
+      }
+      const bytes = await readInput(positionals[1]);
+      for (const line of snapshotInfo(bytes)) io.stdout(`${line}\n`);
+      return 0;
+    },
+  },
+  fork: {
+    summary: "Resume a snapshot in N child processes at once",
+    usage: "gab fork [-n N] [--fuel N] <FILE>",
+    options: [
+      { name: "count", short: "n", value: "N", help: "How many children (default 1)" },
+      { name: "fuel", value: "N", help: "Each child's budget of ticks" },
+      HELP,
+    ],
+    async run(positionals, options, _rest, io) {
+      if (positionals.length !== 1) throw new UsageError("expected one snapshot <FILE>");
+      const count = options.count === undefined ? 1 : Number(options.count);
+      if (!Number.isSafeInteger(count) || count < 1 || count > 1000) {
+        throw new UsageError(`-n takes a count from 1 to 1000, not '${options.count}'`);
+      }
+      const bytes = await readInput(positionals[0]);
+      const fuel = fuelOption(options.fuel);
+      const children = Array.from({ length: count }, () => fork(bytes, { fuel }));
+      let status = 0;
+      const decoder = new TextDecoder();
+      for (const [i, child] of children.entries()) {
+        const [s, out, err] = await Promise.all([child.status, child.stdout, child.stderr]);
+        io.stdout(`== child ${i} (pid ${child.pid}): status ${s.code}\n${decoder.decode(out)}`);
+        if (err.length > 0) io.stderr(decoder.decode(err));
+        if (status === 0) status = s.code;
+      }
       return status;
     },
   },

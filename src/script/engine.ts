@@ -20,6 +20,11 @@
  * back as `ref.extern` when the type is in the extern hierarchy and as `ref.host` otherwise;
  * function and exception references are opaque (`ref.func`, `ref.exn`).
  *
+ * With {@linkcode ExecutionOptions.torture} every invocation runs in small slices with a
+ * snapshot and a restore into a fresh machine between slices (the snapshot torture test).
+ * Host references hold numbers, which snapshots carry. Not covered: instantiation (start
+ * functions and initializers run with plain invocations), and invocations of host functions.
+ *
  * @module
  */
 
@@ -31,14 +36,17 @@ import { type ModuleInfo, validateModule } from "../valid/validate.ts";
 import type { SList } from "../text/sexpr.ts";
 import type { Ref, Value } from "./ast.ts";
 import { LinkError } from "../errors.ts";
+import { Execution } from "../exec/execution.ts";
 import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
-import type { RawValue } from "../exec/values.ts";
+import type { HostImpl, RawValue } from "../exec/values.ts";
 import { readGlobal } from "../runtime/global.ts";
 import { instantiate } from "../runtime/instantiate.ts";
 import { funcTypeOf } from "../runtime/link.ts";
 import { createSpectest } from "../runtime/spectest.ts";
 import { type ExternVal, newStore } from "../runtime/store.ts";
+import { type HostBindings, restore } from "../snapshot/restore.ts";
+import { snapshot } from "../snapshot/snapshot.ts";
 import {
   F32,
   F64,
@@ -111,8 +119,8 @@ export interface Engine<I = unknown> {
  * The whole engine: the text parser, the binary decoder and encoder, the validator, and the
  * interpreter's execution hooks ({@linkcode executionHooks}).
  */
-export function defaultEngine(): Engine {
-  return { ...frontEndEngine(), ...executionHooks() } as Engine;
+export function defaultEngine(options: ExecutionOptions = {}): Engine {
+  return { ...frontEndEngine(), ...executionHooks(options) } as Engine;
 }
 
 /** The engine made of the front end and the validator only (no execution hooks). */
@@ -120,9 +128,28 @@ export function frontEndEngine(): Engine {
   return { parseModule, parseModuleText, decodeModule, encodeModule, validate: validateModule };
 }
 
+/** Options of the execution hooks. */
+export interface ExecutionOptions {
+  /**
+   * Snapshot torture (issue 5): run every invocation of a wasm function as an
+   * {@linkcode Execution} in slices of this many ticks, and between two slices write the whole
+   * machine as snapshot bytes and restore them into a fresh machine (the `spectest` host
+   * functions bound again by name), which the script then goes on with. Every assertion must
+   * give the same result as without. Unset or 0: plain invocations.
+   */
+  torture?: number;
+  /**
+   * How many slices of `torture` ticks one invocation gets before each further slice doubles
+   * (default 250): a runaway recursion that ends in "call stack exhausted" would otherwise
+   * write a snapshot of a deep stack every few ticks for millions of ticks.
+   */
+  tortureSlices?: number;
+}
+
 /** The store and machine one script runs on. */
 export class ScriptSession {
-  readonly machine: Machine;
+  /** The machine (replaced by a restored one between torture slices). */
+  machine: Machine;
   /** Store addresses of the ExternObjs standing for host references, by number. */
   readonly hostRefs = new Map<number, number>();
   constructor() {
@@ -152,7 +179,9 @@ export interface ScriptInstance {
  * The execution hooks: `spectest`, `instantiate`, `invoke` and `get`, plus a `validate`
  * that keeps each module's {@linkcode ModuleInfo} for `instantiate`.
  */
-export function executionHooks(): Engine<ScriptInstance> {
+export function executionHooks(options: ExecutionOptions = {}): Engine<ScriptInstance> {
+  const torture = options.torture ?? 0;
+  const slices = options.tortureSlices ?? 250;
   const infos = new WeakMap<Module, ModuleInfo>();
   let session: ScriptSession | null = null;
   const infoOf = (m: Module): ModuleInfo => {
@@ -190,7 +219,13 @@ export function executionHooks(): Engine<ScriptInstance> {
         throw new Error(`"${name}" takes ${ft.params.length} arguments, got ${args.length}`);
       }
       const raw = args.map((v) => toRaw(s, v));
-      const results = withExceptions(s, () => invoke(s.machine, ev.addr, raw));
+      const results = withExceptions(
+        s,
+        () =>
+          torture > 0 && s.machine.store.objects[ev.addr].kind === "wasm"
+            ? tortured(s, ev.addr, raw, torture, slices)
+            : invoke(s.machine, ev.addr, raw),
+      );
       return results.map((r, i) => fromRaw(s, r, ft.results[i]));
     },
     get(inst, name) {
@@ -200,6 +235,45 @@ export function executionHooks(): Engine<ScriptInstance> {
       return fromRaw(inst.session, readGlobal(store, ev.addr), store.globals[ev.addr].type);
     },
   };
+}
+
+/** The host functions a script's machine may hold: `spectest`'s prints, which do nothing. */
+const SPECTEST_BINDINGS: HostBindings = {
+  spectest: Object.fromEntries(
+    ["print", "print_i32", "print_i64", "print_f32", "print_f64", "print_i32_f32", "print_f64_f64"]
+      .map((name): [string, HostImpl] => [name, () => []]),
+  ),
+};
+
+/**
+ * Invokes the wasm function at `addr` in slices of `ticks` (`slices` of them, then doubling),
+ * through snapshot bytes and a restore into a fresh machine between slices (see
+ * {@linkcode ExecutionOptions.torture}).
+ * The session goes on with the last machine; its fuel is unbounded again afterwards.
+ *
+ * @throws what the invocation throws (Trap, Exhaustion, WasmException).
+ */
+function tortured(
+  s: ScriptSession,
+  addr: number,
+  args: RawValue[],
+  ticks: number,
+  slices: number,
+): RawValue[] {
+  let ex = Execution.start(s.machine, addr, args);
+  try {
+    for (let n = 0;; n++) {
+      const r = ex.runFor(n < slices ? ticks : ticks * 2 ** Math.min(n - slices + 1, 40));
+      if (r.status === "complete") return r.results;
+      if (r.status === "trapped") throw r.error;
+      const back = restore(snapshot(s.machine, { execution: ex }), SPECTEST_BINDINGS);
+      if (back.execution === null) throw new Error("torture: the snapshot lost its execution");
+      s.machine = back.machine;
+      ex = back.execution;
+    }
+  } finally {
+    s.machine.fuel = Infinity;
+  }
 }
 
 /** The function type of canonical type id `id`. */

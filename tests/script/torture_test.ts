@@ -1,0 +1,64 @@
+/**
+ * The snapshot torture test (issue 5): spec scripts run with every invocation cut into slices
+ * of K ticks, with snapshot -> bytes -> restore into a fresh machine between slices
+ * (`defaultEngine({ torture: K })`, src/script/engine.ts), give the same result for every
+ * command as a plain run.
+ *
+ * By default a sample of files runs (a few seconds). The whole testsuite runs with
+ * `GAB_TORTURE=full deno test -A tests/script/torture_test.ts` (minutes); `GAB_TORTURE_TICKS=K`
+ * sets K (default 7).
+ *
+ * @module
+ */
+
+import assert from "node:assert/strict";
+import { defaultEngine } from "../../src/script/engine.ts";
+import { runSource } from "../../src/script/run.ts";
+import { defaultSuiteDir, isDir, readScript, suiteFiles } from "../../src/script/suite.ts";
+
+const dir = defaultSuiteDir();
+const full = Deno.env.get("GAB_TORTURE") === "full";
+const ticks = Number(Deno.env.get("GAB_TORTURE_TICKS") ?? 7);
+
+/** Files with calls, loops, recursion, traps, exceptions, memory and tables. */
+const SAMPLE = [
+  "fac.wast",
+  "br_table.wast",
+  "if.wast",
+  "local_tee.wast",
+  "loop.wast",
+  "left-to-right.wast",
+  "func_ptrs.wast",
+  "global.wast",
+  "memory_grow.wast",
+  "throw.wast",
+  "try_table.wast",
+  "legacy/try_catch.wast",
+];
+
+Deno.test({
+  name: `snapshot torture (every ${ticks} ticks): same results as a plain run`,
+  ignore: !isDir(dir),
+  fn() {
+    assert.ok(Number.isSafeInteger(ticks) && ticks > 0, "GAB_TORTURE_TICKS: a positive integer");
+    const files = full ? suiteFiles(dir) : SAMPLE;
+    const differences: string[] = [];
+    for (const file of files) {
+      const source = readScript(`${dir}/${file}`);
+      const plain = runSource(source, defaultEngine());
+      const tortured = runSource(source, defaultEngine({ torture: ticks }));
+      assert.equal(tortured.length, plain.length, file);
+      for (let i = 0; i < plain.length; i++) {
+        const a = plain[i], b = tortured[i];
+        if (a.outcome !== b.outcome || a.reason !== b.reason) {
+          differences.push(
+            `${file}:${a.line}: ${a.outcome} ${a.reason ?? ""} / tortured: ${b.outcome} ${
+              b.reason ?? ""
+            }`,
+          );
+        }
+      }
+    }
+    assert.deepEqual(differences, []);
+  },
+});
