@@ -10,8 +10,12 @@
  * functions cost no ticks. Between two `runFor` calls the machine can be snapshotted
  * (src/snapshot); the execution's own state is only `funcAddr`, `at` and `state`.
  *
- * Not here (yet): suspending host functions (`host-call`); the loop calls host functions
- * synchronously, so {@linkcode RunResult}'s `host-call` variant is declared but never returned.
+ * Suspending host functions (the addresses in `machine.suspending`): calling one ends the
+ * budget with `host-call` (its module and field names and its arguments); the machine is then
+ * paused with the call pending (and may be snapshotted), and the embedder answers it with
+ * {@linkcode Execution.answer} (the results) or {@linkcode Execution.answerThrow} (an
+ * exception raised at the call) before running on. Other host functions are called
+ * synchronously inside the budget.
  *
  * Built on `run` (interp.ts) and the machine's fields only.
  *
@@ -19,11 +23,13 @@
  */
 
 import { WasmError } from "../errors.ts";
+import type { ExnObj, HostFunc } from "../runtime/store.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
-import { stackViews } from "./calls.ts";
-import { DONE, run } from "./interp.ts";
-import type { Machine } from "./machine.ts";
+import { funcTypeOf, stackViews } from "./calls.ts";
+import { exnArgs, unwind } from "./exceptions.ts";
+import { DONE, HOST_CALL, run } from "./interp.ts";
+import { type Machine, WasmException } from "./machine.ts";
 import { type RawValue, readSlot, slotCount, writeSlot } from "./values.ts";
 import { warmUp } from "./warmup.ts";
 
@@ -33,10 +39,13 @@ export type RunResult =
   | { status: "paused" }
   | { status: "trapped"; error: WasmError }
   | {
-    /** Reserved: a suspending host function was called (not produced yet). */
+    /** A suspending host function was called: answer it, then run on. */
     status: "host-call";
+    /** Its import module name. */
     module: string;
+    /** Its import field name. */
     name: string;
+    /** Its arguments (raw values per its type). */
     args: RawValue[];
   };
 
@@ -121,25 +130,116 @@ export class Execution {
     if (this.state !== "running") throw new Error(`runFor: the execution is ${this.state}`);
     if (!(ticks >= 0)) throw new Error("runFor: ticks must be >= 0");
     const m = this.machine;
+    if (m.hostCallee >= 0) throw new Error("runFor: a host call is pending (answer it first)");
     m.fuel = ticks;
     m.status = "running";
     try {
       for (;;) {
-        if (run(m) === DONE) break;
+        const status = run(m);
+        if (status === DONE) break;
+        if (status === HOST_CALL) {
+          m.status = "paused";
+          const fn = m.store.objects[m.hostCallee] as HostFunc;
+          const args: RawValue[] = [];
+          const views = stackViews(m);
+          let slot = m.hostAt >> 1;
+          for (const t of funcTypeOf(m, m.hostCallee).params) {
+            args.push(readSlot(views, slot, t));
+            slot += slotCount(t);
+          }
+          return { status: "host-call", module: fn.module, name: fn.name, args };
+        }
         if (m.fuel <= 0) {
           m.status = "paused";
           return { status: "paused" };
         }
       }
     } catch (e) {
-      // The loop may not have saved its depth; the entry record at depth 0 is intact.
-      m.depth = 1;
-      m.popFrame();
-      m.status = "idle";
-      this.state = "trapped";
-      if (e instanceof WasmError) return { status: "trapped", error: e };
+      const r = this.fail(e);
+      if (r !== null) return r;
       throw e;
     }
+    return this.complete();
+  }
+
+  /**
+   * Answers the pending host call with its `results` (raw values per its type). For a tail
+   * call this also returns from the calling frame; when that ends the execution, returns its
+   * `complete` result. Otherwise returns null: continue with {@linkcode runFor}.
+   *
+   * @throws Error if no host call is pending or the result count is wrong.
+   */
+  answer(results: RawValue[]): RunResult | null {
+    const m = this.pending("answer");
+    const ft = funcTypeOf(m, m.hostCallee);
+    if (results.length !== ft.results.length) {
+      throw new Error(`answer: expected ${ft.results.length} results, got ${results.length}`);
+    }
+    const views = stackViews(m);
+    let slot = m.hostAt >> 1;
+    for (let i = 0; i < results.length; i++) {
+      writeSlot(views, slot, ft.results[i], results[i]);
+      slot += slotCount(ft.results[i]);
+    }
+    m.hostCallee = -1;
+    if (m.hostTail === 1 && m.popFrame()) return this.complete();
+    return null;
+  }
+
+  /**
+   * Answers the pending host call by raising exception `exn` (an exception object's address,
+   * or a {@linkcode WasmException}) at the call: it unwinds to the wasm handler that catches
+   * it and returns null (continue with {@linkcode runFor}), or, caught nowhere, ends the
+   * execution and returns the `trapped` result (a WasmException).
+   *
+   * @throws Error if no host call is pending or `exn` is not an exception object.
+   */
+  answerThrow(exn: number | WasmException): RunResult | null {
+    const m = this.pending("answerThrow");
+    const addr = typeof exn === "number" ? exn : exn.exn;
+    const obj = m.store.objects[addr] as ExnObj | undefined;
+    if (obj === undefined || obj.kind !== "exn") {
+      throw new Error(`answerThrow: no exception object at address ${addr}`);
+    }
+    m.hostCallee = -1;
+    try {
+      if (m.hostTail === 1) {
+        // The exception is raised in the caller of the tail-calling frame.
+        if (m.atEntry()) throw new WasmException(obj.tag, exnArgs(m, addr), addr);
+        m.popFrame();
+      }
+      unwind(m, addr, m.pc - 1);
+    } catch (e) {
+      const r = this.fail(e);
+      if (r !== null) return r;
+      throw e;
+    }
+    return null;
+  }
+
+  /** The machine, checked to have a host call pending. */
+  private pending(what: string): Machine {
+    if (this.state !== "running" || this.machine.hostCallee < 0) {
+      throw new Error(`${what}: no host call is pending`);
+    }
+    return this.machine;
+  }
+
+  /** Ends the execution after `e` was thrown; its `trapped` result (null: not a WasmError). */
+  private fail(e: unknown): RunResult | null {
+    const m = this.machine;
+    // The loop may not have saved its depth; the entry record at depth 0 is intact.
+    m.depth = 1;
+    m.popFrame();
+    m.status = "idle";
+    m.hostCallee = -1;
+    this.state = "trapped";
+    return e instanceof WasmError ? { status: "trapped", error: e } : null;
+  }
+
+  /** Ends the execution (its entry record was popped): the `complete` result. */
+  private complete(): RunResult {
+    const m = this.machine;
     m.status = "idle";
     this.state = "complete";
     const views = stackViews(m);

@@ -8,9 +8,11 @@
  * current instance (refreshed when the function or the memory's buffer changes), the
  * globals' view, and `fuel`. Every case ends in `continue` except calls, which `break` to
  * the shared call sequence after the switch, and the prefix ops (`i32.add_imm.call`,
- * `i32.add.return`...), which fall through into the `call` / `return` case they precede. Rare and large operations are helpers in other
- * files (tables, non-fast memory accesses, exceptions, host calls) so that this function
- * stays small enough for V8 to optimize (61,440 bytes of bytecode).
+ * `i32.add.return`, `i32.add_imm2.br_if.i32.ne`...), which fall through into the case of
+ * the instruction they precede (`return_if.*` share the `return` case). Rare and large
+ * operations are helpers in other files (tables, non-fast memory accesses, exceptions, host
+ * calls) so that this function stays small enough for V8 to optimize (61,440 bytes of
+ * bytecode).
  *
  * Case labels are numeric literals (V8 builds a jump table only for those); each carries the
  * IR op's name, and tests/ir/ops_test.ts checks them against the table: to add an op, append
@@ -64,6 +66,12 @@ export const DONE = 0;
  * out (`fuel` is 0); the machine holds the state to resume.
  */
 export const PAUSED = 1;
+/**
+ * {@linkcode run}'s status: a suspending host function (`machine.suspending`) was called; the
+ * machine holds the pending call (`hostCallee`, `hostAt`, `hostTail`) and the state after
+ * the call instruction. The embedder answers it (Execution.answer) before running on.
+ */
+export const HOST_CALL = 2;
 
 /**
  * The most ticks one call of {@linkcode run} executes before it returns PAUSED: returning now
@@ -102,7 +110,10 @@ function hostCall(m: Machine, callee: number, at: number, tail: boolean): boolea
   return tail ? m.popFrame() : false;
 }
 
-/** Executes from the machine's current frame (see the module doc); returns DONE or PAUSED. */
+/**
+ * Executes from the machine's current frame (see the module doc); returns DONE, PAUSED or
+ * HOST_CALL.
+ */
 export function run(m: Machine): number {
   const store = m.store;
   const compiled = m.compiled;
@@ -178,7 +189,32 @@ export function run(m: Machine): number {
             (code[pc] === 298 ? code[pc + 3] : I32[fp + code[pc + 3]])) | 0;
           pc += 4;
         // falls through: the `return` after the prefix, in the same tick
-        case 6 /* return */: {
+        case 6 /* return */:
+        case 304 /* return_if.i32.eq_imm */:
+        case 305 /* return_if.i32.ne_imm */:
+        case 306 /* return_if.i32.lt_s_imm */:
+        case 307 /* return_if.i32.lt_u_imm */:
+        case 308 /* return_if.i32.gt_s_imm */:
+        case 309 /* return_if.i32.gt_u_imm */:
+        case 310 /* return_if.i32.le_s_imm */:
+        case 311 /* return_if.i32.le_u_imm */:
+        case 312 /* return_if.i32.ge_s_imm */:
+        case 313 /* return_if.i32.ge_u_imm */:
+        case 314 /* return_if.i32.eq */:
+        case 315 /* return_if.i32.ne */:
+        case 316 /* return_if.i32.lt_s */:
+        case 317 /* return_if.i32.lt_u */:
+        case 318 /* return_if.i32.gt_s */:
+        case 319 /* return_if.i32.gt_u */:
+        case 320 /* return_if.i32.le_s */:
+        case 321 /* return_if.i32.le_u */:
+        case 322 /* return_if.i32.ge_s */:
+        case 323 /* return_if.i32.ge_u */: {
+          const op = code[pc];
+          if (op !== 6 && !returnCond(op, I32[fp + code[pc + 1]], code[pc + 2], I32, fp)) {
+            pc += 4;
+            continue;
+          }
           const at = --depth * FRAME_STRIDE;
           const f = frames[at];
           if (f < 0) {
@@ -240,12 +276,50 @@ export function run(m: Machine): number {
           }
           continue;
         }
-        case 8 /* call_indirect */:
-          callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
+        case 330 /* copy3.call_indirect */:
+          I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+          I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
+          I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
+          pc += 7;
+        // falls through: the `call_indirect` after the prefix, in the same tick
+        case 8 /* call_indirect */: {
+          // Fast path: a 32-bit table, an element in range whose lowered callee has exactly
+          // the expected type, room on both stacks. Anything else goes through resolveIndirect.
+          const tab = store.tables[code[pc + 3]];
+          const i = I32[fp + code[pc + 2]] >>> 0;
+          const f = tab.type.is64 || i >= tab.size ? 0 : tab.elems[i];
+          const ncf = f === 0 ? undefined : compiled[f];
           nfp = fp + code[pc + 1];
-          pc += 5;
-          tail = -1;
-          break;
+          const at = depth * FRAME_STRIDE;
+          if (
+            ncf === undefined || ncf.type !== code[pc + 4] || depth >= maxDepth ||
+            at + FRAME_STRIDE > frames.length || nfp + ncf.frameSize * 2 > stackLimit
+          ) {
+            callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
+            pc += 5;
+            tail = -1;
+            break;
+          }
+          frames[at] = cf.addr;
+          frames[at + 1] = pc + 5;
+          frames[at + 2] = fp;
+          depth++;
+          if (ncf.locals > ncf.params) {
+            I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
+          }
+          fp = nfp;
+          cf = ncf;
+          pc = 0;
+          code = cf.code;
+          if (cf.mem0 !== mem) {
+            mem = cf.mem0;
+            buf = mem === null ? EMPTY : mem.buffer;
+            DV = new DataView(buf);
+            U8 = new Uint8Array(buf);
+            memLen = buf.byteLength;
+          }
+          continue;
+        }
         case 9 /* call_ref */:
           callee = I32[fp + code[pc + 2]];
           if (callee === 0) nullFunc();
@@ -786,6 +860,11 @@ export function run(m: Machine): number {
         case 223 /* br_if.i32.eq */:
           pc = I32[fp + code[pc + 1]] === I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
           continue;
+        case 329 /* i32.add_imm2.br_if.i32.ne */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
+          pc += 7;
+        // falls through: the instruction after the prefix, in the same tick
         case 224 /* br_if.i32.ne */:
           pc = I32[fp + code[pc + 1]] !== I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
           continue;
@@ -830,6 +909,10 @@ export function run(m: Machine): number {
         case 235 /* br_if.i32.lt_s_imm */:
           pc = I32[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
           continue;
+        case 331 /* copy.br_if.i32.lt_u_imm */:
+          I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+          pc += 3;
+        // falls through: the branch after the prefix, in the same tick
         case 236 /* br_if.i32.lt_u_imm */:
           pc = (I32[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
           continue;
@@ -929,6 +1012,38 @@ export function run(m: Machine): number {
           pc += 5;
           continue;
         }
+        case 325 /* mem.copy8.x4 */:
+        case 326 /* mem.copy32.x4 */: {
+          const w = code[pc] === 325 /* mem.copy8.x4 */ ? 1 : 4;
+          const src = I32[fp + code[pc + 2]] >>> 0, dst = I32[fp + code[pc + 1]] >>> 0;
+          if (src + 4 * w <= memLen && dst + 4 * w <= memLen) {
+            // In order: the same bytes as the four copies, also when the ranges overlap.
+            if (w === 1) {
+              U8[dst] = U8[src];
+              U8[dst + 1] = U8[src + 1];
+              U8[dst + 2] = U8[src + 2];
+              U8[dst + 3] = U8[src + 3];
+            } else {
+              DV.setInt32(dst, DV.getInt32(src, true), true);
+              DV.setInt32(dst + 4, DV.getInt32(src + 4, true), true);
+              DV.setInt32(dst + 8, DV.getInt32(src + 8, true), true);
+              DV.setInt32(dst + 12, DV.getInt32(src + 12, true), true);
+            }
+            pc += 26;
+            continue;
+          }
+          // Near the end of memory: the first copy only (the next ones run as themselves).
+          if (src + w > memLen || dst + w > memLen) oobMemory();
+          if (w === 1) U8[dst] = U8[src];
+          else DV.setInt32(dst, DV.getInt32(src, true), true);
+          pc += 5;
+          continue;
+        }
+        case 324 /* i32.add.add */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+          I32[fp + code[pc + 5]] = (I32[fp + code[pc + 6]] + I32[fp + code[pc + 7]]) | 0;
+          pc += 8;
+          continue;
         case 267 /* i32.add_imm2 */:
           I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
           I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
@@ -1005,6 +1120,11 @@ export function run(m: Machine): number {
           I64[(fp + code[pc + 3]) >> 1] = I64[(fp + code[pc + 4]) >> 1];
           pc += 5;
           continue;
+        case 328 /* i32.add_imm2.i32.add_imm.br_if.i32.ne */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
+          pc += 7;
+        // falls through: the instruction after the prefix, in the same tick
         case 279 /* i32.add_imm.br_if.i32.ne */:
           I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
           pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
@@ -1070,6 +1190,11 @@ export function run(m: Machine): number {
           pc += 7;
           continue;
         }
+        case 327 /* i32.add_imm2.f64.mul_load_add_store */:
+          I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+          I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
+          pc += 7;
+        // falls through: the instruction after the prefix, in the same tick
         case 292 /* f64.mul_load_add_store */: {
           const src = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 5] >>> 0);
           if (src + 8 > memLen) oobMemory();
@@ -1262,6 +1387,11 @@ export function run(m: Machine): number {
           I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] |
             I64[(fp + code[pc + 3]) >> 1];
           pc += 4;
+          continue;
+        case 303 /* i64.add_xor */:
+          I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] +
+            (I64[(fp + code[pc + 3]) >> 1] ^ I64[(fp + code[pc + 4]) >> 1]);
+          pc += 5;
           continue;
         case 134 /* i64.xor */:
           I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
@@ -1631,6 +1761,12 @@ export function run(m: Machine): number {
           m.fp = fp;
           m.fuel -= sliceStart - fuel;
           m.depth = depth;
+          if (m.suspending.has(callee)) {
+            m.hostCallee = callee;
+            m.hostAt = nfp;
+            m.hostTail = tail >= 0 ? 1 : 0;
+            return HOST_CALL;
+          }
           if (hostCall(m, callee, nfp, tail >= 0)) return DONE;
           fuel = m.fuel > SLICE ? SLICE : m.fuel;
           sliceStart = fuel;
@@ -1672,6 +1808,36 @@ export function run(m: Machine): number {
       }
       continue;
     }
+  }
+}
+
+/**
+ * The condition of a `return_if.*` op (304..323): `a` is its first operand's value, `k` its
+ * second operand (a constant, or for 314.. the slot of the second value).
+ */
+function returnCond(op: number, a: number, k: number, I32: Int32Array, fp: number): boolean {
+  const b = op >= 314 ? I32[fp + k] : k;
+  switch (op >= 314 ? op - 314 : op - 304) {
+    case 0:
+      return a === b;
+    case 1:
+      return a !== b;
+    case 2:
+      return a < b;
+    case 3:
+      return a >>> 0 < b >>> 0;
+    case 4:
+      return a > b;
+    case 5:
+      return a >>> 0 > b >>> 0;
+    case 6:
+      return a <= b;
+    case 7:
+      return a >>> 0 <= b >>> 0;
+    case 8:
+      return a >= b;
+    default:
+      return a >>> 0 >= b >>> 0;
   }
 }
 

@@ -7,6 +7,9 @@
  * If the invocation traps, exhausts a resource or lets a wasm exception escape, the machine
  * is restored to its state before the call and the error is rethrown.
  *
+ * A suspending host function (`machine.suspending`) cannot be called this way: reaching one
+ * is an error (the invocation is abandoned). Executions (execution.ts) support them.
+ *
  * Fuel: a run that spends the machine's `fuel` stops with Exhaustion("fuel exhausted") (the
  * paused state is discarded for now; resumable budgets come with a later issue).
  *
@@ -17,7 +20,7 @@ import { Exhaustion } from "../errors.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import { stackViews } from "./calls.ts";
-import { DONE, run } from "./interp.ts";
+import { DONE, HOST_CALL, run } from "./interp.ts";
 import type { Machine } from "./machine.ts";
 import { warmUp } from "./warmup.ts";
 import { type RawValue, readSlot, slotCount, writeSlot } from "./values.ts";
@@ -61,7 +64,16 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
   m.fp = at;
   m.status = "running";
   try {
-    while (run(m) !== DONE) {
+    for (;;) {
+      const status = run(m);
+      if (status === DONE) break;
+      if (status === HOST_CALL) {
+        const fn = m.store.objects[m.hostCallee] as { module: string; name: string };
+        m.hostCallee = -1;
+        throw new Error(
+          `host function ${fn.module}.${fn.name} suspends: it cannot be called through invoke`,
+        );
+      }
       if (m.fuel <= 0) {
         restore(m, depth);
         throw new Exhaustion("fuel exhausted");

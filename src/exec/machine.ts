@@ -14,6 +14,10 @@
  *   `pc` (index in its compiled code), `fp`.
  * - `fuel`: ticks left (one per IR instruction; `Infinity` for unbounded).
  * - `status`: of the current invocation ("idle", "running", "paused").
+ * - A pending suspending host call (see {@linkcode Machine.suspending}): `hostCallee` (the host
+ *   function's address, -1 when none), `hostAt` (Int32 index of its argument slots, where its
+ *   results go) and `hostTail` (1 when it was tail-called: answering it returns from the
+ *   current frame).
  *
  * While `run` (interp.ts) executes, the current frame, `depth` and `fuel` live in its locals;
  * it writes them back whenever it returns (done or paused), calls the host, or calls a helper
@@ -21,7 +25,8 @@
  * saved in its entry record. A paused machine is consistent and resumes exactly.
  *
  * Not state (derived or bound by the embedder): `compiled` (IR of each function, re-created
- * by lowering, deterministic), `hosts` (host implementations by address). No JS closure or
+ * by lowering, deterministic), `hosts` (host implementations by address), `suspending` (which
+ * host functions suspend the run instead of being called). No JS closure or
  * JS call stack holds wasm state: wasm calls do not recurse in JS; only a host function
  * calling back into wasm nests (the nested invocation runs above the current frame).
  *
@@ -67,6 +72,12 @@ export class Machine {
   readonly store: Store;
   /** Host implementations by function address (bound by the embedder; not state). */
   readonly hosts: Map<number, HostImpl>;
+  /**
+   * Addresses of the host functions that suspend: a call of one makes `run` return HOST_CALL
+   * (interp.ts) with the call pending in `hostCallee`/`hostAt`/`hostTail`, to be answered by
+   * the embedder (Execution.answer). Set by the embedder; not state.
+   */
+  readonly suspending: Set<number> = new Set();
   /** Compiled code by function address (derived data). */
   readonly compiled: (CompiledFunc | undefined)[] = [];
 
@@ -91,6 +102,12 @@ export class Machine {
   /** Ticks left. */
   fuel = Infinity;
   status: "idle" | "running" | "paused" = "idle";
+  /** The suspending host function called and not answered yet (-1: none). */
+  hostCallee = -1;
+  /** Int32 index of that call's argument slots (its results go there too). */
+  hostAt = 0;
+  /** 1 if that call was a tail call (answering it returns from the current frame), else 0. */
+  hostTail = 0;
 
   /** A machine over `store`, with host implementations `hosts` by address. */
   constructor(store: Store, hosts?: Map<number, HostImpl>) {

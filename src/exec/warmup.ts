@@ -227,6 +227,7 @@ export function source(): string {
   );
   i64(`(i64.add (i64.mul (local.get $x) (i64.const 0x5851f42d4c957f2d)) (i64.const 11))`);
   i64(`(i64.xor (local.get $y) (i64.shr_s (local.get $x) (i64.const 17)))`);
+  i64(`(i64.add (local.get $y) (i64.xor (local.get $x) (local.get $q)))`);
   i64(`(i64.xor (local.get $y) (i64.shr_s (local.get $x) (i64.const 40)))`);
   i32(`(i32.and (i32.shr_u (local.get $b) (i32.const 6)) (i32.const 28))`);
   body.push(
@@ -275,6 +276,25 @@ export function source(): string {
   body.push(`(table.copy (i32.const 2) (i32.const 0) (i32.const 1))`);
   body.push(`(table.init $s (i32.const 3) (i32.const 0) (i32.const 1))`);
   i32(`(table.grow (ref.null func) (i32.const 0))`);
+  // An unrolled copy loop's body (i32.add.add, mem.copy8.x4, mem.copy32.x4).
+  body.push(`(local.set $p ${addr})`);
+  body.push(`(local.set $c (i32.add (local.get $p) (i32.const 32)))`);
+  for (const [l, st, w] of [["i32.load8_u", "i32.store8", 1], ["i32.load", "i32.store", 4]]) {
+    body.push(
+      `(local.set $e (i32.add (local.get $p) (local.get $l))) (local.set $b (i32.add (local.get $c) (local.get $l)))`,
+    );
+    body.push(`(${st} (local.get $e) (${l} (local.get $b)))`);
+    for (const k of [1, 2, 3]) {
+      const o = `(i32.const ${k * (w as number)})`;
+      body.push(
+        `(${st} (i32.add (local.get $e) ${o}) (${l} (i32.add (local.get $b) ${o})))`,
+      );
+    }
+  }
+  // Conditional returns (return_if.*) taken and not taken.
+  i32(`(call $ri (local.get $a) (local.get $b))`);
+  i32(`(call $ri (i32.const 1) (local.get $b))`);
+  i32(`(call $ri (local.get $b) (i32.const -1))`);
   body.push(`(if (i32.eqz (local.get $n)) (then (data.drop $d) (elem.drop $s)))`);
   return `(module
     (type $t (func (param i32) (result i32)))
@@ -293,6 +313,12 @@ export function source(): string {
       (if (result i32) (i32.and (local.get 0) (i32.const 1))
         (then (return_call_indirect (type $t) (local.get 0) (i32.const 0)))
         (else (return_call_ref $t (local.get 0) (ref.func $id)))))
+    (func $ri (param i32 i32) (result i32)
+      (block
+        (br_if 0 (i32.lt_s (local.get 0) (i32.const 2)))
+        (br_if 0 (i32.lt_u (local.get 0) (local.get 1)))
+        (local.set 0 (i32.add (local.get 0) (local.get 1))))
+      (local.get 0))
     (data $d "x")
     (elem $s func $id)
     (func (export "w") (param $n i32) (result i64)

@@ -57,6 +57,8 @@ export interface CompiledFunc {
   frameSize: number;
   /** The function's store address. */
   addr: number;
+  /** Its canonical type id (as `WasmFunc.type`; the fast path of `call_indirect` compares it). */
+  type: number;
   /** The owning instance (index in store.instances). */
   instance: number;
   /** Memory 0 of the instance, or null (derived: for the interpreter's fast path). */

@@ -25,6 +25,7 @@ import { CodeReader } from "../binary/code.ts";
 import type { Store, WasmFunc } from "../runtime/store.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
 import { F32, F64, type FuncType, I32, I64, V128, type ValType } from "../syntax/types.ts";
+import { finishCode } from "./lower_final.ts";
 import { copyOp, FuncBuilder, is64, K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
 import type { CompiledFunc } from "./compiled.ts";
 import {
@@ -149,6 +150,8 @@ const SHR_U_IMM = IR["i32.shr_u_imm"];
 const SHR_U_AND_IMM = IR["i32.shr_u_and_imm"];
 const I64_MUL_IMM = IR["i64.mul_imm"];
 const I64_MUL_ADD_IMM = IR["i64.mul_add_imm"];
+const I64_XOR = IR["i64.xor"];
+const I64_ADD_XOR = IR["i64.add_xor"];
 /** Loads whose address may be a fused `i32.add` of two operands. */
 const LOAD_IDX = new Map<number, number>([
   [IR["i32.load"], IR["i32.load_idx"]],
@@ -243,6 +246,7 @@ export function lowerFunction(store: Store, addr: number): CompiledFunc {
 
   let results = 0;
   for (const t of type.results) results += t === V128 ? 2 : 1;
+  finishCode(b.code, b.n);
   return {
     code: b.code.slice(0, b.n),
     pool: b.pool.slice(0, b.poolN * 2),
@@ -255,6 +259,7 @@ export function lowerFunction(store: Store, addr: number): CompiledFunc {
     locals: localSlots,
     frameSize: Math.max(b.top, results, base),
     addr,
+    type: fn.type,
     instance: fn.instance,
     mem0: inst.memories.length > 0 ? store.memories[inst.memories[0]] : null,
   };
@@ -731,6 +736,22 @@ function numeric(L: Lowering, op: number, ir: number): void {
     const s1 = b.pop();
     const d = b.pushResult(rt);
     b.op(IR["i32.add3"]);
+    const at = b.arg(d);
+    b.arg(s1);
+    b.arg(x);
+    b.arg(y);
+    b.fresh(at);
+    return;
+  }
+  if (op === Op["i64.add"] && b.topIsFresh() && b.lastPc >= 0 && b.code[b.lastPc] === I64_XOR) {
+    // `a + (b ^ c)` (i64) with the xor in an operand-stack temporary: one instruction.
+    const pc = b.lastPc;
+    const x = b.code[pc + 2], y = b.code[pc + 3];
+    b.unemit(pc);
+    b.sp--;
+    const s1 = b.pop();
+    const d = b.pushResult(rt);
+    b.op(I64_ADD_XOR);
     const at = b.arg(d);
     b.arg(s1);
     b.arg(x);

@@ -24,9 +24,12 @@
  * with its `br_if`, or a load fused into its consumer; the copies the lowering inserts for
  * branches, block results and returns are one tick each; so is a fused pair such as
  * `copy2` or `i32.add_imm.br_if.i32.ne`, a loop's counter update and back-edge, and a prefix
- * such as `i32.add_imm.call` with the `call` after it, which it executes). Which
- * fusions the lowering makes is part of the tick count, so it is deterministic and
- * documented with each fused row.
+ * such as `i32.add_imm.call` with the `call` after it, which it executes; likewise a
+ * `return_if.*` for a compare-and-branch and the `return` it jumps to). A prefix skips the
+ * instructions it executes, which tick only when reached otherwise (by a branch, or, for
+ * `mem.copy8.x4`/`mem.copy32.x4` near the end of memory, after the prefix did only its own
+ * copy). Which fusions the lowering makes is part of the tick count, so it is deterministic
+ * and documented with each fused row.
  *
  * Values move with the width of their type: 32-bit values as one Int32 word (a slot's upper
  * word is then undefined), 64-bit values as one BigInt64Array element (never as two words:
@@ -387,6 +390,37 @@ const FUSED: Row[] = [
     "dsii",
     "d = (s rotated left by i1) ^ (s rotated left by i2) (a fused rotl_imm + xor_rotl_imm)",
   ],
+  ["i64.add_xor", "dsss", "d = s1 + (s2 ^ s3) (i64: an `i64.add` of a fresh `i64.xor`'s result)"],
+  // Conditional returns: a fused compare-and-branch whose target is a `return` (rewritten by
+  // the lowering's last pass, in place: t stays the pc of that `return`, which still exists).
+  ...["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"].map((
+    c,
+  ): Row => [`return_if.i32.${c}_imm`, "sit", `return (as at t) if s ${c} i`]),
+  ...["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"].map((
+    c,
+  ): Row => [`return_if.i32.${c}`, "sst", `return (as at t) if s1 ${c} s2`]),
+  // Prefixes made by the lowering's last pass (src/ir/lower_final.ts), in place: each
+  // executes the instructions after it (still in the code at their own pcs) in the same tick.
+  ["i32.add.add", "dss", "d = s1 + s2, then the `i32.add` that follows"],
+  [
+    "mem.copy8.x4",
+    "ssoo",
+    "memory 0: the `mem.copy8` (o1 = o2 = 0) and the three `mem.copy8_add2` after it (the " +
+    "next 3 bytes of the same addresses), in order; near the end of memory only the first",
+  ],
+  [
+    "mem.copy32.x4",
+    "ssoo",
+    "memory 0: the `mem.copy32` (o1 = o2 = 0) and the three `mem.copy32_add2` after it (the " +
+    "next 3 words of the same addresses), in order; near the end of memory only the first",
+  ],
+  ...["f64.mul_load_add_store", "i32.add_imm.br_if.i32.ne", "br_if.i32.ne"].map((next): Row => [
+    `i32.add_imm2.${next}`,
+    "dsidsi",
+    `d1 = s1 + i1, then d2 = s2 + i2, then the \`${next}\` that follows`,
+  ]),
+  ["copy3.call_indirect", "dsdsds", "three `copy` (arguments), then the `call_indirect` after"],
+  ["copy.br_if.i32.lt_u_imm", "ds", "d = s, then the `br_if.i32.lt_u_imm` that follows"],
 ];
 
 const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED];

@@ -26,8 +26,9 @@
  * - `instances`: `{module, funcs, tables, memories, globals, tags: i32s, elems: (i32s|nil)[],
  *   datas: bool[] (dropped)}` — exports are recomputed from the module;
  * - `machine`: `{funcAddr, pc, fp, depth, frames: i32s, fuel: int|nil (nil: Infinity),
- *   maxDepth, status, stack: bin}` — `stack` holds the value stack up to the top of the
- *   current frame;
+ *   maxDepth, status, stack: bin, hostCallee, hostAt, hostTail}` — `stack` holds the value
+ *   stack up to the top of the current frame; `hostCallee` (-1: none), `hostAt`, `hostTail`
+ *   describe a pending suspending host call (src/exec/machine.ts);
  * - `execution`: nil or `{func, at, state}`;
  * - `host`: any plain data the embedder adds (e.g. `{wasi: WasiState}`).
  *

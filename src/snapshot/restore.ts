@@ -342,7 +342,20 @@ function checkFrame(m: Machine, addr: number, pc: number, fp: number, what: stri
 }
 
 function readMachine(v: unknown, m: Machine): void {
-  const keys = ["funcAddr", "pc", "fp", "depth", "frames", "fuel", "maxDepth", "status", "stack"];
+  const keys = [
+    "funcAddr",
+    "pc",
+    "fp",
+    "depth",
+    "frames",
+    "fuel",
+    "maxDepth",
+    "status",
+    "stack",
+    "hostCallee",
+    "hostAt",
+    "hostTail",
+  ];
   const r = obj(v, keys, "machine");
   const status = str(r.status, "machine.status");
   if (status !== "idle" && status !== "paused") {
@@ -388,6 +401,31 @@ function readMachine(v: unknown, m: Machine): void {
   m.fp = fp;
   m.fuel = r.fuel === null ? Infinity : int(r.fuel, 0, Number.MAX_SAFE_INTEGER, "machine.fuel");
   m.status = status;
+  readHostCall(r, m);
+}
+
+/** The pending suspending host call (if any) of a restored machine, checked. */
+function readHostCall(r: Record<string, unknown>, m: Machine): void {
+  const callee = int(r.hostCallee, -1, m.store.objects.length - 1, "machine.hostCallee");
+  const at = int(r.hostAt, 0, m.stackLimit, "machine.hostAt");
+  const tail = int(r.hostTail, 0, 1, "machine.hostTail");
+  if (callee >= 0) {
+    const fn = m.store.objects[callee];
+    if (fn.kind !== "host") throw new SnapshotError("machine.hostCallee: not a host function");
+    if (m.status !== "paused" || m.funcAddr < 0) {
+      throw new SnapshotError("machine.hostCallee: a pending host call needs a paused frame");
+    }
+    const ft = canonType(fn.type).comp as FuncType;
+    const end = at + 2 * Math.max(slotsOf(ft.params), slotsOf(ft.results));
+    if (at % 2 !== 0 || at < m.fp || end > m.fp + m.code(m.funcAddr).frameSize * 2) {
+      throw new SnapshotError("machine.hostAt: outside the current frame");
+    }
+  } else if (at !== 0 || tail !== 0) {
+    throw new SnapshotError("machine.hostAt: set without a host call");
+  }
+  m.hostCallee = callee;
+  m.hostAt = at;
+  m.hostTail = tail;
 }
 
 function readExecution(v: unknown, m: Machine): Execution | null {

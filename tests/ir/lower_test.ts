@@ -180,3 +180,18 @@ Deno.test("lowering: measured pair fusions compute what the unfused code does", 
   );
   assert.deepEqual(l.call("h", x), [want]);
 });
+
+Deno.test("lowering: i64.add of a fresh i64.xor fuses (i64.add_xor), same results", () => {
+  const wat = `(func (export "f") (param i64 i64 i64) (result i64)
+    (i64.add (local.get 0) (i64.xor (local.get 1) (local.get 2))))`;
+  assert.match(ir(wat), /^0: i64.add_xor d0 s0 s1 s2$/m);
+  const l = load(wat);
+  const cases: [bigint, bigint, bigint][] = [
+    [1n, 2n, 3n],
+    [-1n, 0x7fffffffffffffffn, -0x8000000000000000n],
+    [0x123456789abcdefn, -5n, 77n],
+  ];
+  for (const [a, b, c] of cases) {
+    assert.deepEqual(l.call("f", a, b, c), [BigInt.asIntN(64, a + (b ^ c))]);
+  }
+});
