@@ -33,7 +33,7 @@ export function hostFlags(fdflags: number): number {
 export class Handles {
   private readonly files = new Map<number, number>();
   /** Listings of directories being read, by descriptor (rebuilt at cookie 0). */
-  readonly listings = new Map<number, DirItem[]>();
+  readonly listings: Map<number, DirItem[]> = new Map();
 
   /** The host descriptor of file `fd` (entry `e`), opening it by path if it is not open. */
   file(fd: number, e: FdEntry): number {
