@@ -135,8 +135,12 @@ export function run(m: Machine): number {
   let callee = 0, nfp = 0, tail = 0;
   let frames = m.frames, depth = m.depth;
   const maxDepth = m.maxDepth, stackLimit = m.stackLimit;
+  // A call's record index `at` needs a new record (slow path) when `at >= frameLim`: depth at
+  // maxDepth, or no room left in `frames` (recomputed whenever `frames` is reloaded).
+  let frameLim = 0;
   outer: for (;;) {
     frames = m.frames;
+    frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
     depth = m.depth;
     code = cf.code;
     if (cf.mem0 !== mem || (mem !== null && mem.buffer !== buf)) {
@@ -183,6 +187,38 @@ export function run(m: Machine): number {
           pc = cf.brTables[b + 1 + (i < n ? i : n)];
           continue;
         }
+        case 306 /* return_if.i32.lt_s_imm */: {
+          // The recursion base case (fib): its own copy of the return, no returnCond dispatch.
+          if (I32[fp + code[pc + 1]] >= code[pc + 2]) {
+            pc += 4;
+            continue;
+          }
+          const at = --depth * FRAME_STRIDE;
+          const f = frames[at];
+          if (f < 0) {
+            m.depth = depth;
+            m.funcAddr = -2 - f;
+            m.pc = frames[at + 1];
+            m.fp = frames[at + 2];
+            m.fuel -= sliceStart - fuel;
+            return DONE;
+          }
+          pc = frames[at + 1];
+          fp = frames[at + 2];
+          if (f !== cf.addr) {
+            // Returning to another function (a recursive caller keeps cf, code and mem).
+            cf = compiled[f]!;
+            code = cf.code;
+            if (cf.mem0 !== mem) {
+              mem = cf.mem0;
+              buf = mem === null ? EMPTY : mem.buffer;
+              DV = new DataView(buf);
+              U8 = new Uint8Array(buf);
+              memLen = buf.byteLength;
+            }
+          }
+          continue;
+        }
         case 297 /* i32.add.return */:
         case 298 /* i32.add_imm.return */:
           I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] +
@@ -192,7 +228,6 @@ export function run(m: Machine): number {
         case 6 /* return */:
         case 304 /* return_if.i32.eq_imm */:
         case 305 /* return_if.i32.ne_imm */:
-        case 306 /* return_if.i32.lt_s_imm */:
         case 307 /* return_if.i32.lt_u_imm */:
         case 308 /* return_if.i32.gt_s_imm */:
         case 309 /* return_if.i32.gt_u_imm */:
@@ -225,16 +260,19 @@ export function run(m: Machine): number {
             m.fuel -= sliceStart - fuel;
             return DONE;
           }
-          cf = compiled[f]!;
           pc = frames[at + 1];
           fp = frames[at + 2];
-          code = cf.code;
-          if (cf.mem0 !== mem) {
-            mem = cf.mem0;
-            buf = mem === null ? EMPTY : mem.buffer;
-            DV = new DataView(buf);
-            U8 = new Uint8Array(buf);
-            memLen = buf.byteLength;
+          if (f !== cf.addr) {
+            // Returning to another function (a recursive caller keeps cf, code and mem).
+            cf = compiled[f]!;
+            code = cf.code;
+            if (cf.mem0 !== mem) {
+              mem = cf.mem0;
+              buf = mem === null ? EMPTY : mem.buffer;
+              DV = new DataView(buf);
+              U8 = new Uint8Array(buf);
+              memLen = buf.byteLength;
+            }
           }
           continue;
         }
@@ -244,12 +282,12 @@ export function run(m: Machine): number {
         // falls through: the `call` after the prefix, in the same tick
         case 7 /* call */: {
           // Fast path: a wasm callee already lowered, room on both stacks.
-          const ncf = compiled[code[pc + 1]];
+          const self = code[pc + 1] === cf.addr;
+          const ncf = self ? cf : compiled[code[pc + 1]];
           nfp = fp + code[pc + 2];
           const at = depth * FRAME_STRIDE;
           if (
-            ncf === undefined || depth >= maxDepth || at + FRAME_STRIDE > frames.length ||
-            nfp + ncf.frameSize * 2 > stackLimit
+            ncf === undefined || at >= frameLim || nfp + ncf.frameSize * 2 > stackLimit
           ) {
             callee = code[pc + 1];
             pc += 3;
@@ -264,15 +302,18 @@ export function run(m: Machine): number {
             I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
           }
           fp = nfp;
-          cf = ncf;
           pc = 0;
-          code = cf.code;
-          if (cf.mem0 !== mem) {
-            mem = cf.mem0;
-            buf = mem === null ? EMPTY : mem.buffer;
-            DV = new DataView(buf);
-            U8 = new Uint8Array(buf);
-            memLen = buf.byteLength;
+          if (!self) {
+            // A recursive call keeps cf, code and mem.
+            cf = ncf;
+            code = cf.code;
+            if (cf.mem0 !== mem) {
+              mem = cf.mem0;
+              buf = mem === null ? EMPTY : mem.buffer;
+              DV = new DataView(buf);
+              U8 = new Uint8Array(buf);
+              memLen = buf.byteLength;
+            }
           }
           continue;
         }
@@ -292,8 +333,8 @@ export function run(m: Machine): number {
           nfp = fp + code[pc + 1];
           const at = depth * FRAME_STRIDE;
           if (
-            ncf === undefined || ncf.type !== code[pc + 4] || depth >= maxDepth ||
-            at + FRAME_STRIDE > frames.length || nfp + ncf.frameSize * 2 > stackLimit
+            ncf === undefined || ncf.type !== code[pc + 4] || at >= frameLim ||
+            nfp + ncf.frameSize * 2 > stackLimit
           ) {
             callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
             pc += 5;
@@ -1784,6 +1825,7 @@ export function run(m: Machine): number {
           m.depth = depth;
           m.pushFrame(cf.addr, pc, fp, false);
           frames = m.frames;
+          frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
         } else {
           frames[at] = cf.addr;
           frames[at + 1] = pc;
