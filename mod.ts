@@ -66,8 +66,12 @@ export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/a
 export { fork, type ForkHandle, type ForkOptions } from "./src/api/fork.ts";
 export {
   createWasi,
+  type DriveOptions,
+  type DriveResult,
   importsWasi,
   ProcExit,
+  type StdinSource,
+  type WaitReason,
   Wasi,
   WasiConfigError,
   type WasiOptions,

@@ -26,6 +26,7 @@
 
 import { parseArgs } from "node:util";
 import { benchFrontend, formatFrontend } from "./bench_frontend.ts";
+import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
 
 /** The directory of the kernels (sources, binaries and `kernels.json`). */
 export const KERNELS_DIR: URL = new URL("../testdata/kernels/", import.meta.url);
@@ -462,11 +463,14 @@ async function main(args: string[]): Promise<number> {
   }
   // The front end's throughput follows, unless the run was narrowed to some kernels.
   const frontend = options.filter === null ? await benchFrontend() : [];
+  // Then the snapshots' cost (scripts/bench_snapshot.ts), likewise.
+  const snapshots = options.filter === null ? await benchSnapshot() : [];
   if (options.json) {
-    console.log(JSON.stringify({ ...toJson(rows, options), frontend }, null, 2));
+    console.log(JSON.stringify({ ...toJson(rows, options), frontend, snapshots }, null, 2));
   } else {
     console.log(formatTable(rows).trimEnd());
     if (frontend.length > 0) console.log(`\n${formatFrontend(frontend)}`);
+    if (snapshots.length > 0) console.log(`\n${formatSnapshot(snapshots)}`);
   }
   return rows.some((row) => row.problem !== null) ? 1 : 0;
 }

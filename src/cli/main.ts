@@ -57,6 +57,10 @@ const SNAPSHOT_OUT: OptionSpec = {
   value: "FILE",
   help: "When the fuel runs out, write a snapshot to FILE and exit with status 75",
 };
+const SNAPSHOT_ON_STDIN_WAIT: OptionSpec = {
+  name: "snapshot-on-stdin-wait",
+  help: "Also write the snapshot when the program waits for standard input (no data yet)",
+};
 
 /** The value of `--fuel`: a whole number of ticks, or undefined. */
 function fuelOption(v: unknown): number | undefined {
@@ -78,13 +82,21 @@ function stdio(io: Io): RunOptions["stdio"] {
   };
 }
 
-/** `--snapshot-out`, and the stderr line naming the snapshot written. */
+/** `--snapshot-out`, `--snapshot-on-stdin-wait`, and the stderr line naming the snapshot. */
 function sliceOptions(options: Record<string, unknown>, io: Io): SliceOptions {
   const out = options["snapshot-out"];
+  const onWait = options["snapshot-on-stdin-wait"] === true;
+  if (onWait && typeof out !== "string") {
+    throw new UsageError("--snapshot-on-stdin-wait needs --snapshot-out FILE");
+  }
   return {
     snapshotOut: typeof out === "string" ? out : undefined,
-    onSnapshot: (path) =>
-      io.stderr(`gab: fuel exhausted: snapshot written to ${path} (status ${STATUS_PAUSED})\n`),
+    snapshotOnStdinWait: onWait,
+    onSnapshot: (path, why) =>
+      io.stderr(
+        `gab: ${why === "fuel" ? "fuel exhausted" : "waiting for standard input"}: ` +
+          `snapshot written to ${path} (status ${STATUS_PAUSED})\n`,
+      ),
   };
 }
 
@@ -97,6 +109,7 @@ const COMMANDS: Record<string, Command> = {
       { name: "invoke", value: "NAME", help: "Call the export NAME with ARGS instead of _start" },
       { name: "fuel", value: "N", help: "Stop after N ticks of execution" },
       SNAPSHOT_OUT,
+      SNAPSHOT_ON_STDIN_WAIT,
       {
         name: "dir",
         value: "HOST[::GUEST]",
@@ -134,8 +147,9 @@ const COMMANDS: Record<string, Command> = {
         deterministic: options.deterministic === true,
         stdio: stdio(io),
       };
-      const { lines, status } = typeof options["snapshot-out"] === "string"
-        ? runSliced(compiled, rest, { ...runOptions, ...sliceOptions(options, io) })
+      const slice = sliceOptions(options, io);
+      const { lines, status } = slice.snapshotOut !== undefined
+        ? await runSliced(compiled, rest, { ...runOptions, ...slice })
         : runModule(compiled, rest, runOptions);
       for (const line of lines) io.stdout(`${line}\n`);
       return status;
@@ -147,12 +161,13 @@ const COMMANDS: Record<string, Command> = {
     options: [
       { name: "fuel", value: "N", help: "Stop after N more ticks of execution" },
       SNAPSHOT_OUT,
+      SNAPSHOT_ON_STDIN_WAIT,
       HELP,
     ],
     async run(positionals, options, _rest, io) {
       if (positionals.length !== 1) throw new UsageError("expected one snapshot <FILE>");
       const bytes = await readInput(positionals[0]);
-      const { lines, status } = resumeSnapshot(bytes, {
+      const { lines, status } = await resumeSnapshot(bytes, {
         fuel: fuelOption(options.fuel),
         stdio: stdio(io),
         ...sliceOptions(options, io),

@@ -1,5 +1,5 @@
 /**
- * Runs in budgets, for the CLI (issue 5): `gab run --fuel N --snapshot-out FILE` runs the
+ * Runs in budgets, for the CLI (issues 5, 6): `gab run --fuel N --snapshot-out FILE` runs the
  * program as an {@linkcode Execution} and, when the budget runs out, writes a snapshot and
  * ends with status {@linkcode STATUS_PAUSED} (75, EX_TEMPFAIL); `gab resume FILE` restores one
  * in a new process and goes on, with the same output as an uninterrupted run.
@@ -14,8 +14,15 @@
  * Deterministic WASI clocks count executed ticks: the state's `clock.fuelStart` is moved on
  * resume so that the ticks of earlier budgets still count.
  *
+ * A WASI program runs through the async driver (`wasi/driver.ts`): a WASI call that must wait
+ * suspends the machine and is awaited. With `snapshotOnStdinWait` (`--snapshot-on-stdin-wait`)
+ * a wait for standard input with no data yet also ends the run with a snapshot (status 75)
+ * that holds the machine inside that `fd_read` (or `poll_oneoff`); `gab resume` runs the
+ * pending call again first, reading the resuming process's standard input. Bytes the first
+ * process read ahead but the guest did not consume yet travel in the WASI state.
+ *
  * Not here: snapshots during instantiation (a start function that spends the budget is an
- * Exhaustion error), and snapshots inside a host function.
+ * Exhaustion error), and snapshots inside other host functions.
  *
  * @module
  */
@@ -45,8 +52,16 @@ export interface SliceOptions {
   fuel?: number;
   /** Where to write the snapshot when the budget runs out (without it: Exhaustion). */
   snapshotOut?: string;
-  /** Told the snapshot's path when one is written (the CLI prints it on stderr). */
-  onSnapshot?: (path: string) => void;
+  /**
+   * Also write the snapshot (status 75) when the program waits for standard input that has
+   * no data yet, the `fd_read` or `poll_oneoff` pending (needs `snapshotOut`).
+   */
+  snapshotOnStdinWait?: boolean;
+  /**
+   * Told the snapshot's path when one is written, and why: the fuel ran out, or the program
+   * waits for standard input (the CLI prints it on stderr).
+   */
+  onSnapshot?: (path: string, why: "fuel" | "stdin") => void;
 }
 
 /**
@@ -62,11 +77,11 @@ function budgetOf(fuel: number | undefined, wasi: Wasi | null, done = 0): number
  * Runs a validated module as `gab run` does, but as an Execution in one budget that may end
  * in a snapshot (see the module doc). Returns the lines to print and the exit status.
  */
-export function runSliced(
+export async function runSliced(
   compiled: CompiledModule,
   args: readonly string[],
   options: RunOptions & SliceOptions,
-): RunResult {
+): Promise<RunResult> {
   const wasi = importsWasi(compiled)
     ? createWasi(wasiOptions(options.invoke === undefined ? args : [], options))
     : null;
@@ -97,24 +112,36 @@ export function runSliced(
   const budget = budgetOf(left, wasi);
   if (wasi !== null) wasi.state.clock.fuelStart = budget;
   const ex = Execution.start(runtime.machine, ev.addr, raw);
-  return drive(ex, wasi, budget, options);
+  return await finish(ex, wasi, budget, options);
 }
 
 /**
- * Runs `ex` for `budget` ticks: its results as lines (status 0), the guest's exit status,
- * a snapshot (status 75) or a thrown error.
+ * Runs `ex` for `budget` ticks (a WASI program through the async driver, `wasi/driver.ts`):
+ * its results as lines (status 0), the guest's exit status, a snapshot (status 75) or a
+ * thrown error.
  */
-function drive(ex: Execution, wasi: Wasi | null, budget: number, options: SliceOptions): RunResult {
+async function finish(
+  ex: Execution,
+  wasi: Wasi | null,
+  budget: number,
+  options: SliceOptions,
+): Promise<RunResult> {
   try {
-    const r = ex.runFor(budget);
+    const stopAtWait = options.snapshotOnStdinWait && options.snapshotOut !== undefined
+      ? (reason: string) => reason === "stdin"
+      : undefined;
+    const r = wasi === null
+      ? ex.runFor(budget)
+      : await wasi.drive(ex, { fuel: budget, stopAtWait });
     switch (r.status) {
       case "complete":
         return { lines: r.results.map((v, i) => formatResult(v, ex.type.results[i])), status: 0 };
-      case "paused": {
+      case "paused":
+      case "waiting": {
         if (options.snapshotOut === undefined) throw new Exhaustion("fuel exhausted");
         const host = wasi === null ? null : { wasi: wasi.state };
         Deno.writeFileSync(options.snapshotOut, snapshot(ex.machine, { execution: ex, host }));
-        options.onSnapshot?.(options.snapshotOut);
+        options.onSnapshot?.(options.snapshotOut, r.status === "paused" ? "fuel" : "stdin");
         return { lines: [], status: STATUS_PAUSED };
       }
       case "trapped":
@@ -141,7 +168,10 @@ export interface ResumeOptions extends SliceOptions {
  *
  * @throws SnapshotError for a bad snapshot or one this host cannot resume.
  */
-export function resumeSnapshot(bytes: Uint8Array, options: ResumeOptions = {}): RunResult {
+export async function resumeSnapshot(
+  bytes: Uint8Array,
+  options: ResumeOptions = {},
+): Promise<RunResult> {
   let wasi: Wasi | null = null;
   const bound: Record<string, Record<string, HostImpl>> = {};
   const bindings: HostBindings = {};
@@ -173,7 +203,7 @@ export function resumeSnapshot(bytes: Uint8Array, options: ResumeOptions = {}): 
   if (wasi !== null && wasiInstance !== null) wasi.bind(wasiInstance);
   const budget = budgetOf(options.fuel, wasi, done);
   if (wasi !== null) wasi.state.clock.fuelStart = done + budget;
-  return drive(execution, wasi, budget, options);
+  return await finish(execution, wasi, budget, options);
 }
 
 function fuelOf(m: Machine): number {

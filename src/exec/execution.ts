@@ -181,8 +181,9 @@ export class Execution {
       writeSlot(views, slot, ft.results[i], results[i]);
       slot += slotCount(ft.results[i]);
     }
-    m.hostCallee = -1;
-    if (m.hostTail === 1 && m.popFrame()) return this.complete();
+    const tail = m.hostTail === 1;
+    clearHostCall(m);
+    if (tail && m.popFrame()) return this.complete();
     return null;
   }
 
@@ -201,9 +202,10 @@ export class Execution {
     if (obj === undefined || obj.kind !== "exn") {
       throw new Error(`answerThrow: no exception object at address ${addr}`);
     }
-    m.hostCallee = -1;
+    const tail = m.hostTail === 1;
+    clearHostCall(m);
     try {
-      if (m.hostTail === 1) {
+      if (tail) {
         // The exception is raised in the caller of the tail-calling frame.
         if (m.atEntry()) throw new WasmException(obj.tag, exnArgs(m, addr), addr);
         m.popFrame();
@@ -232,7 +234,7 @@ export class Execution {
     m.depth = 1;
     m.popFrame();
     m.status = "idle";
-    m.hostCallee = -1;
+    clearHostCall(m);
     this.state = "trapped";
     return e instanceof WasmError ? { status: "trapped", error: e } : null;
   }
@@ -261,4 +263,11 @@ export class Execution {
 function funcType(m: Machine, addr: number): FuncType {
   const fn = m.store.objects[addr] as { type: number };
   return canonType(fn.type).comp as FuncType;
+}
+
+/** Forgets the machine's pending host call (a snapshot then records none). */
+function clearHostCall(m: Machine): void {
+  m.hostCallee = -1;
+  m.hostAt = 0;
+  m.hostTail = 0;
 }

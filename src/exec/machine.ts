@@ -48,6 +48,8 @@ export const FRAME_STRIDE = 3;
 export const STACK_SLOTS = 1 << 20;
 /** The most frames (wasm calls) alive at once. */
 export const MAX_DEPTH = 50_000;
+/** Call-stack records a new machine has room for before `frames` grows. */
+const INITIAL_FRAMES = 1024;
 
 /** A wasm exception that escaped an invocation (spec: an uncaught exception). */
 export class WasmException extends WasmError {
@@ -91,7 +93,8 @@ export class Machine {
   /** The Int32 index past the last usable stack word. */
   readonly stackLimit: number = STACK_SLOTS * 2;
 
-  frames: Int32Array = new Int32Array((MAX_DEPTH + 8) * FRAME_STRIDE);
+  /** Call-stack records; starts small and grows (pushFrame; the loop's slow call path). */
+  frames: Int32Array = new Int32Array(INITIAL_FRAMES * FRAME_STRIDE);
   depth = 0;
   /** The most frames allowed (Exhaustion "call stack exhausted" beyond). */
   maxDepth: number = MAX_DEPTH;

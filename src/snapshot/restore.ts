@@ -317,24 +317,46 @@ function readInstance(
   return inst;
 }
 
-/** Instruction starts of the compiled code of `addr` (walked with the IR's arities). */
-function boundaries(m: Machine, addr: number, what: string): { starts: Set<number>; end: number } {
-  const o = m.store.objects[addr];
-  if (o === undefined || o.kind !== "wasm") {
-    throw new SnapshotError(`${what}: ${addr} is not a wasm function`);
+/**
+ * Instruction starts of compiled code, one table per function, built on first use (a deep
+ * call stack names the same functions many times).
+ */
+class Boundaries {
+  private readonly tables = new Map<number, Uint8Array>();
+  constructor(private readonly m: Machine) {}
+
+  /** Whether `pc` starts an instruction of wasm function `addr`'s compiled code. */
+  isStart(addr: number, pc: number, what: string): boolean {
+    let t = this.tables.get(addr);
+    if (t === undefined) {
+      const o = this.m.store.objects[addr];
+      if (o === undefined || o.kind !== "wasm") {
+        throw new SnapshotError(`${what}: ${addr} is not a wasm function`);
+      }
+      // Walked with the IR's arities: 1 marks an instruction's start.
+      const code = this.m.code(addr).code;
+      t = new Uint8Array(code.length);
+      for (let at = 0; at < code.length; at += 1 + IR_ARITY[code[at]]) {
+        if (code[at] >= IR_ARITY.length) break;
+        t[at] = 1;
+      }
+      this.tables.set(addr, t);
+    }
+    return pc < t.length && t[pc] === 1;
   }
-  const code = m.code(addr).code;
-  const starts = new Set<number>();
-  for (let pc = 0; pc < code.length; pc += 1 + IR_ARITY[code[pc]]) {
-    if (code[pc] >= IR_ARITY.length) break;
-    starts.add(pc);
-  }
-  return { starts, end: code.length };
 }
 
-function checkFrame(m: Machine, addr: number, pc: number, fp: number, what: string): number {
-  const { starts } = boundaries(m, addr, what);
-  if (!starts.has(pc)) throw new SnapshotError(`${what}: pc ${pc} is not an instruction`);
+function checkFrame(
+  m: Machine,
+  starts: Boundaries,
+  addr: number,
+  pc: number,
+  fp: number,
+  what: string,
+): number {
+  if (!starts.isStart(addr, pc, what)) {
+    throw new SnapshotError(`${what}: pc ${pc} is not an instruction`);
+  }
   if (fp % 2 !== 0) throw new SnapshotError(`${what}: odd fp`);
   const end = fp + m.code(addr).frameSize * 2;
   if (end > m.stackLimit) throw new SnapshotError(`${what}: frame beyond the stack`);
@@ -372,8 +394,9 @@ function readMachine(v: unknown, m: Machine): void {
   const funcAddr = int(r.funcAddr, -1, nobj - 1, "machine.funcAddr");
   const pc = int(r.pc, 0, MAX, "machine.pc");
   const fp = int(r.fp, 0, m.stackLimit, "machine.fp");
+  const starts = new Boundaries(m);
   if (funcAddr >= 0) {
-    const end = checkFrame(m, funcAddr, pc, fp, "machine");
+    const end = checkFrame(m, starts, funcAddr, pc, fp, "machine");
     if (end > stack.length / 4) throw new SnapshotError("machine.stack: shorter than the frame");
   } else if (pc !== 0 || fp !== 0 || depth !== 0 || status !== "idle") {
     throw new SnapshotError("machine: an idle machine has no frame");
@@ -388,7 +411,7 @@ function readMachine(v: unknown, m: Machine): void {
       continue;
     }
     if (ffp > fp) throw new SnapshotError(`${what}: frame above the current one`);
-    checkFrame(m, a, fpc, ffp, what);
+    checkFrame(m, starts, a, fpc, ffp, what);
   }
   if (depth > 0 && frames[0] >= 0) throw new SnapshotError("machine.frames[0]: not an entry");
   if (m.frames.length < frames.length + 8 * FRAME_STRIDE) {

@@ -1,7 +1,9 @@
 /**
  * The WASI host's API: {@linkcode createWasi} makes a {@linkcode Wasi} from options (or from a
  * saved state), whose `imports(module)` go into instantiation and whose `start(instance)` runs a
- * command (`_start`) to its exit status.
+ * command (`_start`) to its exit status, blocking the thread where the program waits;
+ * `run(instance)` does the same asynchronously and `drive(execution)` runs an execution in
+ * budgets, either suspending the machine where a WASI call must wait (`driver.ts`).
  *
  * WASI is offered under `wasi_snapshot_preview1` and `wasi_unstable` (preview 0, translated:
  * see `preview0.ts`). An import of a WASI module with a name WASI does not have is left out,
@@ -32,11 +34,14 @@ import * as fs from "node:fs";
 import type { Imports, Runtime, WasmInstance } from "../api/runtime.ts";
 import { compile, type CompiledModule } from "../api/module.ts";
 import { WasmMemory } from "../api/objects.ts";
-import { LinkError, WasmError } from "../errors.ts";
+import type { WasmFunction } from "../api/convert.ts";
+import { Exhaustion, LinkError, WasmError } from "../errors.ts";
+import type { Execution } from "../exec/execution.ts";
 import type { MemInst } from "../runtime/store.ts";
 import { ExternKind, I32, I64 } from "../syntax/types.ts";
 import { Filetype } from "./abi.ts";
 import { WasiContext, type WasiStdio } from "./ctx.ts";
+import { drive, type DriveOptions, type DriveResult } from "./driver.ts";
 import { ProcExit } from "./errno.ts";
 import { bind, WASI_MODULES } from "./host.ts";
 import { GuestMemory } from "./memory.ts";
@@ -44,10 +49,13 @@ import { seedRng } from "./random.ts";
 import { listen } from "./sock.ts";
 import { ALL_RIGHTS, DIR_RIGHTS, STDIO_RIGHTS } from "./rights.ts";
 import { cloneState, fdEntry, type WasiState } from "./state.ts";
-import { readStdinSync, sleepSync } from "./wait.ts";
+import { bytesStdin, fixedStdin, processStdin, type StdinSource } from "./stdin.ts";
+import { sleepSync } from "./wait.ts";
 
 export { ProcExit } from "./errno.ts";
 export type { WasiState } from "./state.ts";
+export type { StdinSource } from "./stdin.ts";
+export type { DriveOptions, DriveResult, WaitReason } from "./driver.ts";
 
 /** Options of {@linkcode createWasi}. */
 export interface WasiOptions {
@@ -70,12 +78,23 @@ export interface WasiOptions {
   deterministic?: boolean;
   /** The random seed of deterministic mode (default 0). */
   seed?: number;
-  /** Standard input: bytes, or a reader (default: the process's, blocking). */
-  stdin?: Uint8Array | ((buf: Uint8Array) => number);
+  /**
+   * Standard input: bytes, a reader that never waits, or a {@linkcode StdinSource} (default:
+   * the process's own, see `stdin.ts`).
+   */
+  stdin?: Uint8Array | ((buf: Uint8Array) => number) | StdinSource;
   /** Standard output sink (default: the process's). */
   stdout?: (data: Uint8Array) => void;
   /** Standard error sink (default: the process's). */
   stderr?: (data: Uint8Array) => void;
+  /**
+   * Whether the guest sees its standard streams as a terminal (`isatty`): descriptors 0-2
+   * are then character devices, otherwise of unknown type, as wasmtime reports them. Default:
+   * each of the process's own streams as it really is (`Deno.stdin.isTerminal()`...), and
+   * false for a stream given as bytes or a function. Recomputed when a state is restored, so
+   * a resumed run sees the streams of its own process.
+   */
+  terminal?: boolean;
   /** A saved state to continue from (the other options then only give the stdio). */
   state?: WasiState;
 }
@@ -98,16 +117,11 @@ function writeAll(w: { writeSync(p: Uint8Array): number }, data: Uint8Array): vo
   while (done < data.length) done += w.writeSync(data.subarray(done));
 }
 
-function stdinReader(src: WasiOptions["stdin"]): (buf: Uint8Array) => number {
-  if (src === undefined) return readStdinSync;
-  if (typeof src === "function") return src;
-  let at = 0;
-  return (buf) => {
-    const n = Math.min(buf.length, src.length - at);
-    buf.set(src.subarray(at, at + n));
-    at += n;
-    return n;
-  };
+function stdinSource(src: WasiOptions["stdin"]): StdinSource {
+  if (src === undefined) return processStdin;
+  if (typeof src === "function") return fixedStdin(src);
+  if (src instanceof Uint8Array) return bytesStdin(src);
+  return src;
 }
 
 /** The initial state for `options`. */
@@ -155,6 +169,31 @@ export function initialState(options: WasiOptions): WasiState {
   return state;
 }
 
+/** Sets the file type of descriptors 0-2 from where the streams go (see `WasiOptions.terminal`). */
+function stdioFiletypes(state: WasiState, options: WasiOptions): void {
+  const streams = [
+    [options.stdin, Deno.stdin],
+    [options.stdout, Deno.stdout],
+    [options.stderr, Deno.stderr],
+  ] as const;
+  for (let fd = 0; fd < 3; fd++) {
+    const e = state.fds[fd];
+    if (e?.kind !== "stdin" && e?.kind !== "stdout" && e?.kind !== "stderr") continue;
+    const [given, own] = streams[fd];
+    const tty = options.terminal ??
+      ((given === undefined || given === processStdin) && isTerminal(own));
+    e.filetype = tty ? Filetype.CHARACTER_DEVICE : Filetype.UNKNOWN;
+  }
+}
+
+function isTerminal(stream: { isTerminal(): boolean }): boolean {
+  try {
+    return stream.isTerminal();
+  } catch {
+    return false;
+  }
+}
+
 /** A WASI host for one instance (see the module doc). */
 export class Wasi {
   /** The state (plain data; see `state.ts`). */
@@ -167,10 +206,11 @@ export class Wasi {
   constructor(options: WasiOptions = {}) {
     this.state = options.state ? cloneState(options.state) : initialState(options);
     const stdio: WasiStdio = {
-      read: stdinReader(options.stdin),
+      stdin: stdinSource(options.stdin),
       stdout: options.stdout ?? ((d) => writeAll(Deno.stdout, d)),
       stderr: options.stderr ?? ((d) => writeAll(Deno.stderr, d)),
     };
+    stdioFiletypes(this.state, options);
     const mem = new GuestMemory(() => this.memory);
     const ticks = () => this.runtime === null ? 0 : this.state.clock.fuelStart - this.runtime.fuel;
     this.ctx = new WasiContext(this.state, mem, ticks, stdio, sleepSync);
@@ -264,6 +304,49 @@ export class Wasi {
       this.close();
     }
     return 0;
+  }
+
+  /**
+   * Runs command `instance` as {@linkcode start} does, but through the async driver
+   * (`driver.ts`): a call that must wait (standard input with no data yet, a sleep, a socket)
+   * suspends the machine and is awaited without blocking the thread. `fuel` bounds the ticks
+   * (Exhaustion "fuel exhausted" when they run out). Resolves with the exit status.
+   */
+  async run(instance: WasmInstance, options: { fuel?: number } = {}): Promise<number> {
+    if (options.fuel !== undefined) instance.runtime.fuel = options.fuel;
+    this.bind(instance);
+    const start = instance.exports._start;
+    if (typeof start !== "function") throw new LinkError("the module exports no _start function");
+    const execution = instance.runtime.start(start as WasmFunction);
+    try {
+      const r = await this.drive(execution, { fuel: instance.runtime.fuel });
+      switch (r.status) {
+        case "complete":
+          return 0;
+        case "trapped":
+          if (r.error instanceof ProcExit) return r.error.code;
+          throw r.error;
+        case "paused":
+          throw new Exhaustion("fuel exhausted");
+        case "host-call":
+          throw new Error(`host function ${r.module}.${r.name} suspends: use drive`);
+        default:
+          throw new Error(`unexpected drive result ${r.status}`);
+      }
+    } finally {
+      this.close();
+    }
+  }
+
+  /**
+   * Runs `execution` (of a program bound to this host) for `options.fuel` ticks through the
+   * async driver; see {@linkcode drive} in `driver.ts`: `complete`, `paused`, `trapped`,
+   * `waiting` (stopped at a wait by `options.stopAtWait`, the WASI call pending: snapshot it
+   * here and resume it anywhere) or `host-call` (a suspending import that is not WASI's).
+   * A WASI call pending in the execution's machine (a restored snapshot) is completed first.
+   */
+  drive(execution: Execution, options: DriveOptions = {}): Promise<DriveResult> {
+    return drive(this.ctx, execution, options);
   }
 
   /**

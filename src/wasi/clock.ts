@@ -2,7 +2,8 @@
  * The clocks of `clock_time_get`, `clock_res_get` and `poll_oneoff`, in nanoseconds (bigint).
  *
  * Real mode: realtime is the host's wall clock, monotonic is `performance.now()` (since the
- * process started), the CPU-time clocks are the monotonic clock (Deno exposes no per-process
+ * process started) plus, after a restore, the monotonic time the run had reached
+ * (`ClockState.monotonicNs`), so it never goes backwards across processes; the CPU-time clocks are the monotonic clock (Deno exposes no per-process
  * CPU time). Every resolution is reported as 1 µs (what `performance.now()` gives at best).
  *
  * Deterministic mode: every clock is virtual. Time advances with executed ticks (the machine's
@@ -27,11 +28,15 @@ export const VIRTUAL_EPOCH_NS = 946_684_800_000_000_000n;
 export class Clocks {
   private readonly state: ClockState;
   private readonly ticks: () => number;
+  /** Real mode: ns added to `performance.now()` for the monotonic clock. */
+  private readonly monotonicBase: number;
 
   /** `ticks` returns the ticks executed since the run started (deterministic mode reads it). */
   constructor(state: ClockState, ticks: () => number) {
     this.state = state;
     this.ticks = ticks;
+    const last = state.monotonicNs ?? 0;
+    this.monotonicBase = Math.max(0, last - Math.floor(performance.now() * 1e6));
   }
 
   /** The virtual time since the run started, in ns (deterministic mode). */
@@ -60,7 +65,12 @@ export class Clocks {
       const whole = Math.floor(ms);
       return BigInt(whole) * 1_000_000n + BigInt(Math.floor((ms - whole) * 1e6));
     }
-    return BigInt(Math.floor(performance.now() * 1e6));
+    const ns = Math.max(
+      this.monotonicBase + Math.floor(performance.now() * 1e6),
+      this.state.monotonicNs ?? 0,
+    );
+    this.state.monotonicNs = ns;
+    return BigInt(ns);
   }
 
   /**

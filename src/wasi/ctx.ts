@@ -1,6 +1,8 @@
 /**
  * The context every WASI function works in: the state (plain data), the guest memory, the
- * clocks, the host handles, the standard streams, and the descriptor-table helpers.
+ * clocks, the host handles, the standard streams, the descriptor-table helpers, and the
+ * `suspendable` flag: whether a call that must wait may throw `WouldBlock` (the async driver,
+ * `driver.ts`, sets it around the calls it makes) or blocks the thread (see `wait.ts`).
  *
  * @module
  */
@@ -12,11 +14,12 @@ import { Handles } from "./handles.ts";
 import type { GuestMemory } from "./memory.ts";
 import { requireRights } from "./rights.ts";
 import type { FdEntry, WasiState } from "./state.ts";
+import { StdinReader, type StdinSource } from "./stdin.ts";
 
-/** Where the guest's standard streams go. */
+/** Where the guest's standard streams come from and go. */
 export interface WasiStdio {
-  /** Fills `buf` with input (blocking until some is there); returns the count, 0 at the end. */
-  read(buf: Uint8Array): number;
+  /** Standard input. */
+  stdin: StdinSource;
   /** Writes all of `data` to standard output. */
   stdout(data: Uint8Array): void;
   /** Writes all of `data` to standard error. */
@@ -30,6 +33,13 @@ export class WasiContext {
   readonly clocks: Clocks;
   readonly handles: Handles = new Handles();
   readonly stdio: WasiStdio;
+  /** Standard input with the state's read-ahead buffer in front. */
+  readonly stdin: StdinReader;
+  /**
+   * True while the async driver runs a call: a wait throws `WouldBlock` instead of blocking
+   * (`wait.ts`). False otherwise.
+   */
+  suspendable = false;
   /** The socket bridge, started when the first listener is handed in. */
   sockets: SocketBridge | null = null;
   /** Blocks for `ms` milliseconds (real-time sleeping; see `wait.ts`). */
@@ -46,6 +56,7 @@ export class WasiContext {
     this.mem = mem;
     this.clocks = new Clocks(state.clock, ticks);
     this.stdio = stdio;
+    this.stdin = new StdinReader(state, stdio.stdin);
     this.sleep = sleep;
   }
 

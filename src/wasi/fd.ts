@@ -5,7 +5,9 @@
  * Behaviour worth knowing:
  * - Files: every read and write is positioned at the offset kept in the state (the host
  *   descriptor's own position is never used), except appends, which go to the end.
- * - Standard streams: read from / written to the context's stdio; they have no seek or tell
+ * - Standard streams: read from / written to the context's stdio (a read of standard input
+ *   that would wait blocks, or in suspendable mode throws `WouldBlock` before reading
+ *   anything: `wait.ts`; a read that got some bytes never waits for more); they have no seek or tell
  *   rights (ENOTCAPABLE, even when the host's stream is a file), syncing them is EINVAL (as
  *   fsync on a terminal or pipe).
  * - `fd_advise` checks its arguments and rights, then succeeds: advice is a hint that the
@@ -27,7 +29,8 @@ import { direntHeader, writeFdstat, writeFilestat } from "./layout.ts";
 import { utf8 } from "./memory.ts";
 import { Rights, rightsOf } from "./rights.ts";
 import type { FdEntry } from "./state.ts";
-import { socketClose, socketRead, socketWrite } from "./sock.ts";
+import { socketClose, socketRead, socketWrite, suspendUnlessReadable } from "./sock.ts";
+import { WouldBlock } from "./wait.ts";
 
 const MAX_SIZE = 2 ** 53 - 1;
 
@@ -63,9 +66,21 @@ function readInto(
     if (len === 0) continue;
     const buf = ctx.mem.bytes(ptr, len);
     let n: number;
-    if (e.kind === "stdin") n = ctx.stdio.read(buf);
-    else if (isSocket(e)) n = socketRead(ctx, e, buf, 0);
-    else {
+    if (e.kind === "stdin") {
+      const nonblock = (e.fdflags & Fdflags.NONBLOCK) !== 0;
+      if (ctx.suspendable || nonblock) {
+        const got = ctx.stdin.tryRead(buf, !ctx.suspendable);
+        if (got === null) {
+          if (total > 0) break;
+          if (nonblock) throw new WasiError(Errno.AGAIN);
+          throw new WouldBlock("stdin", () => ctx.stdin.ready(len));
+        }
+        n = got;
+      } else n = ctx.stdin.readSync(buf);
+    } else if (isSocket(e)) {
+      if (total === 0) suspendUnlessReadable(ctx, e);
+      n = socketRead(ctx, e, buf, 0);
+    } else {
       const pos = (at ?? e.offset) + total;
       n = fs.readSync(ctx.handles.file(fd, e), buf, 0, len, pos);
     }
@@ -256,9 +271,11 @@ export function fd_fdstat_get(ctx: WasiContext, fd: number, out: number): number
 
 /**
  * `fd_fdstat_set_flags(fd, flags)`: every flag is kept and applied (a file is re-opened with
- * O_APPEND, O_DSYNC, O_SYNC for RSYNC and SYNC). NONBLOCK takes effect on sockets; files never
- * wait, and standard input reads block regardless (a known gap). Anything beyond the five flags
- * is EINVAL.
+ * O_APPEND, O_DSYNC, O_SYNC for RSYNC and SYNC). NONBLOCK takes effect on sockets and on
+ * standard input (EAGAIN where a read would wait; where the host cannot tell, as for a socket
+ * as standard input, a read blocks, or under the async driver gives EAGAIN until a
+ * `poll_oneoff` saw data: `stdin.ts`); files never wait.
+ * Anything beyond the five flags is EINVAL.
  */
 export function fd_fdstat_set_flags(ctx: WasiContext, fd: number, flags: number): number {
   const e = ctx.withRights(fd, Rights.FD_FDSTAT_SET_FLAGS);

@@ -3,14 +3,20 @@
  * descriptor readiness.
  *
  * Readiness: regular files are always ready (reading: `nbytes` is what is left after the
- * offset); standard streams are reported ready (Deno cannot ask a stream whether a read would
- * block: a read then blocks in `wait.ts`); sockets are ready when a connection, data or the
- * end of the stream is there (reading) and always for writing; other descriptors give their
- * event an error (EBADF for a closed descriptor or a directory, ENOTCAPABLE without
- * POLL_FD_READWRITE). When descriptor events are ready, clocks that have expired are reported
- * with them and nothing waits. Otherwise the call waits: for the shortest clock timeout
- * (really, or virtually in deterministic mode), checking pending sockets every 10 ms, and
- * reports what is ready then.
+ * offset); standard output and error are ready; standard input is ready when bytes or the end
+ * of input are there (`stdin.ts` reads ahead into the state's buffer; `nbytes` is what it
+ * holds) or when the host cannot tell (then a read blocks); sockets are ready when a
+ * connection, data or the end of the stream is there (reading) and always for writing; other
+ * descriptors give their event an error (EBADF for a closed descriptor or a directory,
+ * ENOTCAPABLE without POLL_FD_READWRITE). When descriptor events are ready, clocks that have
+ * expired are reported with them and nothing waits. Otherwise the call waits: for the shortest
+ * clock timeout (really, or virtually in deterministic mode), checking pending descriptors
+ * every 10 ms, and reports what is ready then.
+ *
+ * Suspendable mode (`wait.ts`): a real wait throws WouldBlock instead ("sleep" for clocks,
+ * "stdin" when standard input alone is pending: the driver awaits data or the timeout;
+ * "socket": 10 ms). Deadlines are computed once, so the retry goes on with the same ones.
+ * Deterministic clocks never wait (virtual time passes at once).
  *
  * The subscription layout is preview 1's (48 bytes, clock fields at 16) unless the caller
  * gives preview 0's (56 bytes: an extra 8-byte identifier before the clock id).
@@ -24,6 +30,10 @@ import type { WasiContext } from "./ctx.ts";
 import { Errno, errnoOf, WasiError } from "./errno.ts";
 import { Rights } from "./rights.ts";
 import { socketReady } from "./sock.ts";
+import { raceTimeout, sleepAsync, WouldBlock } from "./wait.ts";
+
+/** While descriptors are pending, how long one wait lasts at most (10 ms, in ns). */
+const POLL_NS = 10_000_000n;
 
 /** Where a subscription's fields are. */
 export interface SubscriptionLayout {
@@ -109,59 +119,83 @@ export function poll_oneoff(
       }
     }
   };
-  for (;;) {
-    let waiting = false;
-    for (const s of fds) {
-      const ev = fdEvent(ctx, s.userdata, s.type, s.fd);
-      if (ev === null) waiting = true;
-      else events.push(ev);
-    }
-    if (events.length > 0) {
-      expired();
+  // One round: report what is ready, or wait (blocking, or WouldBlock with this as the retry).
+  const round = (): number => {
+    for (;;) {
+      let waiting = false, sockets = false;
+      for (const s of fds) {
+        const ev = fdEvent(ctx, s.userdata, s.type, s.fd);
+        if (ev !== null) events.push(ev);
+        else {
+          waiting = true;
+          if (ctx.state.fds[s.fd]?.kind !== "stdin") sockets = true;
+        }
+      }
+      if (events.length > 0) {
+        expired();
+        break;
+      }
+      if (clocks.length === 0 && !waiting) break;
+      // Nothing ready: let the shortest timeout pass (sockets pending: at most 10 ms at a time).
+      let wait = -1n, first = -1;
+      for (let i = 0; i < clocks.length; i++) {
+        const c = clocks[i];
+        let left = c.deadline - ctx.clocks.now(c.id);
+        if (left < 0n) left = 0n;
+        if (wait < 0n || left < wait) [wait, first] = [left, i];
+      }
+      const deterministic = ctx.state.clock.deterministic;
+      if (waiting && (wait < 0n || wait > POLL_NS)) {
+        if (ctx.suspendable) {
+          // Standard input alone: wait for it (or the timeout); sockets: check again in 10 ms.
+          const ms = sockets || deterministic ? 10 : wait < 0n ? Infinity : Number(wait) / 1e6;
+          const stdin = fds.some((s) => ctx.state.fds[s.fd]?.kind === "stdin");
+          throw new WouldBlock(
+            sockets ? "socket" : "stdin",
+            () => stdin ? raceTimeout(ctx.stdin.ready(), ms) : sleepAsync(ms),
+            () => {
+              if (deterministic) ctx.clocks.pass(POLL_NS, ctx.sleep);
+              return round();
+            },
+          );
+        }
+        // Descriptors change in real time: wait really, also in deterministic mode.
+        if (deterministic) ctx.sleep(10);
+        ctx.clocks.pass(POLL_NS, ctx.sleep);
+        continue;
+      }
+      if (ctx.suspendable && !deterministic && wait > 0n) {
+        throw new WouldBlock("sleep", () => sleepAsync(Number(wait) / 1e6), round);
+      }
+      ctx.clocks.pass(wait, ctx.sleep);
+      for (let i = 0; i < clocks.length; i++) {
+        const c = clocks[i];
+        if (i === first || c.deadline - ctx.clocks.now(c.id) <= 0n) {
+          events.push({
+            userdata: c.userdata,
+            error: 0,
+            type: Eventtype.CLOCK,
+            nbytes: 0n,
+            flags: 0,
+          });
+        }
+      }
       break;
     }
-    if (clocks.length === 0 && !waiting) break;
-    // Nothing ready: let the shortest timeout pass (sockets pending: at most 10 ms at a time).
-    let wait = -1n, first = -1;
-    for (let i = 0; i < clocks.length; i++) {
-      const c = clocks[i];
-      let left = c.deadline - ctx.clocks.now(c.id);
-      if (left < 0n) left = 0n;
-      if (wait < 0n || left < wait) [wait, first] = [left, i];
+    for (let i = 0; i < events.length; i++) {
+      const at = (outPtr >>> 0) + i * 32;
+      const ev = events[i];
+      mem.bytes(at, 32).fill(0);
+      mem.setU64(at, ev.userdata);
+      mem.setU16(at + 8, ev.error);
+      mem.setU8(at + 10, ev.type);
+      mem.setU64(at + 16, ev.nbytes);
+      mem.setU16(at + 24, ev.flags);
     }
-    if (waiting && (wait < 0n || wait > 10_000_000n)) {
-      // Sockets change in real time: wait really, also in deterministic mode.
-      if (ctx.state.clock.deterministic) ctx.sleep(10);
-      ctx.clocks.pass(10_000_000n, ctx.sleep);
-      continue;
-    }
-    ctx.clocks.pass(wait, ctx.sleep);
-    for (let i = 0; i < clocks.length; i++) {
-      const c = clocks[i];
-      if (i === first || c.deadline - ctx.clocks.now(c.id) <= 0n) {
-        events.push({
-          userdata: c.userdata,
-          error: 0,
-          type: Eventtype.CLOCK,
-          nbytes: 0n,
-          flags: 0,
-        });
-      }
-    }
-    break;
-  }
-  for (let i = 0; i < events.length; i++) {
-    const at = (outPtr >>> 0) + i * 32;
-    const ev = events[i];
-    mem.bytes(at, 32).fill(0);
-    mem.setU64(at, ev.userdata);
-    mem.setU16(at + 8, ev.error);
-    mem.setU8(at + 10, ev.type);
-    mem.setU64(at + 16, ev.nbytes);
-    mem.setU16(at + 24, ev.flags);
-  }
-  mem.setU32(neventsPtr, events.length);
-  return 0;
+    mem.setU32(neventsPtr, events.length);
+    return 0;
+  };
+  return round();
 }
 
 /** The event of a descriptor subscription, or null while a socket is not ready. */
@@ -190,6 +224,9 @@ function fdEvent(ctx: WasiContext, userdata: bigint, type: number, fd: number): 
     }
   } else if (e.kind === "stdin" ? type !== Eventtype.FD_READ : type !== Eventtype.FD_WRITE) {
     ev.error = Errno.BADF;
+  } else if (e.kind === "stdin") {
+    if (!ctx.stdin.poll(ctx.suspendable)) return null;
+    ev.nbytes = BigInt(ctx.stdin.buffered);
   }
   return ev;
 }

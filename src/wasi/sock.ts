@@ -8,7 +8,9 @@
  * Errors: a socket function on a descriptor that is not a socket is ENOTSOCK; accepting on a
  * connection or receiving on a listener is EINVAL / ENOTCONN; unknown flags are EINVAL; a
  * non-blocking descriptor (NONBLOCK in its fdflags or `sock_accept`'s flags) gives EAGAIN where
- * it would wait. Connections are not part of the state that can be restored elsewhere: only
+ * it would wait. In suspendable mode (`wait.ts`) an accept or a receive that would wait first
+ * throws WouldBlock (the driver checks readiness again every 10 ms); once data came, a
+ * RECV_WAITALL receive that needs more blocks. Connections are not part of the state that can be restored elsewhere: only
  * the listeners are (re-listening on their address).
  *
  * @module
@@ -20,6 +22,21 @@ import type { WasiContext } from "./ctx.ts";
 import { Errno, WasiError } from "./errno.ts";
 import { Rights, SOCKET_RIGHTS } from "./rights.ts";
 import { type FdEntry, fdEntry } from "./state.ts";
+import { sleepAsync, WouldBlock } from "./wait.ts";
+
+/** How often a suspended socket wait checks readiness again (ms). */
+const SOCKET_POLL_MS = 10;
+
+/**
+ * In suspendable mode (`wait.ts`), throws WouldBlock unless socket or listener `e` can be read
+ * from (accepted on) without waiting; a NONBLOCK descriptor never waits (EAGAIN instead).
+ */
+export function suspendUnlessReadable(ctx: WasiContext, e: FdEntry, flags = 0): void {
+  if (!ctx.suspendable || ((e.fdflags | flags) & Fdflags.NONBLOCK) !== 0) return;
+  if (e.kind !== "socket" && e.kind !== "listener") return;
+  if (socketReady(ctx, e)[0]) return;
+  throw new WouldBlock("socket", () => sleepAsync(SOCKET_POLL_MS));
+}
 
 function socketEntry(ctx: WasiContext, fd: number, need: number): FdEntry {
   const e = ctx.entry(fd);
@@ -93,6 +110,7 @@ export function sock_accept(ctx: WasiContext, fd: number, flags: number, out: nu
   if (e.kind !== "listener") throw new WasiError(Errno.INVAL);
   if ((flags & ~Fdflags.NONBLOCK) !== 0) throw new WasiError(Errno.INVAL);
   ctx.mem.check(out, 4);
+  suspendUnlessReadable(ctx, e, flags);
   const nonblock = (flags | e.fdflags) & Fdflags.NONBLOCK;
   const [id] = bridge(ctx).call("accept", e.conn, 0, nonblock ? 4 : 0);
   const c = fdEntry({
@@ -131,6 +149,7 @@ export function sock_recv(
   for (const [, len] of v) capacity += len;
   const got = new Uint8Array(capacity);
   let total = 0;
+  if (e.kind === "socket" && capacity > 0) suspendUnlessReadable(ctx, e);
   do {
     const k = socketRead(ctx, e, got.subarray(total), flags & 1);
     total += k;

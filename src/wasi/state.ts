@@ -1,7 +1,7 @@
 /**
  * The WASI host's whole state as plain data (JSON-compatible: strings, numbers, booleans,
  * arrays, null): the descriptor table, preopens, arguments, environment, exit code, clock and
- * random-generator state. Open host handles are NOT here: `handles.ts` keeps them in a cache
+ * random-generator state, standard input read ahead. Open host handles are NOT here: `handles.ts` keeps them in a cache
  * keyed by descriptor and re-opens them from this state (by host path, at the saved offset),
  * so the state can be written to a snapshot and restored in another process.
  *
@@ -64,6 +64,12 @@ export interface ClockState {
    * `fuelStart - fuel` (the embedder makes the fuel finite: `Number.MAX_SAFE_INTEGER`).
    */
   fuelStart: number;
+  /**
+   * Real mode: the last monotonic time the guest was given, in ns (absent before the first
+   * read). A restored run's monotonic clock goes on from it, so it never goes backwards
+   * across processes (the time between the snapshot and the restore is not counted).
+   */
+  monotonicNs?: number;
 }
 
 /** The whole WASI state. */
@@ -80,6 +86,12 @@ export interface WasiState {
   clock: ClockState;
   /** Deterministic mode: the xoshiro128** state (four u32); null: host randomness. */
   rng: number[] | null;
+  /**
+   * Bytes taken from the host's standard input that the guest has not read yet (an async
+   * wait or a `poll_oneoff` read ahead: `stdin.ts`); absent when none. The guest reads them
+   * before the host's standard input, also after a restore in another process.
+   */
+  stdinBuffer?: number[];
 }
 
 /** A descriptor entry with defaults for the fields `init` leaves out. */

@@ -5,6 +5,7 @@ import * as path from "node:path";
 import { Runtime } from "../../src/api/runtime.ts";
 import { LinkError } from "../../src/errors.ts";
 import { createWasi, type WasiOptions } from "../../src/wasi/api.ts";
+import { Clocks } from "../../src/wasi/clock.ts";
 import { Errno } from "../../src/wasi/errno.ts";
 import { PREVIEW0, PREVIEW1 } from "../../src/wasi/host.ts";
 import { nextU32, seedRng } from "../../src/wasi/random.ts";
@@ -189,10 +190,11 @@ Deno.test("fdstat flags, stdio seeking and syncing", () => {
       (func (export "sync") (param i32) (result i32) (call $sync (local.get 0))))`,
       {
         preopens: { "/d": dir },
+        terminal: true,
       },
     );
     assert.equal(exports.get(1), 0);
-    assert.equal(mem().getUint8(0), 2); // character device
+    assert.equal(mem().getUint8(0), 2); // character device (terminal: true)
     assert.equal(exports.set(1, 4 /* NONBLOCK */), 0);
     assert.equal(exports.get(1), 0);
     assert.equal(mem().getUint16(2, true), 4);
@@ -208,4 +210,29 @@ Deno.test("fdstat flags, stdio seeking and syncing", () => {
   } finally {
     fs.rmSync(dir, { recursive: true });
   }
+});
+
+Deno.test("stdio given as bytes or functions is not a terminal; terminal: true makes it one", () => {
+  const quiet = { stdin: new Uint8Array(0), stdout: () => {}, stderr: () => {} };
+  const plain = createWasi(quiet);
+  assert.deepEqual(plain.state.fds.slice(0, 3).map((e) => e!.filetype), [0, 0, 0]);
+  const tty = createWasi({ ...quiet, terminal: true });
+  assert.deepEqual(tty.state.fds.slice(0, 3).map((e) => e!.filetype), [2, 2, 2]);
+  // A restored state takes the streams of its new host.
+  const again = createWasi({ ...quiet, state: tty.state });
+  assert.deepEqual(again.state.fds.slice(0, 3).map((e) => e!.filetype), [0, 0, 0]);
+});
+
+Deno.test("the real monotonic clock goes on from a restored state's time", () => {
+  const state = {
+    deterministic: false,
+    sleptNs: 0,
+    reads: 0,
+    fuelStart: 0,
+    monotonicNs: 9e15, // far beyond this process's performance.now()
+  };
+  const clocks = new Clocks(state, () => 0);
+  const a = clocks.now(1), b = clocks.now(1);
+  assert.ok(a >= 9_000_000_000_000_000n && b >= a);
+  assert.equal(BigInt(state.monotonicNs), b);
 });
