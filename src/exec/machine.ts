@@ -111,6 +111,16 @@ export class Machine {
   hostAt = 0;
   /** 1 if that call was a tail call (answering it returns from the current frame), else 0. */
   hostTail = 0;
+  /**
+   * While `run` executes only (never in a snapshot): the code where the loop wrote a `pause`
+   * to stop at the end of the budget (interp.ts), null when none; the pc and the instruction
+   * it replaced.
+   */
+  pauseCode: Int32Array | null = null;
+  /** See {@linkcode pauseCode}. */
+  pausePc = 0;
+  /** See {@linkcode pauseCode}. */
+  pauseOp = 0;
 
   /** A machine over `store`, with host implementations `hosts` by address. */
   constructor(store: Store, hosts?: Map<number, HostImpl>) {

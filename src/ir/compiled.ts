@@ -37,6 +37,11 @@ export interface CompiledFunc {
   pool64: BigInt64Array;
   /** br_table pool: at each br_table's index, the count, the targets, then the default. */
   brTables: Int32Array;
+  /**
+   * At each instruction start, the ticks from there through the end of its straight-line run
+   * (`ticks.ts`): what the loop takes from the budget on arriving there.
+   */
+  ticks: Int32Array;
   /** Pairs `(pc, wasm byte offset)` for each IR instruction, in pc order. */
   srcMap: Int32Array;
   /**

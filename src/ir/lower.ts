@@ -28,6 +28,7 @@ import { F32, F64, type FuncType, I32, I64, V128, type ValType } from "../syntax
 import { finishCode } from "./lower_final.ts";
 import { copyOp, FuncBuilder, is64, K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
 import type { CompiledFunc } from "./compiled.ts";
+import { runTicks } from "./ticks.ts";
 import {
   br,
   brIf,
@@ -247,8 +248,10 @@ export function lowerFunction(store: Store, addr: number): CompiledFunc {
   let results = 0;
   for (const t of type.results) results += t === V128 ? 2 : 1;
   finishCode(b.code, b.n);
+  const code = b.code.slice(0, b.n);
   return {
-    code: b.code.slice(0, b.n),
+    code,
+    ticks: runTicks(code),
     pool: b.pool.slice(0, b.poolN * 2),
     pool64: new BigInt64Array(b.pool.slice(0, b.poolN * 2).buffer),
     brTables: Int32Array.from(b.brTables),

@@ -26,10 +26,11 @@
  * `copy2` or `i32.add_imm.br_if.i32.ne`, a loop's counter update and back-edge, and a prefix
  * such as `i32.add_imm.call` with the `call` after it, which it executes; likewise a
  * `return_if.*` for a compare-and-branch and the `return` it jumps to). A prefix skips the
- * instructions it executes, which tick only when reached otherwise (by a branch, or, for
- * `mem.copy8.x4`/`mem.copy32.x4` near the end of memory, after the prefix did only its own
- * copy). Which fusions the lowering makes is part of the tick count, so it is deterministic
- * and documented with each fused row.
+ * instructions it executes (`IR_CONSUMES`), which tick only when a branch reaches them
+ * (`mem.copy8.x4`/`mem.copy32.x4` near the end of memory do their first copy and let the loop
+ * run the other three: still one tick). Which fusions the lowering makes is part of the tick
+ * count, so it is deterministic and documented with each fused row. The loop charges ticks by
+ * straight-line runs, not one by one, with the same counts: see `ticks.ts`.
  *
  * Values move with the width of their type: 32-bit values as one Int32 word (a slot's upper
  * word is then undefined), 64-bit values as one BigInt64Array element (never as two words:
@@ -421,6 +422,12 @@ const FUSED: Row[] = [
   ]),
   ["copy3.call_indirect", "dsdsds", "three `copy` (arguments), then the `call_indirect` after"],
   ["copy.br_if.i32.lt_u_imm", "ds", "d = s, then the `br_if.i32.lt_u_imm` that follows"],
+  [
+    "pause",
+    "",
+    "the tick budget ends here: written by the loop over the instruction it stops before " +
+    "(which it puts back when it gets there), never by the lowering",
+  ],
 ];
 
 const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED];
@@ -440,6 +447,65 @@ export const IR: Readonly<Record<string, number>> = Object.fromEntries(
 
 /** The number of operands of each IR op. */
 export const IR_ARITY: Uint8Array = Uint8Array.from(IR_OPS, (info) => info.kinds.length);
+
+/**
+ * The instructions that end a straight-line run of code (see `ticks.ts`): every one that may
+ * go on elsewhere than at the next instruction (branches, calls, returns, throws) or that
+ * makes the loop reload its state (`memory.grow`). A new instruction of that kind must be
+ * listed here, or tick budgets stop at the wrong place.
+ */
+const ENDERS: readonly string[] = [
+  "unreachable",
+  "br",
+  "br_if",
+  "br_unless",
+  "br_table",
+  "return",
+  "call",
+  "call_indirect",
+  "call_ref",
+  "return_call",
+  "return_call_indirect",
+  "return_call_ref",
+  "throw",
+  "throw_ref",
+  "br_on_null",
+  "br_on_non_null",
+  "memory.grow",
+  "i64.eqz_br",
+  "i64.nez_br",
+  "pause",
+  ...IR_OPS.map((i) => i.name).filter((n) =>
+    n.startsWith("br_if.") || n.startsWith("br_unless.") || n.startsWith("return_if.") ||
+    n.includes(".br_if.") || n.endsWith(".return") || n.endsWith(".call") ||
+    n.endsWith(".call_indirect")
+  ),
+];
+
+/** 1 for the instructions that end a straight-line run (see `ENDERS`), else 0. */
+export const IR_ENDS: Uint8Array = new Uint8Array(IR_OPS.length);
+for (const name of ENDERS) IR_ENDS[irOp(name)] = 1;
+
+/**
+ * For a prefix, how many of the instructions after it it executes in its own tick (they stay
+ * in the code at their own pcs for branches that reach them); 0 for every other instruction.
+ */
+export const IR_CONSUMES: Uint8Array = new Uint8Array(IR_OPS.length);
+for (
+  const name of [
+    "i32.add.return",
+    "i32.add_imm.return",
+    "i32.add_imm.call",
+    "i32.add.add",
+    "i32.add_imm2.f64.mul_load_add_store",
+    "i32.add_imm2.i32.add_imm.br_if.i32.ne",
+    "i32.add_imm2.br_if.i32.ne",
+    "copy3.call_indirect",
+    "copy.br_if.i32.lt_u_imm",
+  ]
+) IR_CONSUMES[irOp(name)] = 1;
+IR_CONSUMES[irOp("mem.copy8.x4")] = 3;
+IR_CONSUMES[irOp("mem.copy32.x4")] = 3;
 
 /** The IR op number of `name`; throws for an unknown name (a bug in the lowering). */
 export function irOp(name: string): number {
