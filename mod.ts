@@ -4,7 +4,8 @@
  * (`deno run -A jsr:@gab/cli prog.wasm`).
  *
  * It reads, writes, prints and validates WebAssembly 3.0 modules in both formats, and runs them
- * (SIMD and GC are on their way), with a WASI preview 1 host; snapshots and the debugger come
+ * (SIMD and GC are on their way) with a WASI preview 1 host. A run can go in budgets of ticks,
+ * be written down as snapshot bytes, restored in another process and forked; the debugger comes
  * next.
  *
  * @example Instantiate a module and call its exports
@@ -29,6 +30,24 @@
  * validateModule(module);
  * const bytes = encodeModule(module);
  * console.assert(decodeModule(bytes).exports[0].name === "add");
+ * ```
+ *
+ * @example Run in budgets, snapshot, restore and finish
+ * ```ts
+ * import { restore, Runtime, type WasmFunction } from "./mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const runtime = new Runtime();
+ * const { exports } = runtime.instantiate(`(module (func (export "sum") (param i32) (result i32)
+ *   (local i32)
+ *   (loop $l (local.set 1 (i32.add (local.get 1) (local.get 0)))
+ *     (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+ *   (local.get 1)))`);
+ * const execution = runtime.start(exports.sum as WasmFunction, [1000]);
+ * assert.equal(execution.runFor(500).status, "paused");
+ * const bytes = runtime.snapshot({ execution }); // plain bytes: a file, another process...
+ * const restored = restore(bytes);
+ * assert.deepEqual(restored.execution!.runFor(Infinity), { status: "complete", results: [500500] });
  * ```
  *
  * @module
@@ -64,6 +83,8 @@ export {
 } from "./src/api/runtime.ts";
 export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/api/module.ts";
 export { fork, type ForkHandle, type ForkOptions } from "./src/api/fork.ts";
+export { Execution, type RunResult } from "./src/exec/execution.ts";
+export { type HostBindings, restore, type Restored } from "./src/snapshot/restore.ts";
 export {
   createWasi,
   type DriveOptions,

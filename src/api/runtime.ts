@@ -193,6 +193,34 @@ export class Runtime implements HandleOwner {
     this.machine.fuel = ticks;
   }
 
+  /**
+   * Called from inside a host function while an execution runs under `runFor`: the execution
+   * pauses right after that host function returns (`runFor` answers `paused`, the rest of its
+   * budget unspent), and a later `runFor` goes on from there. Ignored by plain calls of
+   * exported functions.
+   *
+   * @example
+   * ```ts
+   * import { Runtime, type WasmFunction } from "../../mod.ts";
+   * import assert from "node:assert/strict";
+   *
+   * const runtime = new Runtime();
+   * let calls = 0;
+   * const { exports } = runtime.instantiate(
+   *   `(module (import "env" "tick" (func $tick))
+   *      (func (export "go") (result i32) (call $tick) (call $tick) (i32.const 7)))`,
+   *   { env: { tick: () => void (++calls === 1 && runtime.requestPause()) } },
+   * );
+   * const execution = runtime.start(exports.go as WasmFunction);
+   * assert.equal(execution.runFor(Infinity).status, "paused"); // after the first tick()
+   * assert.deepEqual(execution.runFor(Infinity), { status: "complete", results: [7] });
+   * assert.equal(calls, 2);
+   * ```
+   */
+  requestPause(): void {
+    this.machine.requestPause();
+  }
+
   /** The store. */
   get store(): Store {
     return this.machine.store;

@@ -28,7 +28,7 @@ import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import { funcTypeOf, stackViews } from "./calls.ts";
 import { exnArgs, unwind } from "./exceptions.ts";
-import { DONE, HOST_CALL, run } from "./interp.ts";
+import { DONE, HOST_CALL, run, YIELDED } from "./interp.ts";
 import { type Machine, WasmException } from "./machine.ts";
 import { type RawValue, readSlot, slotCount, writeSlot } from "./values.ts";
 import { warmUp } from "./warmup.ts";
@@ -121,7 +121,9 @@ export class Execution {
   }
 
   /**
-   * Runs at most `ticks` IR instructions (a non-negative integer, or `Infinity`).
+   * Runs at most `ticks` IR instructions (a non-negative integer, or `Infinity`). Answers
+   * `paused` when they are spent, or earlier when a host function called synchronously asked
+   * for it (`Machine.requestPause`: the machine then stands after that call).
    *
    * @throws Error if the execution is over, or when a host function throws something that is
    *   not a WasmError (the machine is idle again then).
@@ -133,6 +135,7 @@ export class Execution {
     if (m.hostCallee >= 0) throw new Error("runFor: a host call is pending (answer it first)");
     m.fuel = ticks;
     m.status = "running";
+    m.pauseRequested = false;
     try {
       for (;;) {
         const status = run(m);
@@ -149,7 +152,7 @@ export class Execution {
           }
           return { status: "host-call", module: fn.module, name: fn.name, args };
         }
-        if (m.fuel <= 0) {
+        if (status === YIELDED || m.fuel <= 0) {
           m.status = "paused";
           return { status: "paused" };
         }

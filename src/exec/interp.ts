@@ -79,6 +79,12 @@ export const PAUSED = 1;
  * the call instruction. The embedder answers it (Execution.answer) before running on.
  */
 export const HOST_CALL = 2;
+/**
+ * {@linkcode run}'s status: a host function asked the machine to pause
+ * (`Machine.requestPause`); the machine holds the state after its call, the rest of the
+ * budget is still in `fuel`.
+ */
+export const YIELDED = 3;
 
 /**
  * The most ticks one call of {@linkcode run} executes before it returns PAUSED: returning now
@@ -1867,6 +1873,10 @@ function loop(m: Machine): number {
               return HOST_CALL;
             }
             if (hostCall(m, callee, nfp, tail >= 0)) return DONE;
+            if (m.pauseRequested) {
+              m.pauseRequested = false;
+              return YIELDED;
+            }
             fuel = m.fuel > SLICE ? SLICE : m.fuel;
             sliceStart = fuel;
             cf = compiled[m.funcAddr]!;

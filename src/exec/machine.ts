@@ -111,6 +111,8 @@ export class Machine {
   hostAt = 0;
   /** 1 if that call was a tail call (answering it returns from the current frame), else 0. */
   hostTail = 0;
+  /** Set by {@linkcode requestPause}; the loop clears it when it pauses. */
+  pauseRequested = false;
   /**
    * While `run` executes only (never in a snapshot): the code where the loop wrote a `pause`
    * to stop at the end of the budget (interp.ts), null when none; the pc and the instruction
@@ -126,6 +128,16 @@ export class Machine {
   constructor(store: Store, hosts?: Map<number, HostImpl>) {
     this.store = store;
     this.hosts = hosts ?? new Map();
+  }
+
+  /**
+   * Asks the machine to pause right after the host function being called returns: for a
+   * host function that runs synchronously under `Execution.runFor`, which then answers
+   * `paused` with the rest of its budget unspent (a later `runFor` goes on after the call).
+   * Under a plain `invoke` the request is ignored: there is nobody to resume.
+   */
+  requestPause(): void {
+    this.pauseRequested = true;
   }
 
   /** Binds the host function at `addr` to `impl`. */
