@@ -167,6 +167,7 @@ function loop(m: Machine): number {
   let pc = m.pc, fp = m.fp;
   let code = cf.code;
   let ticks = cf.ticks;
+  let P64 = cf.pool64;
   let mem: MemInst | null = null;
   let buf = EMPTY;
   let DV = new DataView(EMPTY);
@@ -187,6 +188,7 @@ function loop(m: Machine): number {
     depth = m.depth;
     code = cf.code;
     ticks = cf.ticks;
+    P64 = cf.pool64;
     if (cf.mem0 !== mem || (mem !== null && mem.buffer !== buf)) {
       mem = cf.mem0;
       buf = mem === null ? EMPTY : mem.buffer;
@@ -272,6 +274,7 @@ function loop(m: Machine): number {
               cf = compiled[f]!;
               code = cf.code;
               ticks = cf.ticks;
+              P64 = cf.pool64;
               if (cf.mem0 !== mem) {
                 mem = cf.mem0;
                 buf = mem === null ? EMPTY : mem.buffer;
@@ -330,6 +333,7 @@ function loop(m: Machine): number {
               cf = compiled[f]!;
               code = cf.code;
               ticks = cf.ticks;
+              P64 = cf.pool64;
               if (cf.mem0 !== mem) {
                 mem = cf.mem0;
                 buf = mem === null ? EMPTY : mem.buffer;
@@ -372,6 +376,7 @@ function loop(m: Machine): number {
               cf = ncf;
               code = cf.code;
               ticks = cf.ticks;
+              P64 = cf.pool64;
               if (cf.mem0 !== mem) {
                 mem = cf.mem0;
                 buf = mem === null ? EMPTY : mem.buffer;
@@ -418,6 +423,7 @@ function loop(m: Machine): number {
             pc = 0;
             code = cf.code;
             ticks = cf.ticks;
+            P64 = cf.pool64;
             if (cf.mem0 !== mem) {
               mem = cf.mem0;
               buf = mem === null ? EMPTY : mem.buffer;
@@ -470,7 +476,7 @@ function loop(m: Machine): number {
             pc += 3;
             continue;
           case 15 /* const64 */:
-            I64[(fp + code[pc + 1]) >> 1] = cf.pool64[code[pc + 2]];
+            I64[(fp + code[pc + 1]) >> 1] = P64[code[pc + 2]];
             pc += 3;
             continue;
           case 16 /* select */:
@@ -647,7 +653,7 @@ function loop(m: Machine): number {
               code[pc + 5],
               code[pc + 3],
               fp + code[pc + 2],
-              BigInt.asUintN(64, cf.pool64[code[pc + 4]]),
+              BigInt.asUintN(64, P64[code[pc + 4]]),
               fp + code[pc + 1],
             );
             pc += 6;
@@ -658,7 +664,7 @@ function loop(m: Machine): number {
               code[pc + 5],
               code[pc + 3],
               fp + code[pc + 1],
-              BigInt.asUintN(64, cf.pool64[code[pc + 4]]),
+              BigInt.asUintN(64, P64[code[pc + 4]]),
               fp + code[pc + 2],
             );
             pc += 6;
@@ -1182,7 +1188,7 @@ function loop(m: Machine): number {
           }
           case 272 /* i64.xor_shl_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
-              (I64[(fp + code[pc + 3]) >> 1] * cf.pool64[code[pc + 4]]);
+              (I64[(fp + code[pc + 3]) >> 1] * P64[code[pc + 4]]);
             pc += 5;
             continue;
           case 273 /* i64.xor_shr_u_imm */: {
@@ -1313,7 +1319,7 @@ function loop(m: Machine): number {
           }
           case 293 /* i64.mul_add_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
-                cf.pool64[code[pc + 3]] + cf.pool64[code[pc + 4]];
+                P64[code[pc + 3]] + P64[code[pc + 4]];
             pc += 5;
             continue;
           case 294 /* i64.xor_shr_s_imm */: {
@@ -1454,23 +1460,23 @@ function loop(m: Machine): number {
             pc += 4;
             continue;
           case 243 /* i64.add_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] + cf.pool64[code[pc + 3]];
+            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] + P64[code[pc + 3]];
             pc += 4;
             continue;
           case 244 /* i64.mul_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * cf.pool64[code[pc + 3]];
+            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
             pc += 4;
             continue;
           case 245 /* i64.and_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & cf.pool64[code[pc + 3]];
+            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & P64[code[pc + 3]];
             pc += 4;
             continue;
           case 246 /* i64.or_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] | cf.pool64[code[pc + 3]];
+            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] | P64[code[pc + 3]];
             pc += 4;
             continue;
           case 247 /* i64.xor_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ cf.pool64[code[pc + 3]];
+            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ P64[code[pc + 3]];
             pc += 4;
             continue;
           case 126 /* i64.sub */:
@@ -1504,23 +1510,57 @@ function loop(m: Machine): number {
             pc += 4;
             continue;
           case 248 /* i64.shl_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * cf.pool64[code[pc + 3]];
+            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
             pc += 4;
             continue;
+          case 137 /* i64.shr_u */:
+          case 250 /* i64.shr_u_imm */: {
+            // On 32-bit words (BigInt shifts by a variable count are slow in V8).
+            const a = fp + code[pc + 2];
+            const k = code[pc] === 250 ? code[pc + 3] : I32[fp + code[pc + 3]] & 63;
+            const lo = I32[a], hi = I32[a + 1];
+            let rl = lo, rh = hi;
+            if (k >= 32) {
+              rl = hi >>> (k - 32);
+              rh = 0;
+            } else if (k !== 0) {
+              rl = (lo >>> k) | (hi << (32 - k));
+              rh = hi >>> k;
+            }
+            I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
+            pc += 4;
+            continue;
+          }
+          case 256 /* i64.rotl_imm */: {
+            const a = fp + code[pc + 2], k = code[pc + 3];
+            const lo = I32[a], hi = I32[a + 1];
+            let rl = lo, rh = hi;
+            if (k < 32) {
+              if (k !== 0) {
+                rl = (lo << k) | (hi >>> (32 - k));
+                rh = (hi << k) | (lo >>> (32 - k));
+              }
+            } else if (k === 32) {
+              rl = hi;
+              rh = lo;
+            } else {
+              rl = (hi << (k - 32)) | (lo >>> (64 - k));
+              rh = (lo << (k - 32)) | (hi >>> (64 - k));
+            }
+            I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
+            pc += 4;
+            continue;
+          }
           case 135 /* i64.shl */:
           case 136 /* i64.shr_s */:
-          case 137 /* i64.shr_u */:
           case 249 /* i64.shr_s_imm */:
-          case 250 /* i64.shr_u_imm */:
-          case 256 /* i64.rotl_imm */:
           case 257 /* i64.rotr_imm */: {
-            // On 32-bit words (BigInt shifts by a variable count are slow in V8).
+            // On 32-bit words, as above; a right rotation is a left one by 64 - k.
             const op = code[pc];
             const a = fp + code[pc + 2];
-            let k =
-              op === 135 /* i64.shl */ || op === 136 /* i64.shr_s */ || op === 137 /* i64.shr_u */
-                ? I32[fp + code[pc + 3]] & 63
-                : code[pc + 3];
+            let k = op === 135 /* i64.shl */ || op === 136 /* i64.shr_s */
+              ? I32[fp + code[pc + 3]] & 63
+              : code[pc + 3];
             const lo = I32[a], hi = I32[a + 1];
             let rl = lo, rh = hi;
             if (op === 257 /* i64.rotr_imm */) k = (64 - k) & 63;
@@ -1532,14 +1572,6 @@ function loop(m: Machine): number {
                 } else {
                   rh = lo << (k - 32);
                   rl = 0;
-                }
-              } else if (op === 137 /* i64.shr_u */ || op === 250 /* i64.shr_u_imm */) {
-                if (k < 32) {
-                  rl = (lo >>> k) | (hi << (32 - k));
-                  rh = hi >>> k;
-                } else {
-                  rl = hi >>> (k - 32);
-                  rh = 0;
                 }
               } else if (op === 136 /* i64.shr_s */ || op === 249 /* i64.shr_s_imm */) {
                 if (k < 32) {
@@ -1910,6 +1942,7 @@ function loop(m: Machine): number {
         pc = 0;
         code = cf.code;
         ticks = cf.ticks;
+        P64 = cf.pool64;
         if (cf.mem0 !== mem) {
           mem = cf.mem0;
           buf = mem === null ? EMPTY : mem.buffer;
