@@ -8,8 +8,8 @@
 
 import assert from "node:assert/strict";
 import { main } from "../../src/cli/main.ts";
+import { runCli, withTempDir } from "./process.ts";
 
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 const KERNELS = new URL("../../testdata/kernels/", import.meta.url).pathname;
 const HELLO = new URL("../../testdata/hello.wasm", import.meta.url).pathname;
 const BASIC = new URL("../../testdata/wasi/basic.wasm", import.meta.url).pathname;
@@ -20,36 +20,8 @@ async function gab(...args: string[]): Promise<{ status: number; out: string; er
   return { status, out, err };
 }
 
-/** Runs `deno run cli.ts ARGS` in a new process, with `stdin`. */
-async function process(
-  args: string[],
-  stdin = "",
-): Promise<{ status: number; out: string; err: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(new TextEncoder().encode(stdin));
-  await w.close();
-  const o = await child.output();
-  const d = new TextDecoder();
-  return { status: o.code, out: d.decode(o.stdout), err: d.decode(o.stderr) };
-}
-
-async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "gab-snap-" });
-  try {
-    await f(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 Deno.test("run --snapshot-out, then resume in new processes: a kernel's result", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-snap-", async (dir) => {
     const fib = `${KERNELS}fib.wasm`;
     const whole = await gab("run", "--invoke", "run", fib, "20");
     assert.deepEqual(whole, { status: 0, out: "6765\n", err: "" });
@@ -68,7 +40,7 @@ Deno.test("run --snapshot-out, then resume in new processes: a kernel's result",
     assert.equal(first.out, "");
     assert.equal(first.err, `gab: fuel exhausted: snapshot written to ${dir}/a (status 75)\n`);
     // Another budget that runs out again, then the rest: results print once, at the end.
-    const second = await process([
+    const second = await runCli([
       "resume",
       "--fuel",
       "30000",
@@ -79,7 +51,7 @@ Deno.test("run --snapshot-out, then resume in new processes: a kernel's result",
     assert.equal(second.status, 75, second.err);
     assert.equal(second.out, "");
     assert.match(second.err, /snapshot written to .*\/b/);
-    const third = await process(["resume", `${dir}/b`]);
+    const third = await runCli(["resume", `${dir}/b`]);
     assert.deepEqual(third, { status: 0, out: "6765\n", err: "" });
     // Without --snapshot-out, running out is an error.
     const short = await gab("resume", "--fuel", "10", `${dir}/b`);
@@ -90,15 +62,15 @@ Deno.test("run --snapshot-out, then resume in new processes: a kernel's result",
 });
 
 Deno.test("run --snapshot-out, then resume: a WASI program's output and status", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-snap-", async (dir) => {
     const stdin = "line one\nline two\n";
     const args = ["--env", "GREETING=hi", BASIC, "one", "two"];
-    const whole = await process(["run", ...args], stdin);
+    const whole = await runCli(["run", ...args], stdin);
     assert.equal(whole.status, 3);
-    const first = await process(["run", "--fuel", "20000", "--snapshot-out", `${dir}/w`, ...args]);
+    const first = await runCli(["run", "--fuel", "20000", "--snapshot-out", `${dir}/w`, ...args]);
     assert.equal(first.status, 75, first.err);
     assert.ok(first.out.length > 0, "some output before the snapshot");
-    const rest = await process(["resume", `${dir}/w`], stdin);
+    const rest = await runCli(["resume", `${dir}/w`], stdin);
     assert.equal(rest.status, 3, rest.err);
     assert.equal(first.out + rest.out, whole.out);
     assert.equal(
@@ -109,17 +81,17 @@ Deno.test("run --snapshot-out, then resume: a WASI program's output and status",
 });
 
 Deno.test("hello.wasm: a snapshot before its only write writes once", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-snap-", async (dir) => {
     const first = await gab("run", "--fuel", "3", "--snapshot-out", `${dir}/h`, HELLO);
     assert.equal(first.status, 75);
     assert.equal(first.out, "");
-    const rest = await process(["resume", `${dir}/h`]);
+    const rest = await runCli(["resume", `${dir}/h`]);
     assert.deepEqual(rest, { status: 0, out: "Hello, world!\n", err: "" });
   });
 });
 
 Deno.test("snapshot info: modules, instances, memories, the paused frame, host state", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-snap-", async (dir) => {
     await gab("run", "--fuel", "20000", "--snapshot-out", `${dir}/w`, BASIC, "x");
     const r = await gab("snapshot", "info", `${dir}/w`);
     assert.equal(r.status, 0, r.err);
@@ -137,7 +109,7 @@ Deno.test("snapshot info: modules, instances, memories, the paused frame, host s
 });
 
 Deno.test("a corrupt or missing snapshot: one line, status 1", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-snap-", async (dir) => {
     const fib = `${KERNELS}fib.wasm`;
     await gab("run", "--fuel", "500", "--snapshot-out", `${dir}/s`, "--invoke", "run", fib, "15");
     const bytes = await Deno.readFile(`${dir}/s`);
@@ -165,7 +137,7 @@ Deno.test("a corrupt or missing snapshot: one line, status 1", async () => {
 });
 
 Deno.test("gab fork -n 2: two children resume the same snapshot", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-snap-", async (dir) => {
     const fib = `${KERNELS}fib.wasm`;
     await gab("run", "--fuel", "500", "--snapshot-out", `${dir}/s`, "--invoke", "run", fib, "15");
     const r = await gab("fork", "-n", "2", `${dir}/s`);
@@ -186,7 +158,7 @@ Deno.test("deterministic WASI clocks count the ticks of every budget", async () 
         (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
       (drop (call $t (i32.const 1) (i64.const 1) (i32.const 0)))
       (i64.load (i32.const 0))))`;
-  await withDir(async (dir) => {
+  await withTempDir("gab-snap-", async (dir) => {
     await Deno.writeTextFile(`${dir}/clock.wat`, clock);
     const det = ["--deterministic", "--invoke", "t", `${dir}/clock.wat`];
     const whole = await gab("run", ...det);

@@ -15,9 +15,9 @@
 import assert from "node:assert/strict";
 import { Runtime, type WasmFunction } from "../../src/api/runtime.ts";
 import { createWasi } from "../../src/wasi/api.ts";
+import { type Outcome, runCli } from "../cli/process.ts";
 import { kernel, load, runWhole } from "./helpers.ts";
 
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 const KERNELS = new URL("../../testdata/kernels/", import.meta.url).pathname;
 const BASIC = new URL("../../testdata/wasi/basic.wasm", import.meta.url).pathname;
 /** Processes per sliced run: at least, and at most (each `deno run` costs ~0.2 s). */
@@ -62,30 +62,12 @@ function budgets(ticks: number, random: () => number): number[] {
   return sorted.map((c, i) => c - (i === 0 ? 0 : sorted[i - 1]));
 }
 
-interface Outcome {
-  status: number;
-  out: string;
-  err: string;
-}
-
-/** Runs `deno run -A cli.ts ARGS` in a new process with an empty standard input. */
-async function cli(args: string[]): Promise<Outcome> {
-  const o = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdin: "null",
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  const d = new TextDecoder();
-  return { status: o.code, out: d.decode(o.stdout), err: d.decode(o.stderr) };
-}
-
 /**
  * Runs `cli.ts run ARGS` once uninterrupted and once in slices of `plan`'s budgets (each in
  * its own process), and checks that the concatenated output and the status agree.
  */
 async function compareSliced(args: string[], plan: number[]): Promise<void> {
-  const whole = await cli(["run", ...args]);
+  const whole = await runCli(["run", ...args]);
   const dir = await Deno.makeTempDir({ prefix: "gab-slices-" });
   const where = `seed ${SEED}, budgets ${JSON.stringify(plan)}`;
   try {
@@ -94,7 +76,7 @@ async function compareSliced(args: string[], plan: number[]): Promise<void> {
       assert.ok(i <= plan.length, `still status 75 after the last budget (${where})`);
       const next = `${dir}/s${i}`;
       const budget = i < plan.length ? ["--fuel", String(plan[i]), "--snapshot-out", next] : [];
-      last = await cli(i === 0 ? ["run", ...budget, ...args] : ["resume", ...budget, file]);
+      last = await runCli(i === 0 ? ["run", ...budget, ...args] : ["resume", ...budget, file]);
       out += last.out;
       err += last.err.replace(PAUSED_LINE, "");
       if (last.status !== 75) break;

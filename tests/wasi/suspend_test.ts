@@ -19,8 +19,8 @@ import { resumeSnapshot } from "../../src/cli/slice.ts";
 import { createWasi, type StdinSource } from "../../src/wasi/api.ts";
 import { initialState } from "../../src/wasi/api.ts";
 import { bytesStdin, StdinReader } from "../../src/wasi/stdin.ts";
+import { runCli, withTempDir } from "../cli/process.ts";
 
-const CLI = new URL("../../cli.ts", import.meta.url).pathname;
 const ECHO = new URL("../../testdata/wasi/echo.wasm", import.meta.url).pathname;
 const SOCKETS = new URL("../../testdata/wasi/sockets.wasm", import.meta.url).pathname;
 const CPYTHON = new URL("../../../shared/programs/cpython", import.meta.url).pathname;
@@ -163,7 +163,7 @@ Deno.test("driver: stopped in a stdin wait, snapshotted, resumed with other inpu
   const path = await Deno.makeTempFile({ suffix: ".msgpack" });
   try {
     await Deno.writeFile(path, bytes);
-    const p = await gab(["resume", path], "elsewhere\n");
+    const p = await runCli(["resume", path], "elsewhere\n");
     assert.deepEqual(p, { status: 0, out: "elsewhere\n", err: "" });
   } finally {
     await Deno.remove(path);
@@ -258,85 +258,41 @@ Deno.test("driver: socket accepts and receives wait without blocking; same outpu
   assert.ok(driven.ticks > 0, "timers fire while the driven guest waits");
 });
 
-/** Runs `deno run -A cli.ts ARGS` in a new process; `stdin` is written, then closed. */
-async function gab(
-  args: string[],
-  stdin: string,
-): Promise<{ status: number; out: string; err: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(enc.encode(stdin));
-  await w.close();
-  const o = await child.output();
-  return { status: o.code, out: dec.decode(o.stdout), err: dec.decode(o.stderr) };
-}
-
-/**
- * Runs `deno run -A cli.ts ARGS` with `first` on a standard input that then stays open (no
- * more data, no end) until the process exits.
- */
-async function gabOpenStdin(
-  args: string[],
-  first: string,
-): Promise<{ status: number; out: string; err: string }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", CLI, ...args],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const w = child.stdin.getWriter();
-  await w.write(enc.encode(first));
-  const o = await child.output();
-  await w.close().catch(() => {});
-  return { status: o.code, out: dec.decode(o.stdout), err: dec.decode(o.stderr) };
-}
-
-async function withDir(f: (dir: string) => Promise<void>): Promise<void> {
-  const dir = await Deno.makeTempDir({ prefix: "gab-suspend-" });
-  try {
-    await f(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
-
 const LINES = ["alpha", "beta gamma", "delta", "the last line"];
 
 /** echo.wasm's uninterrupted run over LINES: stdout and out/log.txt. */
 async function echoWhole(dir: string): Promise<{ out: string; log: string }> {
   await Deno.mkdir(`${dir}/whole`);
-  const r = await gab(["run", "--dir", `${dir}/whole::/out`, ECHO], LINES.join("\n") + "\n");
+  const r = await runCli(["run", "--dir", `${dir}/whole::/out`, ECHO], LINES.join("\n") + "\n");
   assert.equal(r.status, 0, r.err);
   assert.ok(r.out.includes("4 lines"), r.out);
   return { out: r.out, log: await Deno.readTextFile(`${dir}/whole/log.txt`) };
 }
 
 Deno.test("gab: cut in a blocking stdin read, resumed in a new process: same output", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-suspend-", async (dir) => {
     const whole = await echoWhole(dir);
     await Deno.mkdir(`${dir}/cut`);
     const snap = `${dir}/s.msgpack`;
-    const first = await gabOpenStdin([
-      "run",
-      "--snapshot-out",
-      snap,
-      "--snapshot-on-stdin-wait",
-      "--dir",
-      `${dir}/cut::/out`,
-      ECHO,
-    ], LINES.slice(0, 2).join("\n") + "\n");
+    const first = await runCli(
+      [
+        "run",
+        "--snapshot-out",
+        snap,
+        "--snapshot-on-stdin-wait",
+        "--dir",
+        `${dir}/cut::/out`,
+        ECHO,
+      ],
+      LINES.slice(0, 2).join("\n") + "\n",
+      true,
+    );
     assert.equal(first.status, 75, first.err);
     assert.equal(
       first.err,
       `gab: waiting for standard input: snapshot written to ${snap} (status 75)\n`,
     );
-    const rest = await gab(["resume", snap], LINES.slice(2).join("\n") + "\n");
+    const rest = await runCli(["resume", snap], LINES.slice(2).join("\n") + "\n");
     assert.equal(rest.status, 0, rest.err);
     assert.equal(first.out + rest.out, whole.out);
     assert.equal(await Deno.readTextFile(`${dir}/cut/log.txt`), whole.log);
@@ -344,11 +300,11 @@ Deno.test("gab: cut in a blocking stdin read, resumed in a new process: same out
 });
 
 Deno.test("gab: cut by fuel in the middle, resumed in new processes: same output", async () => {
-  await withDir(async (dir) => {
+  await withTempDir("gab-suspend-", async (dir) => {
     const whole = await echoWhole(dir);
     await Deno.mkdir(`${dir}/cut`);
     const input = LINES.join("\n") + "\n";
-    const first = await gab([
+    const first = await runCli([
       "run",
       "--fuel",
       "150000",
@@ -359,13 +315,13 @@ Deno.test("gab: cut by fuel in the middle, resumed in new processes: same output
       ECHO,
     ], input);
     assert.equal(first.status, 75, first.err);
-    const second = await gab(
+    const second = await runCli(
       ["resume", "--fuel", "150000", "--snapshot-out", `${dir}/b`, `${dir}/a`],
       "",
     );
     assert.equal(second.status, 75, second.err);
     assert.ok(second.out.length > 0, "the middle budget printed something");
-    const rest = await gab(["resume", `${dir}/b`], "");
+    const rest = await runCli(["resume", `${dir}/b`], "");
     assert.equal(rest.status, 0, rest.err);
     assert.equal(first.out + second.out + rest.out, whole.out);
     assert.equal(await Deno.readTextFile(`${dir}/cut/log.txt`), whole.log);
@@ -378,7 +334,7 @@ Deno.test({
   name: "gab: CPython cut by fuel in the middle, resumed in a new process: same output",
   ignore: !HAVE_CPYTHON,
   async fn() {
-    await withDir(async (dir) => {
+    await withTempDir("gab-suspend-", async (dir) => {
       const code = "import json, hashlib; s = json.dumps({str(i): i * i for i in range(300)}); " +
         "print(len(s), hashlib.sha256(s.encode()).hexdigest()[:16])";
       // The uninterrupted run's output, computed here (an uninterrupted run takes seconds).
@@ -386,12 +342,12 @@ Deno.test({
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", enc.encode(text)));
       const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
       const whole = { out: `${text.length} ${hex.slice(0, 16)}\n` };
-      const first = await gab(
+      const first = await runCli(
         ["run", "--fuel", "15000000", "--snapshot-out", `${dir}/py`, ...PY_ARGS, "-c", code],
         "",
       );
       assert.equal(first.status, 75, first.err);
-      const rest = await gab(["resume", `${dir}/py`], "");
+      const rest = await runCli(["resume", `${dir}/py`], "");
       assert.equal(rest.status, 0, rest.err);
       assert.equal(first.out + rest.out, whole.out);
       assert.equal(rest.err, "");
@@ -403,16 +359,17 @@ Deno.test({
   name: "gab: CPython waiting in input(), snapshotted, answered by a new process",
   ignore: !HAVE_CPYTHON || !SLOW,
   async fn() {
-    await withDir(async (dir) => {
+    await withTempDir("gab-suspend-", async (dir) => {
       const code = "import sys; print('ready', flush=True); " +
         "print('got', sys.stdin.readline().strip().upper())";
-      const first = await gabOpenStdin(
+      const first = await runCli(
         ["run", "--snapshot-out", `${dir}/py`, "--snapshot-on-stdin-wait", ...PY_ARGS, "-c", code],
         "",
+        true,
       );
       assert.equal(first.status, 75, first.err);
       assert.equal(first.out, "ready\n");
-      const rest = await gab(["resume", `${dir}/py`], "snapshot\n");
+      const rest = await runCli(["resume", `${dir}/py`], "snapshot\n");
       assert.equal(rest.status, 0, rest.err);
       assert.equal(first.out + rest.out, "ready\ngot SNAPSHOT\n");
     });
