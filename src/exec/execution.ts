@@ -142,15 +142,7 @@ export class Execution {
         if (status === DONE) break;
         if (status === HOST_CALL) {
           m.status = "paused";
-          const fn = m.store.objects[m.hostCallee] as HostFunc;
-          const args: RawValue[] = [];
-          const views = stackViews(m);
-          let slot = m.hostAt >> 1;
-          for (const t of funcTypeOf(m, m.hostCallee).params) {
-            args.push(readSlot(views, slot, t));
-            slot += slotCount(t);
-          }
-          return { status: "host-call", module: fn.module, name: fn.name, args };
+          return { status: "host-call", ...pendingHostCall(m)! };
         }
         if (status === YIELDED || m.fuel <= 0) {
           m.status = "paused";
@@ -273,4 +265,25 @@ function clearHostCall(m: Machine): void {
   m.hostCallee = -1;
   m.hostAt = 0;
   m.hostTail = 0;
+}
+
+/** A host call pending in a machine: the function's module and name, and its arguments. */
+export interface HostCall {
+  module: string;
+  name: string;
+  args: RawValue[];
+}
+
+/** The host call pending in `m` (`hostCallee`), or null when none is. */
+export function pendingHostCall(m: Machine): HostCall | null {
+  if (m.hostCallee < 0) return null;
+  const fn = m.store.objects[m.hostCallee] as HostFunc;
+  const views = stackViews(m);
+  const args: RawValue[] = [];
+  let slot = m.hostAt >> 1;
+  for (const t of funcTypeOf(m, m.hostCallee).params) {
+    args.push(readSlot(views, slot, t));
+    slot += slotCount(t);
+  }
+  return { module: fn.module, name: fn.name, args };
 }

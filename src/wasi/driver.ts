@@ -25,11 +25,8 @@
  * @module
  */
 
-import { funcTypeOf, stackViews } from "../exec/calls.ts";
-import type { Execution, RunResult } from "../exec/execution.ts";
+import { type Execution, pendingHostCall, type RunResult } from "../exec/execution.ts";
 import type { Machine } from "../exec/machine.ts";
-import { type RawValue, readSlot, slotCount } from "../exec/values.ts";
-import type { HostFunc } from "../runtime/store.ts";
 import type { WasiContext } from "./ctx.ts";
 import { errnoOf } from "./errno.ts";
 import { WASI_MODULES, type WasiFunction } from "./host.ts";
@@ -67,12 +64,6 @@ export interface DriveOptions {
 }
 
 /** A host call: its import names and raw arguments. */
-interface Call {
-  module: string;
-  name: string;
-  args: RawValue[];
-}
-
 /** The WASI function `module.name`, or null for another host function. */
 function wasiFunction(module: string, name: string): WasiFunction | null {
   const table = Object.hasOwn(WASI_MODULES, module) ? WASI_MODULES[module] : undefined;
@@ -91,20 +82,6 @@ function markSuspending(m: Machine): number[] {
     added.push(addr);
   }
   return added;
-}
-
-/** The host call pending in `m` (restored from a snapshot, or left by a stopped drive). */
-export function pendingCall(m: Machine): Call | null {
-  if (m.hostCallee < 0) return null;
-  const fn = m.store.objects[m.hostCallee] as HostFunc;
-  const views = stackViews(m);
-  const args: RawValue[] = [];
-  let slot = m.hostAt >> 1;
-  for (const t of funcTypeOf(m, m.hostCallee).params) {
-    args.push(readSlot(views, slot, t));
-    slot += slotCount(t);
-  }
-  return { module: fn.module, name: fn.name, args };
 }
 
 /** Runs `f` (a WASI call) in suspendable mode: its errno, or the WouldBlock it threw. */
@@ -139,7 +116,7 @@ export async function drive(
   const added = markSuspending(m);
   try {
     let fuel = options.fuel ?? Infinity;
-    let call = pendingCall(m);
+    let call = pendingHostCall(m);
     for (;;) {
       if (call === null) {
         const r = ex.runFor(fuel);
