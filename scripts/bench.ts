@@ -244,7 +244,7 @@ export async function measure(
   } catch (err) {
     // An instruction the engine does not run yet (GC, SIMD) is a gap, not a failure.
     const message = describe(err);
-    if (message.includes("not supported yet")) {
+    if (err instanceof Error && err.name === "UnsupportedError") {
       return { unavailable: "not supported yet", reason: message };
     }
     return { error: `${engine.name}: ${message}` };

@@ -93,6 +93,42 @@ export class Exhaustion extends WasmError {
 }
 
 /**
+ * A valid module uses an instruction this engine does not run yet (SIMD, GC): it is refused
+ * at instantiation, before anything is allocated. The message names the instruction; the
+ * fields say where it is first used (`src/ir/support.ts` holds what the engine runs).
+ */
+export class UnsupportedError extends WasmError {
+  /** The instruction's text-format name, e.g. `v128.load` or `select (v128)`. */
+  readonly instruction: string;
+  /** Index of the first function whose body uses it, or null in a constant expression. */
+  readonly func: number | null;
+  /** That function's name (name section or text `$id`, without `$`), or null. */
+  readonly funcName: string | null;
+  /** Byte offset of the first use in the binary, or null when unknown. */
+  readonly offset: number | null;
+  constructor(
+    instruction: string,
+    func: number | null = null,
+    funcName: string | null = null,
+    offset: number | null = null,
+  ) {
+    super(`${instruction} is not supported by this engine yet`);
+    this.name = "UnsupportedError";
+    this.instruction = instruction;
+    this.func = func;
+    this.funcName = funcName;
+    this.offset = offset;
+  }
+  override describe(): string {
+    const where = this.func === null
+      ? "in a constant expression"
+      : `in function ${this.func}${this.funcName === null ? "" : ` $${this.funcName}`}`;
+    const at = this.offset === null ? "" : ` at byte 0x${this.offset.toString(16)}`;
+    return `${this.message} (${where}${at})`;
+  }
+}
+
+/**
  * A snapshot cannot be restored (or taken): it is truncated, corrupt, foreign, of a newer
  * format version, or inconsistent with itself. The message says what is wrong.
  */

@@ -14,7 +14,8 @@
  * code buffer in `builder.ts`.
  *
  * Assumes the function is valid (validation passed): no checks of types or indices here.
- * SIMD and GC instructions throw `Error("not supported yet: <name>")`.
+ * Instructions the engine does not run yet (SIMD, GC; `RUNS` in `support.ts`) are refused at
+ * instantiation; should one reach here, it throws {@linkcode UnsupportedError}.
  *
  * Deterministic: the same function of the same instance always lowers to the same code.
  *
@@ -22,6 +23,7 @@
  */
 
 import { CodeReader } from "../binary/code.ts";
+import { UnsupportedError } from "../errors.ts";
 import type { Store, WasmFunc } from "../runtime/store.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
 import { F32, F64, type FuncType, I32, I64, V128, type ValType } from "../syntax/types.ts";
@@ -170,7 +172,8 @@ const TWO_32 = 0x1_0000_0000n;
 /**
  * Lowers the wasm function at store address `addr` (a {@linkcode WasmFunc}) to IR.
  *
- * @throws Error "not supported yet: <instruction>" for SIMD and GC instructions
+ * @throws UnsupportedError for an instruction the engine does not run yet (unreachable:
+ *   instantiation refuses those modules)
  */
 export function lowerFunction(store: Store, addr: number): CompiledFunc {
   const fn = store.objects[addr] as WasmFunc;
@@ -269,7 +272,7 @@ export function lowerFunction(store: Store, addr: number): CompiledFunc {
 }
 
 function notSupported(op: number): never {
-  throw new Error(`not supported yet: ${OPS[op].name}`);
+  throw new UnsupportedError(OPS[op].name);
 }
 
 /** The function type of a type index. */

@@ -8,8 +8,8 @@
  * extended-const `i32/i64.add/sub/mul`, and `any.convert_extern`/`extern.convert_any`, which
  * leave a reference as it is (a host value is one extern object in either hierarchy; i31
  * values will need boxing when GC comes). Other GC instructions (`ref.i31`, `struct.new`,
- * `array.new*`) come with GC; until then they fail instantiation with a LinkError naming the
- * instruction.
+ * `array.new*`) come with GC; until then instantiation refuses them before any expression is
+ * evaluated (`CONST_RUNS` in src/ir/support.ts, which lists what this file runs).
  *
  * Assumes the expression is valid (validated: constant, well typed, indices in range): no
  * checks beyond those.
@@ -18,7 +18,7 @@
  */
 
 import { CodeReader } from "../binary/code.ts";
-import { LinkError } from "../errors.ts";
+import { UnsupportedError } from "../errors.ts";
 import type { RawValue } from "../exec/values.ts";
 import type { Expr } from "../syntax/module.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
@@ -37,7 +37,8 @@ export interface ConstContext {
  * Evaluates constant expression `expr` and returns its single value (see
  * {@linkcode RawValue} for the forms).
  *
- * @throws LinkError for an instruction this engine cannot evaluate yet (GC).
+ * @throws UnsupportedError for an instruction this engine cannot evaluate yet (GC; refused
+ *   earlier, at instantiation).
  */
 export function evalConst(store: Store, ctx: ConstContext, expr: Expr): RawValue {
   const r = new CodeReader(expr);
@@ -89,9 +90,7 @@ export function evalConst(store: Store, ctx: ConstContext, expr: Expr): RawValue
       case Op.end:
         break;
       default:
-        throw new LinkError(
-          `constant expression: ${OPS[op].name} is not supported by this engine yet`,
-        );
+        throw new UnsupportedError(OPS[op].name);
     }
   }
   return stack[stack.length - 1];

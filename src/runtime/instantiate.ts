@@ -24,6 +24,7 @@ import type { Machine } from "../exec/machine.ts";
 import { invoke } from "../exec/invoke.ts";
 import type { Module } from "../syntax/module.ts";
 import { ExternKind } from "../syntax/types.ts";
+import { checkRuns } from "../ir/support.ts";
 import { canonValType } from "../valid/match.ts";
 import type { ModuleInfo } from "../valid/validate.ts";
 import { evalConst } from "./const_eval.ts";
@@ -38,7 +39,8 @@ import { tryNewTable } from "./table.ts";
  * and returns the new instance's index in `store.instances`.
  *
  * @throws LinkError "incompatible import type" when an import does not match (nothing is
- *   allocated then), or for an initializer this engine cannot evaluate yet (GC);
+ *   allocated then); UnsupportedError for an instruction this engine does not run yet (SIMD,
+ *   GC; checked after the imports, before anything is allocated);
  *   Exhaustion when a table or memory is too large to allocate; Trap "out of bounds table
  *   access" / "out of bounds memory access" from segment initialization; and whatever the
  *   start function throws (Trap, Exhaustion, WasmException).
@@ -96,6 +98,7 @@ export function allocateInstance(
         break;
     }
   }
+  checkRuns(module, info);
 
   const index = store.instances.length;
   const funcAddrs = new Int32Array(info.funcTypes.length);

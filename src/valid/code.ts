@@ -196,6 +196,18 @@ const MAX_LOCALS = 1 << 24;
 const TWO_32 = 0x1_0000_0000n;
 
 /**
+ * Keys of {@linkcode CodeValidator.uses} past the opcode table's ops: forms of an instruction
+ * that depend on an operand type, which an engine may run or not apart from the instruction.
+ */
+export const USE_SELECT_V128: number = OPS.length;
+/** `global.get` of a v128 global (see {@linkcode USE_SELECT_V128}). */
+export const USE_GLOBAL_GET_V128: number = OPS.length + 1;
+/** `global.set` of a v128 global (see {@linkcode USE_SELECT_V128}). */
+export const USE_GLOBAL_SET_V128: number = OPS.length + 2;
+/** The length of {@linkcode CodeValidator.uses}: every op, then the typed forms. */
+export const USE_KEYS: number = OPS.length + 3;
+
+/**
  * Validates function bodies and constant expressions of one module. Reuse one instance for
  * all of a module's code: its buffers are kept between calls.
  */
@@ -203,6 +215,15 @@ export class CodeValidator {
   private readonly c: Context;
   private readonly canon: Int32Array;
   private readonly types: readonly SubType[];
+
+  /**
+   * Where each instruction is first used in a function body: for each op (and each typed form
+   * past them, `USE_SELECT_V128`...), 1 + the index of the first function validated that has
+   * it, or 0. What an engine runs is checked against it at instantiation, without a pass.
+   */
+  readonly uses: Int32Array = new Int32Array(USE_KEYS);
+  /** For each op, 1 if a constant expression validated so far has it. */
+  readonly constUses: Uint8Array = new Uint8Array(OPS.length);
 
   // Operand stack.
   private vals = new Int32Array(64);
@@ -321,6 +342,11 @@ export class CodeValidator {
     }
     this.r = new CodeReader(expr);
     this.run(t);
+  }
+
+  /** Records a use of typed form `key` in the current function body. */
+  private use(key: number): void {
+    if (this.inBody && this.uses[key] === 0) this.uses[key] = this.func! + 1;
   }
 
   // ---------------------------------------------------------------------------------------
@@ -666,7 +692,21 @@ export class CodeValidator {
     this.resultsType = type;
     this.pushFrame(F_FUNC, type, 0);
     try {
-      while (this.depth > 0) this.step(r.next());
+      if (this.inBody) {
+        const uses = this.uses, mark = this.func! + 1;
+        while (this.depth > 0) {
+          const op = r.next();
+          if (uses[op] === 0) uses[op] = mark;
+          this.step(op);
+        }
+      } else {
+        const uses = this.constUses;
+        while (this.depth > 0) {
+          const op = r.next();
+          uses[op] = 1;
+          this.step(op);
+        }
+      }
     } catch (e) {
       if (e instanceof ValidationError && e.offset === null) this.fail(e.message);
       throw e;
@@ -839,6 +879,7 @@ export class CodeValidator {
             }`,
           );
         }
+        if (t1 === V128 || t2 === V128) this.use(USE_SELECT_V128);
         if (t1 !== t2 && t1 !== BOT && t2 !== BOT) {
           this.fail(
             `type mismatch: instruction requires [${valName(t2)} ${
@@ -854,6 +895,7 @@ export class CodeValidator {
         if (ts.length !== 1) this.fail("invalid result arity other than 1 is not (yet) allowed");
         const t = ts[0];
         this.checkValType(t);
+        if (t === V128) this.use(USE_SELECT_V128);
         this.wantReset();
         this.wantAdd(t);
         this.wantAdd(t);
@@ -887,12 +929,16 @@ export class CodeValidator {
         if (op === Op["local.tee"]) this.push(t);
         return;
       }
-      case Op["global.get"]:
-        this.push(this.global(r.index).type);
+      case Op["global.get"]: {
+        const t = this.global(r.index).type;
+        if (t === V128 && this.inBody) this.use(USE_GLOBAL_GET_V128);
+        this.push(t);
         return;
+      }
       case Op["global.set"]: {
         const g = this.global(r.index);
         if (!g.mutable) this.fail("immutable global");
+        if (g.type === V128) this.use(USE_GLOBAL_SET_V128);
         this.pop1(g.type);
         return;
       }

@@ -60,6 +60,13 @@ export interface ModuleInfo {
   declaredRefs: Uint8Array;
   /** One per function defined in the module (not imported), in order. */
   funcs: FuncInfo[];
+  /**
+   * Where each instruction is first used in a function body: 1 + function index, or 0, for
+   * each op and then each typed form (`USE_SELECT_V128`... in `code.ts`).
+   */
+  uses: Int32Array;
+  /** For each op, 1 if some constant expression of the module has it. */
+  constUses: Uint8Array;
 }
 
 const MEM32_PAGES = 0x1_0000n;
@@ -287,6 +294,8 @@ export function validateModule(m: Module): ModuleInfo {
     elemTypes: c.elems,
     declaredRefs: refs,
     funcs: infos,
+    uses: code.uses,
+    constUses: code.constUses,
   };
 }
 

@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { LinkError } from "../../src/errors.ts";
+import { UnsupportedError } from "../../src/errors.ts";
 import { evalConst } from "../../src/runtime/const_eval.ts";
 import { allocGlobal, readGlobal, writeGlobal } from "../../src/runtime/global.ts";
 import { newStore } from "../../src/runtime/store.ts";
@@ -60,6 +60,6 @@ Deno.test("allocGlobal grows the slot buffer, v128 takes two slots", () => {
 Deno.test("evalConst: GC instructions are not supported yet", () => {
   const store = newStore();
   const ctx = { funcs: new Int32Array(0), globals: [] };
-  assert.throws(() => evalConst(store, ctx, expr(0x41, 1, 0xfb, 0x1c)), LinkError);
+  assert.throws(() => evalConst(store, ctx, expr(0x41, 1, 0xfb, 0x1c)), UnsupportedError);
   assert.equal(evalConst(store, ctx, expr(0xd0, 0x6e, 0xfb, 0x1b)), 0);
 });
