@@ -86,6 +86,22 @@ export { fork, type ForkHandle, type ForkOptions } from "./src/api/fork.ts";
 export { Execution, type RunResult } from "./src/exec/execution.ts";
 export { type HostBindings, restore, type Restored } from "./src/snapshot/restore.ts";
 export {
+  type Breakpoint,
+  Recording,
+  type RecordingOptions,
+  type StopReason,
+  type Watchpoint,
+} from "./src/debug/recording.ts";
+export type { Checkpoint, MemoryImage, TableImage } from "./src/debug/checkpoint.ts";
+export {
+  HostLog,
+  type HostState,
+  type LogEntry,
+  type LoggedWrite,
+  ReplayDivergence,
+} from "./src/debug/hostlog.ts";
+export { stateHash } from "./src/debug/hash.ts";
+export {
   createWasi,
   type DriveOptions,
   type DriveResult,

@@ -22,6 +22,11 @@ export class GuestMemory {
   private buf: ArrayBuffer | null = null;
   private dv = new DataView(new ArrayBuffer(0));
   private u8 = new Uint8Array(0);
+  /**
+   * Called with every range the WASI functions check (read or written), or null. The
+   * time-travel recorder (src/debug) sets it to log what a call may have written.
+   */
+  onAccess: ((ptr: number, len: number) => void) | null = null;
 
   /** `get` returns the memory instance (null before the instance is known: every access faults). */
   constructor(get: () => MemInst | null) {
@@ -43,6 +48,7 @@ export class GuestMemory {
     this.refresh();
     const p = ptr >>> 0;
     if (len < 0 || p + len > this.u8.length) throw new WasiError(Errno.FAULT);
+    if (this.onAccess !== null) this.onAccess(p, len);
     return p;
   }
 

@@ -1,0 +1,542 @@
+/**
+ * A recorded run that can be travelled: {@linkcode Recording} drives an {@linkcode Execution}
+ * through its API (`runFor` budgets are exact, so a tick count names one machine state),
+ * takes checkpoints as it records (checkpoint.ts, kept by decay: history.ts) and logs every
+ * host result (hostlog.ts). From then on the run can be visited at any tick:
+ *
+ * - `travel(tick)` restores the nearest earlier checkpoint and replays forward on a budget to
+ *   the exact tick (or just runs forward when the target is ahead of where it stands);
+ * - `stepForward`/`stepBack` by ticks, `stepOutBack` to the call that entered the current
+ *   frame, `continue`/`reverseContinue` to the next or previous breakpoint or watchpoint hit;
+ * - `goLive` returns to the end of the recording and `record` goes on recording from there.
+ *
+ * While travelling the host functions are answered from the log (output is written once).
+ * A tick is the state after that many ticks since the recording began (tick 0: the state the
+ * execution was in when the recording was made).
+ *
+ * Breakpoints stop on function entry or at a wasm byte offset, optionally under a condition.
+ * Watchpoints stop where a memory range, a global or a table slot changes: going forward,
+ * at the first tick whose value differs from the tick before (just after the write); going
+ * backward, at the last tick whose value differs from the tick after (just before the
+ * write: the machine stands at the writing instruction). Backward searches skip the
+ * intervals between checkpoints where the watched value is the same at both ends (page
+ * versions first); a write that an interval undoes before its end is not seen there.
+ *
+ * Searches with breakpoints run one tick at a time (a couple of microseconds a tick); a
+ * watchpoint-only backward search replays in blocks and steps only inside the last one.
+ *
+ * @example Record a loop, then go back to where a memory word was last written
+ * ```ts
+ * import { Recording, Runtime, type WasmFunction } from "../../mod.ts";
+ * import assert from "node:assert/strict";
+ *
+ * const runtime = new Runtime();
+ * const { exports } = runtime.instantiate(`(module (memory (export "memory") 1)
+ *   (func (export "count") (param $n i32) (local $i i32)
+ *     (loop $l
+ *       (i32.store (i32.const 16) (local.get $i))
+ *       (local.set $i (i32.add (local.get $i) (i32.const 1)))
+ *       (br_if $l (i32.lt_u (local.get $i) (local.get $n))))))`);
+ * const recording = new Recording(runtime.start(exports.count as WasmFunction, [100]));
+ * assert.equal(recording.record().status, "complete");
+ * const word = () => new DataView(runtime.store.memories[0].buffer).getInt32(16, true);
+ * assert.equal(word(), 99);
+ *
+ * recording.travel(recording.end / 2); // halfway: the loop stored 49 or 50 by then
+ * assert.ok(word() === 49 || word() === 50);
+ * recording.watchpoints.push({ kind: "memory", address: 16, length: 4 });
+ * recording.reverseContinue(); // stops at the store that wrote the value seen there
+ * const before = word();
+ * recording.stepForward();
+ * assert.equal(word(), before + 1);
+ * recording.goLive(); // back at the end
+ * assert.equal(word(), 99);
+ * ```
+ *
+ * @module
+ */
+
+import type { Execution, RunResult } from "../exec/execution.ts";
+import type { Machine } from "../exec/machine.ts";
+import { slotCount } from "../exec/values.ts";
+import type { WasmFunc } from "../runtime/store.ts";
+import type { Wasi } from "../wasi/api.ts";
+import { type Checkpoint, PAGE, restoreCheckpoint, takeCheckpoint } from "./checkpoint.ts";
+import { stateHash } from "./hash.ts";
+import { historyBytes, thin } from "./history.ts";
+import { HostLog } from "./hostlog.ts";
+
+/** Options of a {@linkcode Recording}. */
+export interface RecordingOptions {
+  /** The WASI host the program runs with: its calls and state are logged and replayed. */
+  wasi?: Wasi;
+  /** Memory the history may take, in bytes (checkpoints and log); default 256 MiB. */
+  budget?: number;
+  /** Ticks between checkpoints while recording; default 1,000,000. */
+  interval?: number;
+  /** The decay fraction (see history.ts); default 0.01. */
+  fraction?: number;
+  /** Host functions (`module.name`) that write no guest memory (faster to log). */
+  pure?: string[];
+}
+
+/** A place to stop: a function's entry or a wasm byte offset in it. */
+export interface Breakpoint {
+  /** The function's store address. */
+  func: number;
+  /** The wasm byte offset of an instruction in it (module binary offsets); absent: entry. */
+  offset?: number;
+  /** Stops only where this holds (it may inspect the recording's machine). */
+  condition?: (r: Recording) => boolean;
+}
+
+/** What a watchpoint watches. */
+export type Watchpoint =
+  | { kind: "memory"; memory?: number; address: number; length: number }
+  | { kind: "global"; global: number }
+  | { kind: "table"; table: number; index: number };
+
+/** Why a search stopped. */
+export type StopReason =
+  | { reason: "breakpoint"; index: number }
+  | { reason: "watchpoint"; index: number }
+  | { reason: "start" }
+  | { reason: "end" };
+
+/** Replay block size of watchpoint-only searches. */
+const BLOCK = 4096;
+
+/** A recorded run (see the module doc). */
+export class Recording {
+  /** The execution recorded. */
+  readonly execution: Execution;
+  /** Its machine. */
+  readonly machine: Machine;
+  /** The host log. */
+  readonly log: HostLog = new HostLog();
+  /** Breakpoints (edit freely between moves). */
+  readonly breakpoints: Breakpoint[] = [];
+  /** Watchpoints (edit freely between moves). */
+  readonly watchpoints: Watchpoint[] = [];
+  /** The checkpoints kept, by tick. */
+  readonly checkpoints: Checkpoint[] = [];
+  /** The memory budget in bytes. */
+  readonly budget: number;
+  /** Ticks between checkpoints while recording. */
+  readonly interval: number;
+  /** The decay fraction now in force (grows when the budget is tight). */
+  fraction: number;
+  private readonly wasi: Wasi | null;
+  private pos = 0;
+  private frontier = 0;
+  private last: RunResult | null = null;
+  private lastCheckpoint: Checkpoint;
+
+  /**
+   * Starts recording `execution` (running, paused between budgets) from its current state,
+   * tick 0. Wraps the host functions bound to its machine (see hostlog.ts).
+   */
+  constructor(execution: Execution, options: RecordingOptions = {}) {
+    if (execution.state !== "running") throw new Error("Recording: the execution is over");
+    this.execution = execution;
+    this.machine = execution.machine;
+    this.wasi = options.wasi ?? null;
+    this.budget = options.budget ?? 256 * 2 ** 20;
+    this.interval = options.interval ?? 1_000_000;
+    this.fraction = options.fraction ?? 0.01;
+    this.log.install(this.machine, this.wasi, options.pure);
+    this.lastCheckpoint = this.checkpoint();
+  }
+
+  /** The current tick. */
+  get tick(): number {
+    return this.pos;
+  }
+
+  /** The last tick recorded. */
+  get end(): number {
+    return this.frontier;
+  }
+
+  /** How the recorded run ended (`complete`/`trapped`), or null while it can go on. */
+  get result(): RunResult | null {
+    return this.last;
+  }
+
+  /** Whether the machine stands at the end of the recording, recording (not replaying). */
+  get live(): boolean {
+    return this.log.mode === "record";
+  }
+
+  /** History size: checkpoints, their bytes and the log's. */
+  get stats(): { checkpoints: number; checkpointBytes: number; logBytes: number } {
+    return {
+      checkpoints: this.checkpoints.length,
+      checkpointBytes: historyBytes(this.checkpoints),
+      logBytes: this.log.bytes,
+    };
+  }
+
+  /**
+   * Records up to `ticks` more ticks (default: to the end of the run), going live first if
+   * travelling. Returns how the budget ended: `paused`, `complete`, `trapped` or `host-call`
+   * (a suspending host function: answer it through the execution, then record on; not
+   * replayable in this version).
+   */
+  record(ticks = Infinity): RunResult {
+    if (!this.live) this.goLive();
+    if (this.last !== null) return this.last;
+    let left = ticks;
+    for (;;) {
+      const next = this.lastCheckpoint.tick + this.interval;
+      const budget = Math.min(left, next - this.pos);
+      const r = this.runBudget(budget);
+      left -= this.lastRun;
+      this.frontier = this.pos;
+      if (r.status === "complete" || r.status === "trapped") {
+        this.last = r;
+        this.lastCheckpoint = this.checkpoint();
+        return r;
+      }
+      if (this.pos >= next) this.lastCheckpoint = this.checkpoint();
+      if (r.status !== "paused" || left <= 0) {
+        if (this.lastCheckpoint.tick !== this.pos) this.lastCheckpoint = this.checkpoint();
+        return r;
+      }
+    }
+  }
+
+  /** Ticks the last `runBudget` executed. */
+  private lastRun = 0;
+
+  /** Runs `budget` ticks (deterministic WASI clocks count true ticks). */
+  private runBudget(budget: number): RunResult {
+    const ex = this.execution;
+    const clock = this.wasi?.state.clock;
+    if (clock !== undefined && clock.deterministic) {
+      clock.fuelStart = this.pos + (budget === Infinity ? Number.MAX_SAFE_INTEGER : budget);
+    }
+    const r = ex.runFor(budget === Infinity ? Number.MAX_SAFE_INTEGER : budget);
+    const used = (budget === Infinity ? Number.MAX_SAFE_INTEGER : budget) - ex.fuel;
+    this.lastRun = used;
+    this.pos += used;
+    return r;
+  }
+
+  private checkpoint(): Checkpoint {
+    const c = takeCheckpoint(
+      this.machine,
+      this.execution,
+      this.pos,
+      this.log.cursor,
+      this.log.hostState(),
+      this.checkpoints.at(-1) ?? null,
+    );
+    if (this.checkpoints.length > 0 && this.checkpoints.at(-1)!.tick === c.tick) {
+      this.checkpoints[this.checkpoints.length - 1] = c;
+    } else this.checkpoints.push(c);
+    this.retain();
+    return c;
+  }
+
+  /** Thins the history for the newest end, within the budget. */
+  private retain(): void {
+    thin(this.checkpoints, this.frontier, this.interval, this.fraction);
+    while (
+      historyBytes(this.checkpoints) + this.log.bytes > this.budget && this.checkpoints.length > 2
+    ) {
+      this.fraction *= 2;
+      if (thin(this.checkpoints, this.frontier, this.interval, this.fraction) === 0) {
+        if (this.fraction > 1e6) break;
+      }
+    }
+  }
+
+  /** Index of the last checkpoint at or before `tick`. */
+  private checkpointBefore(tick: number): number {
+    const cps = this.checkpoints;
+    let lo = 0, hi = cps.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (cps[mid].tick <= tick) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  /** Restores checkpoint `c` and enters replay. */
+  private restore(c: Checkpoint): void {
+    restoreCheckpoint(this.machine, this.execution, c);
+    this.log.setHostState(c.host);
+    this.log.cursor = c.logIndex;
+    this.log.mode = "replay";
+    this.pos = c.tick;
+  }
+
+  /**
+   * Travels to `tick` (clamped to the recording): the machine then holds exactly the state
+   * the recorded run had there. Returns the tick reached.
+   */
+  travel(tick: number): number {
+    const t = Math.max(0, Math.min(Math.floor(tick), this.frontier));
+    if (t === this.pos) return t;
+    if (t === this.frontier && this.checkpoints.at(-1)!.tick === t) {
+      this.restore(this.checkpoints.at(-1)!);
+      return t;
+    }
+    const c = this.checkpoints[this.checkpointBefore(t)];
+    if (!(this.pos <= t && this.pos >= c.tick && this.execution.state === "running")) {
+      this.restore(c);
+    }
+    this.log.mode = "replay";
+    while (this.pos < t) {
+      const r = this.runBudget(t - this.pos);
+      if (r.status !== "paused") {
+        // The run ended on the way (a trap counted at its last saved tick): the end state.
+        this.restore(this.checkpoints.at(-1)!);
+        return this.pos;
+      }
+    }
+    return this.pos;
+  }
+
+  /** Goes back to the end of the recording and records from there on. */
+  goLive(): void {
+    this.restore(this.checkpoints.at(-1)!);
+    this.log.mode = "record";
+    this.log.cursor = this.log.entries.length;
+  }
+
+  /** Steps `n` ticks forward (not past the end). */
+  stepForward(n = 1): number {
+    return this.travel(this.pos + n);
+  }
+
+  /** Steps `n` ticks back (not before the start). */
+  stepBack(n = 1): number {
+    return this.travel(this.pos - n);
+  }
+
+  /**
+   * Steps back out of the current function: to the tick where its caller stood at the call
+   * instruction. At the outermost frame, to the start.
+   */
+  stepOutBack(): number {
+    const depth = this.machine.depth;
+    const hit = this.searchBack((m) => m.depth < depth || m.funcAddr < 0, false);
+    return this.travel(hit ?? 0);
+  }
+
+  /** Runs forward to the next breakpoint or watchpoint hit, or to the end. */
+  continue(): StopReason {
+    const m = this.machine;
+    const values = this.watchpoints.map((w) => this.watchValue(w));
+    while (this.pos < this.frontier) {
+      this.travel(this.pos + 1);
+      for (let i = 0; i < this.watchpoints.length; i++) {
+        const v = this.watchValue(this.watchpoints[i]);
+        if (v !== values[i]) return { reason: "watchpoint", index: i };
+      }
+      const b = this.breakpointAt(m);
+      if (b >= 0) return { reason: "breakpoint", index: b };
+    }
+    return { reason: "end" };
+  }
+
+  /** Runs backward to the previous breakpoint or watchpoint hit, or to the start. */
+  reverseContinue(): StopReason {
+    if (this.breakpoints.length === 0 && this.watchpoints.length > 0) return this.reverseWatch();
+    const from = this.pos;
+    let why: StopReason = { reason: "start" };
+    const hit = this.searchBack((m) => {
+      const b = this.breakpointAt(m);
+      if (b >= 0) {
+        why = { reason: "breakpoint", index: b };
+        return true;
+      }
+      return false;
+    }, true);
+    if (hit === null) {
+      this.travel(0);
+      return { reason: "start" };
+    }
+    void from;
+    this.travel(hit);
+    return why;
+  }
+
+  /**
+   * The last tick before the current one where `pred` holds of the machine, found by stepping
+   * through the intervals between checkpoints from the newest back; null if none. With
+   * `watch`, ticks where a watchpoint's value changes towards the next tick count too.
+   */
+  private searchBack(pred: (m: Machine) => boolean, watch: boolean): number | null {
+    const from = this.pos;
+    let i = this.checkpointBefore(from === 0 ? 0 : from - 1);
+    for (; i >= 0; i--) {
+      const a = this.checkpoints[i].tick;
+      const b = i + 1 < this.checkpoints.length
+        ? Math.min(this.checkpoints[i + 1].tick, from)
+        : from;
+      if (a >= from) continue;
+      this.travel(a);
+      let found: number | null = null;
+      let values = watch ? this.watchpoints.map((w) => this.watchValue(w)) : [];
+      while (this.pos < b) {
+        const t = this.pos;
+        const hit = pred(this.machine);
+        this.travel(t + 1);
+        if (this.pos !== t + 1) break;
+        if (hit) found = t;
+        if (watch && this.watchpoints.length > 0) {
+          const now = this.watchpoints.map((w) => this.watchValue(w));
+          if (now.some((v, k) => v !== values[k])) found = t;
+          values = now;
+        }
+      }
+      if (found !== null) return found;
+    }
+    return null;
+  }
+
+  /** Reverse-continue with watchpoints only (see the module doc). */
+  private reverseWatch(): StopReason {
+    const from = this.pos;
+    const cps = this.checkpoints;
+    for (let i = this.checkpointBefore(from === 0 ? 0 : from - 1); i >= 0; i--) {
+      const a = cps[i].tick;
+      if (a >= from) continue;
+      const b = i + 1 < cps.length ? Math.min(cps[i + 1].tick, from) : from;
+      // Skip the interval when every watched value is the same at both ends.
+      const endVals = this.valuesAt(b);
+      const startVals = this.valuesAt(a, cps[i]);
+      if (endVals.every((v, k) => v === startVals[k])) continue;
+      // Blocks: the last one whose ends differ.
+      this.travel(a);
+      let vals = startVals, lastBlock = -1;
+      while (this.pos < b) {
+        const s = this.pos;
+        this.travel(Math.min(b, s + BLOCK));
+        const now = this.watchpoints.map((w) => this.watchValue(w));
+        if (now.some((v, k) => v !== vals[k])) lastBlock = s;
+        vals = now;
+      }
+      if (lastBlock < 0) continue;
+      this.travel(lastBlock);
+      const stop = Math.min(b, lastBlock + BLOCK);
+      let found = -1, which = 0;
+      vals = this.watchpoints.map((w) => this.watchValue(w));
+      while (this.pos < stop) {
+        const t = this.pos;
+        this.travel(t + 1);
+        const now = this.watchpoints.map((w) => this.watchValue(w));
+        for (let k = 0; k < now.length; k++) {
+          if (now[k] !== vals[k]) {
+            found = t;
+            which = k;
+          }
+        }
+        vals = now;
+      }
+      if (found >= 0) {
+        this.travel(found);
+        return { reason: "watchpoint", index: which };
+      }
+    }
+    this.travel(0);
+    return { reason: "start" };
+  }
+
+  /** The watched values at tick `t` (from checkpoint `c` when it is at `t`, else by travel). */
+  private valuesAt(t: number, c?: Checkpoint): string[] {
+    if (c !== undefined && c.tick === t) {
+      return this.watchpoints.map((w) => this.watchValueIn(w, c));
+    }
+    const k = this.checkpoints.findIndex((x) => x.tick === t);
+    if (k >= 0) return this.watchpoints.map((w) => this.watchValueIn(w, this.checkpoints[k]));
+    this.travel(t);
+    return this.watchpoints.map((w) => this.watchValue(w));
+  }
+
+  /** A watched value now, as a string key. */
+  private watchValue(w: Watchpoint): string {
+    const store = this.machine.store;
+    switch (w.kind) {
+      case "memory": {
+        const mem = store.memories[w.memory ?? 0];
+        if (w.address + w.length > mem.buffer.byteLength) return "out";
+        return new Uint8Array(mem.buffer, w.address, w.length).join(",");
+      }
+      case "global": {
+        const g = store.globals[w.global];
+        return new Uint8Array(store.globalSlots, g.slot * 8, slotCount(g.type) * 8).join(",");
+      }
+      case "table": {
+        const t = store.tables[w.table];
+        return w.index < t.size ? String(t.elems[w.index]) : "out";
+      }
+    }
+  }
+
+  /** A watched value in checkpoint `c`. */
+  private watchValueIn(w: Watchpoint, c: Checkpoint): string {
+    switch (w.kind) {
+      case "memory": {
+        const img = c.memories[w.memory ?? 0];
+        if (w.address + w.length > img.pages * PAGE) return "out";
+        const out: number[] = [];
+        for (let a = w.address; a < w.address + w.length; a++) {
+          out.push(img.table[Math.floor(a / PAGE)][a % PAGE]);
+        }
+        return out.join(",");
+      }
+      case "global": {
+        const g = this.machine.store.globals[w.global];
+        return c.globals.subarray(g.slot * 8, (g.slot + slotCount(g.type)) * 8).join(",");
+      }
+      case "table": {
+        const t = c.tables[w.table];
+        return w.index < t.size ? String(t.elems[w.index]) : "out";
+      }
+    }
+  }
+
+  /** The index of a breakpoint matching the machine's position, or -1. */
+  private breakpointAt(m: Machine): number {
+    if (m.funcAddr < 0) return -1;
+    for (let i = 0; i < this.breakpoints.length; i++) {
+      const b = this.breakpoints[i];
+      if (b.func !== m.funcAddr) continue;
+      if (b.offset === undefined ? m.pc !== 0 : !this.pcsAt(b).has(m.pc)) continue;
+      if (b.condition !== undefined && !b.condition(this)) continue;
+      return i;
+    }
+    return -1;
+  }
+
+  private readonly pcCache = new Map<string, Set<number>>();
+
+  /** The IR pcs of breakpoint `b`'s wasm offset. */
+  private pcsAt(b: Breakpoint): Set<number> {
+    const key = `${b.func}:${b.offset}`;
+    let s = this.pcCache.get(key);
+    if (s === undefined) {
+      s = new Set();
+      const map = this.machine.code(b.func).srcMap;
+      for (let i = 0; i + 1 < map.length; i += 2) if (map[i + 1] === b.offset) s.add(map[i]);
+      this.pcCache.set(key, s);
+    }
+    return s;
+  }
+
+  /** The hash of the state now (see hash.ts). */
+  hash(): string {
+    return stateHash(this.machine, this.execution, this.log.hostState());
+  }
+
+  /** The function index (in its module) and instance of the function at store address `addr`. */
+  funcOf(addr: number): { instance: number; index: number } | null {
+    const o = this.machine.store.objects[addr];
+    return o?.kind === "wasm" ? { instance: (o as WasmFunc).instance, index: o.index } : null;
+  }
+}
