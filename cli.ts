@@ -1,5 +1,5 @@
 /**
- * The `gab` command line. Install it with `deno install -A -n gab jsr:@gab/cli/cli`, compile
+ * The `gab` command line. Install it with `deno install -A -g -n gab jsr:@gab/cli/cli`, compile
  * it with `deno compile -A cli.ts`, or run it directly:
  *
  * ```sh
@@ -14,6 +14,7 @@
 import { main } from "./src/cli/main.ts";
 
 export { main };
+export type { Io } from "./src/cli/main.ts";
 
 if (import.meta.main) {
   Deno.exit(await main(Deno.args));

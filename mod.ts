@@ -1,7 +1,7 @@
 /**
  * gab: a WebAssembly interpreter written in TypeScript, whose whole execution state is plain
  * data. This module is the engine's API; run as the main module it is the `gab` command
- * (`deno run -A jsr:@gab/cli prog.wasm`).
+ * (`deno run -A jsr:@gab/cli testdata/hello.wasm`).
  *
  * It reads, writes, prints and validates WebAssembly 3.0 modules in both formats, and runs them
  * (SIMD and GC are on their way) with a WASI preview 1 host. A run can go in budgets of ticks,
@@ -56,7 +56,7 @@
 export * from "./src/errors.ts";
 export * from "./src/syntax/types.ts";
 export type * from "./src/syntax/module.ts";
-export type { Catch, Imm, Instr } from "./src/syntax/instr.ts";
+export { type Catch, CatchKind, type Imm, type Instr } from "./src/syntax/instr.ts";
 export { Op, type OpInfo, type OpName, OPS } from "./src/syntax/opcodes.ts";
 export { decodeModule } from "./src/binary/decode.ts";
 export { encodeModule } from "./src/binary/encode.ts";
@@ -83,7 +83,10 @@ export {
 } from "./src/api/runtime.ts";
 export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/api/module.ts";
 export { fork, type ForkHandle, type ForkOptions } from "./src/api/fork.ts";
-export { Execution, type RunResult } from "./src/exec/execution.ts";
+export { Execution, type ExecutionState, type RunResult } from "./src/exec/execution.ts";
+export type { HostImpl, RawValue } from "./src/exec/values.ts";
+export { WasmException } from "./src/exec/machine.ts";
+export type { SnapshotExtra } from "./src/snapshot/snapshot.ts";
 export { type HostBindings, restore, type Restored } from "./src/snapshot/restore.ts";
 export {
   type Breakpoint,
@@ -114,6 +117,7 @@ export {
   type WasiOptions,
   type WasiState,
 } from "./src/wasi/api.ts";
+export type { ClockState, FdEntry, FdKind, Preopen } from "./src/wasi/state.ts";
 
 if (import.meta.main) {
   const { main } = await import("./src/cli/main.ts");

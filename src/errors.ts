@@ -20,11 +20,13 @@ export class WasmError extends Error {
 export class DecodeError extends WasmError {
   /** Byte offset in the binary where decoding failed. */
   readonly offset: number;
+  /** An error `message` at byte `offset` of the binary. */
   constructor(message: string, offset: number) {
     super(message);
     this.name = "DecodeError";
     this.offset = offset;
   }
+  /** The message and the byte offset in hex. */
   override describe(): string {
     return `${this.message} (at byte 0x${this.offset.toString(16)})`;
   }
@@ -36,12 +38,14 @@ export class ParseError extends WasmError {
   readonly line: number;
   /** 1-based column of the offending token. */
   readonly column: number;
+  /** An error `message` at `line` and `column` (1-based) of the text. */
   constructor(message: string, line: number, column: number) {
     super(message);
     this.name = "ParseError";
     this.line = line;
     this.column = column;
   }
+  /** `line:column: message`. */
   override describe(): string {
     return `${this.line}:${this.column}: ${this.message}`;
   }
@@ -53,12 +57,14 @@ export class ValidationError extends WasmError {
   readonly func: number | null;
   /** Byte offset of the offending instruction in the binary, or null. */
   readonly offset: number | null;
+  /** An error `message`, in function `func` at byte `offset` where known. */
   constructor(message: string, func: number | null = null, offset: number | null = null) {
     super(message);
     this.name = "ValidationError";
     this.func = func;
     this.offset = offset;
   }
+  /** The message, and the function and byte offset where known. */
   override describe(): string {
     const where = [
       this.func === null ? "" : `in function ${this.func}`,
@@ -70,6 +76,7 @@ export class ValidationError extends WasmError {
 
 /** Instantiation failed because an import is missing or has the wrong type (spec §4.5.4). */
 export class LinkError extends WasmError {
+  /** An error with the given `message`. */
   constructor(message: string) {
     super(message);
     this.name = "LinkError";
@@ -78,6 +85,7 @@ export class LinkError extends WasmError {
 
 /** Execution trapped (spec §4.4), e.g. "integer divide by zero". */
 export class Trap extends WasmError {
+  /** An error with the given `message`. */
   constructor(message: string) {
     super(message);
     this.name = "Trap";
@@ -86,6 +94,7 @@ export class Trap extends WasmError {
 
 /** Execution ran out of a resource, e.g. "call stack exhausted". */
 export class Exhaustion extends WasmError {
+  /** An error with the given `message`. */
   constructor(message: string) {
     super(message);
     this.name = "Exhaustion";
@@ -133,6 +142,7 @@ export class UnsupportedError extends WasmError {
  * format version, or inconsistent with itself. The message says what is wrong.
  */
 export class SnapshotError extends WasmError {
+  /** An error with the given `message`. */
   constructor(message: string) {
     super(message);
     this.name = "SnapshotError";

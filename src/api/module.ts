@@ -28,14 +28,19 @@ export function kindName(kind: ExternKind): ExternKindName {
 
 /** An import of a compiled module. */
 export interface ImportDescriptor {
+  /** The module name it is imported from. */
   module: string;
+  /** The item's name within that module. */
   name: string;
+  /** What kind of item it imports. */
   kind: ExternKindName;
 }
 
 /** An export of a compiled module. */
 export interface ExportDescriptor {
+  /** The name it is exported as. */
   name: string;
+  /** What kind of item it exports. */
   kind: ExternKindName;
 }
 
@@ -43,7 +48,11 @@ export interface ExportDescriptor {
 export class CompiledModule {
   /** The module's syntax. */
   readonly module: Module;
-  /** What validation learned (types, canonical ids...). */
+  /**
+   * What validation learned (types, canonical ids...), for the engine.
+   *
+   * @internal
+   */
   readonly info: ModuleInfo;
 
   /** Validates `module` (throws ValidationError). */

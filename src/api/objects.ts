@@ -17,8 +17,14 @@ import { growTable } from "../runtime/table.ts";
 import type { ValType } from "../syntax/types.ts";
 import { fromRawValue, type RefHost, toRawValue } from "./convert.ts";
 
-/** What a handle needs of its runtime. */
+/**
+ * What a handle needs of its runtime (the engine's side of the API: {@linkcode Runtime}
+ * implements it).
+ *
+ * @internal
+ */
 export interface HandleOwner extends RefHost {
+  /** The store the handle's address points into. */
   readonly store: Store;
 }
 
@@ -40,6 +46,11 @@ export class WasmMemory {
   readonly owner: HandleOwner;
   /** Its address in `store.memories`. */
   readonly addr: number;
+  /**
+   * The handle of the object at `addr` in `owner`'s store; handles come from a runtime.
+   *
+   * @internal
+   */
   constructor(owner: HandleOwner, addr: number) {
     this.owner = owner;
     this.addr = addr;
@@ -78,6 +89,11 @@ export class WasmTable {
   readonly owner: HandleOwner;
   /** Its address in `store.tables`. */
   readonly addr: number;
+  /**
+   * The handle of the object at `addr` in `owner`'s store; handles come from a runtime.
+   *
+   * @internal
+   */
   constructor(owner: HandleOwner, addr: number) {
     this.owner = owner;
     this.addr = addr;
@@ -88,6 +104,7 @@ export class WasmTable {
     return this.owner.store.tables[this.addr].size;
   }
 
+  /** `i` if it is an index into the table, else a RangeError. */
   private index(i: number): number {
     if (!Number.isInteger(i) || i < 0 || i >= this.length) {
       throw new RangeError(`table index ${i} out of bounds (length ${this.length})`);
@@ -123,6 +140,11 @@ export class WasmGlobal {
   readonly owner: HandleOwner;
   /** Its address in `store.globals`. */
   readonly addr: number;
+  /**
+   * The handle of the object at `addr` in `owner`'s store; handles come from a runtime.
+   *
+   * @internal
+   */
   constructor(owner: HandleOwner, addr: number) {
     this.owner = owner;
     this.addr = addr;
@@ -156,6 +178,11 @@ export class WasmTag {
   readonly owner: HandleOwner;
   /** Its address in `store.tags`. */
   readonly addr: number;
+  /**
+   * The handle of the object at `addr` in `owner`'s store; handles come from a runtime.
+   *
+   * @internal
+   */
   constructor(owner: HandleOwner, addr: number) {
     this.owner = owner;
     this.addr = addr;

@@ -113,8 +113,17 @@ export class UncaughtWasmException extends WasmError {
   readonly tag: WasmTag;
   /** Its arguments, converted as results are. */
   readonly values: unknown[];
-  /** The engine's exception (thrown back into wasm when this passes through a host call). */
+  /**
+   * The engine's exception (thrown back into wasm when this passes through a host call).
+   *
+   * @internal
+   */
   readonly exception: WasmException;
+  /**
+   * The exception `exception` of tag `tag`, its arguments converted to `values`.
+   *
+   * @internal
+   */
   constructor(tag: WasmTag, values: unknown[], exception: WasmException) {
     super("uncaught wasm exception");
     this.name = "UncaughtWasmException";
@@ -135,6 +144,12 @@ export class WasmInstance {
   readonly index: number;
   /** Its exports: functions and handles. */
   readonly exports: Record<string, ExportValue>;
+  /**
+   * The instance at `index` of `runtime`'s store with its `exports`; instances come from
+   * {@linkcode Runtime.instantiate}.
+   *
+   * @internal
+   */
   constructor(runtime: Runtime, index: number, exports: Record<string, ExportValue>) {
     this.runtime = runtime;
     this.index = index;
@@ -157,7 +172,12 @@ export class WasmInstance {
  * ```
  */
 export class Runtime implements HandleOwner {
-  /** The interpreter machine (its store is {@linkcode store}). */
+  /**
+   * The interpreter machine (its store is {@linkcode store}): the engine's state, for the
+   * engine's own drivers (snapshots, WASI, the debugger).
+   *
+   * @internal
+   */
   readonly machine: Machine;
   private readonly funcs = new Map<number, WasmFunction>();
   private readonly externs = new Map<unknown, number>();
@@ -221,7 +241,11 @@ export class Runtime implements HandleOwner {
     this.machine.requestPause();
   }
 
-  /** The store. */
+  /**
+   * The store: every instance, function, memory, table, global and object of the runtime.
+   *
+   * @internal
+   */
   get store(): Store {
     return this.machine.store;
   }
@@ -285,7 +309,11 @@ export class Runtime implements HandleOwner {
     return new WasmGlobal(this, allocGlobal(this.store, type, desc.mutable ?? false, raw));
   }
 
-  /** The handle or function for an external value of this runtime. */
+  /**
+   * The handle or function for an external value of this runtime.
+   *
+   * @internal
+   */
   handle(ev: ExternVal): ExportValue {
     switch (ev.kind) {
       case "func":
@@ -350,14 +378,22 @@ export class Runtime implements HandleOwner {
     return snapshot(this.machine, extra);
   }
 
-  /** @inheritdoc */
+  /**
+   * The address of `fn` if it is an exported function of this runtime.
+   *
+   * @internal
+   */
   funcAddr(fn: unknown): number | undefined {
     if (typeof fn !== "function") return undefined;
     const e = exported.get(fn);
     return e !== undefined && e.runtime === this ? e.addr : undefined;
   }
 
-  /** @inheritdoc */
+  /**
+   * The JS function of the wasm function at `addr` (one per address).
+   *
+   * @internal
+   */
   funcObject(addr: number): WasmFunction {
     let fn = this.funcs.get(addr);
     if (fn === undefined) {
@@ -368,7 +404,11 @@ export class Runtime implements HandleOwner {
     return fn;
   }
 
-  /** @inheritdoc */
+  /**
+   * The address of the extern object that holds `value` (one per value).
+   *
+   * @internal
+   */
   externAddr(value: unknown): number {
     let addr = this.externs.get(value);
     if (addr === undefined) {
@@ -379,7 +419,11 @@ export class Runtime implements HandleOwner {
     return addr;
   }
 
-  /** @inheritdoc */
+  /**
+   * The JS value of the object at `addr`.
+   *
+   * @internal
+   */
   objectValue(addr: number): unknown {
     const obj = this.store.objects[addr];
     switch (obj.kind) {

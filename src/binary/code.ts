@@ -144,21 +144,37 @@ function hex2(n: number): string {
 export class CodeReader implements Instr {
   /** The op of the last instruction read. */
   op = 0;
+  /** See {@linkcode Instr.index} (the fields below hold the last instruction's immediates). */
   index = 0;
+  /** See {@linkcode Instr.index2}. */
   index2 = 0;
+  /** See {@linkcode Instr.blockType}. */
   blockType: BlockType = 0;
+  /** See {@linkcode Instr.align}. */
   align = 0;
+  /** See {@linkcode Instr.offset}. */
   offset = 0n;
+  /** See {@linkcode Instr.lane}. */
   lane = 0;
+  /** See {@linkcode Instr.value}. */
   value = 0;
+  /** See {@linkcode Instr.value64}. */
   value64 = 0n;
+  /** See {@linkcode Instr.bytes}. */
   bytes: Uint8Array = EMPTY_BYTES;
+  /** See {@linkcode Instr.labels}. */
   labels: number[] = [];
+  /** See {@linkcode Instr.types}. */
   types: ValType[] = [];
+  /** See {@linkcode Instr.heap}. */
   heap: HeapType = 0;
+  /** See {@linkcode Instr.nullable}. */
   nullable = false;
+  /** See {@linkcode Instr.heap2}. */
   heap2: HeapType = 0;
+  /** See {@linkcode Instr.nullable2}. */
   nullable2 = false;
+  /** See {@linkcode Instr.catches}. */
   catches: Catch[] = [];
   /** The offset in the bytes where the last instruction read starts. */
   pos: number;
@@ -166,7 +182,11 @@ export class CodeReader implements Instr {
   done = false;
   /** The number of blocks open after the last instruction read. */
   depth = 0;
-  /** The byte cursor; `reader.at` is where the next instruction starts. */
+  /**
+   * The byte cursor; `reader.at` is where the next instruction starts.
+   *
+   * @internal
+   */
   readonly reader: ByteReader;
   private stack = new Uint8Array(16);
 
@@ -193,6 +213,7 @@ export class CodeReader implements Instr {
     this.depth = 0;
   }
 
+  /** Opens a block of `kind` (a `C_*` control kind). */
   private push(kind: number): void {
     if (this.depth === this.stack.length) {
       const next = new Uint8Array(this.stack.length * 2);
@@ -202,6 +223,7 @@ export class CodeReader implements Instr {
     this.stack[this.depth++] = kind;
   }
 
+  /** Throws the DecodeError for an unknown opcode `b` (with `n` after a prefix). */
   private illegal(b: number, n = -1): never {
     const text = n < 0 ? hex2(b) : `${hex2(b)} ${hex2(n)}`;
     return this.reader.fail(`illegal opcode ${text}`, this.pos);
@@ -324,6 +346,7 @@ export class CodeReader implements Instr {
     return op;
   }
 
+  /** Reads a memory argument (alignment, memory index, offset) into the fields. */
   private memarg(r: ByteReader): void {
     const at = r.at;
     const flags = r.u32();

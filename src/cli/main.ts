@@ -24,7 +24,9 @@ export const VERSION: string = denoJson.version;
 
 /** Where the CLI writes; tests replace it to capture output. */
 export interface Io {
+  /** Writes `text` to standard output. */
   stdout(text: string): void;
+  /** Writes `text` to standard error. */
   stderr(text: string): void;
 }
 

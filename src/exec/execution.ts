@@ -54,7 +54,11 @@ export type ExecutionState = "running" | "complete" | "trapped";
 
 /** A call of one function, run in budgets (see the module doc). */
 export class Execution {
-  /** The machine it runs on. */
+  /**
+   * The machine it runs on.
+   *
+   * @internal
+   */
   readonly machine: Machine;
   /** The called function's store address. */
   readonly funcAddr: number;

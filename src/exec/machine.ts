@@ -59,6 +59,7 @@ export class WasmException extends WasmError {
   readonly args: RawValue[];
   /** The exception object's address in store.objects (an exnref). */
   readonly exn: number;
+  /** The exception object at `exn`, of tag `tag` with arguments `args`. */
   constructor(tag: number, args: RawValue[], exn: number) {
     super("uncaught exception");
     this.name = "WasmException";

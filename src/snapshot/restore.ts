@@ -36,6 +36,11 @@ export type HostBindings = Record<string, Record<string, HostImpl>>;
 
 /** What {@linkcode restore} gives back. */
 export interface Restored {
+  /**
+   * The restored machine (its store holds the instances).
+   *
+   * @internal
+   */
   machine: Machine;
   /** The execution that was under way, or null. */
   execution: Execution | null;

@@ -94,14 +94,19 @@ export type Imm =
 
 /** Kinds of catch clauses of `try_table`, numbered as in the binary format. */
 export enum CatchKind {
+  /** `catch x l`: a tag's exception, its values pushed. */
   Catch = 0,
+  /** `catch_ref x l`: a tag's exception, its values and the `exnref` pushed. */
   CatchRef = 1,
+  /** `catch_all l`: any exception, nothing pushed. */
   CatchAll = 2,
+  /** `catch_all_ref l`: any exception, the `exnref` pushed. */
   CatchAllRef = 3,
 }
 
 /** A catch clause of `try_table`. */
 export interface Catch {
+  /** Which of the four clauses it is. */
   kind: CatchKind;
   /** The tag caught (`catch` and `catch_ref` only). */
   tag: number;
@@ -114,14 +119,19 @@ export interface Catch {
  * {@linkcode Imm} names. Fields an instruction does not use may be absent or hold anything.
  */
 export interface Instr {
+  /** The opcode: an index into the opcode table (`Op`). */
   op: number;
+  /** The first index immediate (function, local, global, type, label, table, memory...). */
   index?: number;
+  /** The second index immediate, where the row's {@linkcode Imm} has two. */
   index2?: number;
+  /** The block type of `block`, `loop`, `if` and `try_table`. */
   blockType?: BlockType;
   /** log2 of the alignment of a memory access. */
   align?: number;
   /** The static offset of a memory access (u64). */
   offset?: bigint;
+  /** The lane index of a SIMD lane instruction. */
   lane?: number;
   /** i32 constants (signed) and f32 bits (unsigned). */
   value?: number;
@@ -129,11 +139,18 @@ export interface Instr {
   value64?: bigint;
   /** v128 constants and shuffle lane indices, 16 bytes. */
   bytes?: Uint8Array;
+  /** The label table of `br_table` (its default label is in `index`). */
   labels?: number[];
+  /** The operand types of a typed `select`. */
   types?: ValType[];
+  /** The heap type of `ref.null`, `ref.test`, `ref.cast`, or `br_on_cast`'s source type. */
   heap?: HeapType;
+  /** Whether the reference type with `heap` includes null. */
   nullable?: boolean;
+  /** The target heap type of `br_on_cast` and `br_on_cast_fail`. */
   heap2?: HeapType;
+  /** Whether the target reference type includes null. */
   nullable2?: boolean;
+  /** The catch clauses of `try_table`. */
   catches?: Catch[];
 }

@@ -31,6 +31,11 @@ export const FD = 0xfd0000;
 
 type Row = readonly [string, number, Imm] | readonly [string, number, Imm, string | null, number?];
 
+/**
+ * The table as written: name, opcode (prefix in the high part), immediates, and the operand
+ * and result letters with the natural alignment where fixed. {@linkcode OPS} is its public
+ * form.
+ */
 const ROWS = [
   ["unreachable", 0x00, ""],
   ["nop", 0x01, ""],
@@ -536,7 +541,12 @@ const ROWS = [
   ["i32x4.relaxed_dot_i8x16_i7x16_add_s", FD | 0x113, "", "vvv>v"],
 ] as const satisfies readonly Row[];
 
-/** The name of an instruction in the table. */
+/**
+ * The name of an instruction in the table: a union of string literals, so that a misspelt
+ * `Op["..."]` fails to type-check.
+ *
+ * @internal
+ */
 export type OpName = typeof ROWS[number][0];
 
 /** What the table says of one instruction. */
@@ -549,6 +559,7 @@ export interface OpInfo {
   readonly prefix: number;
   /** The opcode byte, or the LEB128 number after the prefix. */
   readonly code: number;
+  /** Which immediates it takes (which fields of an {@linkcode Instr} it uses). */
   readonly imm: Imm;
   /** Operand types for fixed-type instructions, as letters (see the module doc), else null. */
   readonly params: string | null;

@@ -23,47 +23,47 @@ export type HeapType = number;
 export type StorageType = number;
 
 /** `i32` (binary 0x7F). */
-export const I32 = -0x01;
+export const I32: ValType = -0x01;
 /** `i64` (binary 0x7E). */
-export const I64 = -0x02;
+export const I64: ValType = -0x02;
 /** `f32` (binary 0x7D). */
-export const F32 = -0x03;
+export const F32: ValType = -0x03;
 /** `f64` (binary 0x7C). */
-export const F64 = -0x04;
+export const F64: ValType = -0x04;
 /** `v128` (binary 0x7B). */
-export const V128 = -0x05;
+export const V128: ValType = -0x05;
 /** Packed storage type `i8` (binary 0x78); only in struct and array fields. */
-export const I8 = -0x08;
+export const I8: StorageType = -0x08;
 /** Packed storage type `i16` (binary 0x77); only in struct and array fields. */
-export const I16 = -0x09;
+export const I16: StorageType = -0x09;
 
 /** Abstract heap type `exn` (binary 0x69). */
-export const HEAP_EXN = -0x17;
+export const HEAP_EXN: HeapType = -0x17;
 /** Abstract heap type `array` (binary 0x6A). */
-export const HEAP_ARRAY = -0x16;
+export const HEAP_ARRAY: HeapType = -0x16;
 /** Abstract heap type `struct` (binary 0x6B). */
-export const HEAP_STRUCT = -0x15;
+export const HEAP_STRUCT: HeapType = -0x15;
 /** Abstract heap type `i31` (binary 0x6C). */
-export const HEAP_I31 = -0x14;
+export const HEAP_I31: HeapType = -0x14;
 /** Abstract heap type `eq` (binary 0x6D). */
-export const HEAP_EQ = -0x13;
+export const HEAP_EQ: HeapType = -0x13;
 /** Abstract heap type `any` (binary 0x6E). */
-export const HEAP_ANY = -0x12;
+export const HEAP_ANY: HeapType = -0x12;
 /** Abstract heap type `extern` (binary 0x6F). */
-export const HEAP_EXTERN = -0x11;
+export const HEAP_EXTERN: HeapType = -0x11;
 /** Abstract heap type `func` (binary 0x70). */
-export const HEAP_FUNC = -0x10;
+export const HEAP_FUNC: HeapType = -0x10;
 /** Abstract heap type `none` (binary 0x71), the bottom of the `any` hierarchy. */
-export const HEAP_NONE = -0x0f;
+export const HEAP_NONE: HeapType = -0x0f;
 /** Abstract heap type `noextern` (binary 0x72), the bottom of the `extern` hierarchy. */
-export const HEAP_NOEXTERN = -0x0e;
+export const HEAP_NOEXTERN: HeapType = -0x0e;
 /** Abstract heap type `nofunc` (binary 0x73), the bottom of the `func` hierarchy. */
-export const HEAP_NOFUNC = -0x0d;
+export const HEAP_NOFUNC: HeapType = -0x0d;
 /** Abstract heap type `noexn` (binary 0x74), the bottom of the `exn` hierarchy. */
-export const HEAP_NOEXN = -0x0c;
+export const HEAP_NOEXN: HeapType = -0x0c;
 
 /** Every reference type is at or below this number; number and vector types are above it. */
-export const REF_BASE = -0x100;
+export const REF_BASE: number = -0x100;
 
 /**
  * The reference type `(ref null? ht)` as a value type.
@@ -139,25 +139,33 @@ export const NUM_NAMES: ReadonlyMap<ValType, string> = new Map([
 export interface FieldType {
   /** A value type or a packed type ({@linkcode I8}, {@linkcode I16}). */
   type: StorageType;
+  /** Whether the field can be written (`mut`). */
   mutable: boolean;
 }
 
 /** A function type `[params] -> [results]`. */
 export interface FuncType {
+  /** Tells the composite types apart. */
   kind: "func";
+  /** The parameter types, in order. */
   params: ValType[];
+  /** The result types, in order. */
   results: ValType[];
 }
 
 /** A struct type. */
 export interface StructType {
+  /** Tells the composite types apart. */
   kind: "struct";
+  /** The fields, in order. */
   fields: FieldType[];
 }
 
 /** An array type. */
 export interface ArrayType {
+  /** Tells the composite types apart. */
   kind: "array";
+  /** The type of every element. */
   field: FieldType;
 }
 
@@ -169,15 +177,19 @@ export type CompType = FuncType | StructType | ArrayType;
  * A type written without `sub` is final with no supertypes.
  */
 export interface SubType {
+  /** Whether no type may declare it as a supertype. */
   final: boolean;
   /** Type indices of the declared supertypes (at most one is valid). */
   supers: number[];
+  /** The composite type itself. */
   comp: CompType;
 }
 
 /** Limits of a table or memory. Bigints, because memory64 and table64 limits are u64. */
 export interface Limits {
+  /** The minimum (initial) size. */
   min: bigint;
+  /** The maximum size, or `null` for none. */
   max: bigint | null;
 }
 
@@ -185,6 +197,7 @@ export interface Limits {
 export interface TableType {
   /** Whether the table is indexed by i64 (table64). */
   is64: boolean;
+  /** Its size limits, in elements. */
   limits: Limits;
   /** The element type, a reference type. */
   elem: ValType;
@@ -194,6 +207,7 @@ export interface TableType {
 export interface MemType {
   /** Whether the memory is indexed by i64 (memory64). */
   is64: boolean;
+  /** Its size limits, in pages. */
   limits: Limits;
   /** Whether the memory is shared between threads (threads proposal). */
   shared: boolean;
@@ -201,7 +215,9 @@ export interface MemType {
 
 /** A global type. */
 export interface GlobalType {
+  /** The type of its value. */
   type: ValType;
+  /** Whether it can be set (`mut`). */
   mutable: boolean;
 }
 
@@ -229,4 +245,4 @@ export type ExternType =
 export type BlockType = number;
 
 /** The block type with no parameters and no results (binary 0x40). */
-export const BLOCK_EMPTY = -0x40;
+export const BLOCK_EMPTY: BlockType = -0x40;

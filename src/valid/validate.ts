@@ -34,7 +34,12 @@ import { valName } from "./format.ts";
 import { matchVal } from "./match.ts";
 import { checkValType, type ModuleTypes, validateTypes } from "./types.ts";
 
-/** What validation learned about a module. */
+/**
+ * What validation learned about a module, for the engine that instantiates it (not a stable
+ * API: its shape follows the engine's needs).
+ *
+ * @internal
+ */
 export interface ModuleInfo {
   /**
    * The module's types and, in `types.canon`, the canonical id of each type index: equal ids

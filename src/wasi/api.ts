@@ -101,6 +101,7 @@ export interface WasiOptions {
 
 /** A WASI setup problem (a preopen that is not a directory...). */
 export class WasiConfigError extends WasmError {
+  /** An error with the given `message`. */
   constructor(message: string) {
     super(message);
     this.name = "WasiConfigError";
@@ -198,11 +199,16 @@ function isTerminal(stream: { isTerminal(): boolean }): boolean {
 export class Wasi {
   /** The state (plain data; see `state.ts`). */
   readonly state: WasiState;
-  /** The context the functions work in. */
+  /**
+   * The context the functions work in.
+   *
+   * @internal
+   */
   readonly ctx: WasiContext;
   private memory: MemInst | null = null;
   private runtime: Runtime | null = null;
 
+  /** A host with the arguments, environment, preopens and stdio of `options`. */
   constructor(options: WasiOptions = {}) {
     this.state = options.state ? cloneState(options.state) : initialState(options);
     const stdio: WasiStdio = {

@@ -109,6 +109,7 @@ export class WasiError extends Error {
 export class ProcExit extends WasmError {
   /** The exit status the guest gave. */
   readonly code: number;
+  /** The exit of the guest with status `code`. */
   constructor(code: number) {
     super(`exit with status ${code}`);
     this.name = "ProcExit";

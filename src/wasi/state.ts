@@ -16,6 +16,7 @@ export type FdKind = "stdin" | "stdout" | "stderr" | "file" | "dir" | "listener"
 
 /** One entry of the descriptor table. */
 export interface FdEntry {
+  /** What it refers to. */
   kind: FdKind;
   /** WASI `filetype`. */
   filetype: number;
@@ -36,8 +37,9 @@ export interface FdEntry {
   fdflags: number;
   /** The file offset (files). */
   offset: number;
-  /** Opened for reading / for writing (files: how to re-open the host file). */
+  /** Opened for reading (files: how to re-open the host file). */
   read: boolean;
+  /** Opened for writing. */
   write: boolean;
   /** The guest name of a preopened directory, else null. */
   preopen: string | null;
@@ -47,7 +49,9 @@ export interface FdEntry {
 
 /** A preopened directory: its guest name and its host path (absolute, real). */
 export interface Preopen {
+  /** The directory's name as the guest sees it. */
   guest: string;
+  /** Its absolute real path on the host. */
   host: string;
 }
 
@@ -74,15 +78,19 @@ export interface ClockState {
 
 /** The whole WASI state. */
 export interface WasiState {
+  /** The version of this layout. */
   version: 1;
+  /** The program's arguments, its name first. */
   args: string[];
   /** `NAME=VALUE` strings, in order. */
   env: string[];
   /** The descriptor table; null marks a free number. */
   fds: (FdEntry | null)[];
+  /** The preopened directories (what {@linkcode FdEntry.root} indexes). */
   preopens: Preopen[];
   /** The status given to proc_exit, or null while running / after returning from _start. */
   exitCode: number | null;
+  /** The clocks' state. */
   clock: ClockState;
   /** Deterministic mode: the xoshiro128** state (four u32); null: host randomness. */
   rng: number[] | null;
