@@ -115,6 +115,7 @@ export class UnsupportedError extends WasmError {
   readonly funcName: string | null;
   /** Byte offset of the first use in the binary, or null when unknown. */
   readonly offset: number | null;
+  /** `instruction` is not run yet; first used in function `func` at byte `offset`. */
   constructor(
     instruction: string,
     func: number | null = null,
@@ -128,6 +129,7 @@ export class UnsupportedError extends WasmError {
     this.funcName = funcName;
     this.offset = offset;
   }
+  /** The message, and the function and byte offset of the first use. */
   override describe(): string {
     const where = this.func === null
       ? "in a constant expression"
