@@ -23,7 +23,7 @@ import * as fs from "node:fs";
 import { ADVICE_MAX, Fdflags, Filetype, Fstflags, Whence } from "./abi.ts";
 import type { WasiContext } from "./ctx.ts";
 import { Errno, WasiError } from "./errno.ts";
-import { type Filestat, filestatOf, filetypeOf, lstatOrNull } from "./fs.ts";
+import { type Filestat, filestatOf, filetypeOf, lstatOrNull, setTimes } from "./fs.ts";
 import type { DirItem } from "./handles.ts";
 import { direntHeader, writeFdstat, writeFilestat } from "./layout.ts";
 import { utf8 } from "./memory.ts";
@@ -303,11 +303,14 @@ export function fd_fdstat_set_rights(
   return 0;
 }
 
+const fstat = (h: number) => fs.fstatSync(h, { bigint: true });
+const stat = (p: string) => fs.statSync(p, { bigint: true });
+
 /** The filestat of descriptor `fd`. */
 export function statFd(ctx: WasiContext, fd: number): Filestat {
   const e = ctx.withRights(fd, Rights.FD_FILESTAT_GET);
-  if (e.kind === "file") return filestatOf(fs.fstatSync(ctx.handles.file(fd, e), { bigint: true }));
-  if (e.kind === "dir") return filestatOf(fs.statSync(e.hostPath, { bigint: true }));
+  if (e.kind === "file") return filestatOf(fstat(ctx.handles.file(fd, e)), ctx.state);
+  if (e.kind === "dir") return filestatOf(stat(e.hostPath), ctx.state);
   return {
     dev: 0n,
     ino: 0n,
@@ -335,7 +338,7 @@ export function fd_filestat_set_size(ctx: WasiContext, fd: number, size: bigint)
 }
 
 /**
- * The access and modification times (seconds, for node:fs) that `fstflags` asks for, given
+ * The access and modification times (nanoseconds) that `fstflags` asks for, given
  * the current ones; EINVAL for a time both given and `_NOW`, or unknown flags.
  */
 export function timesFor(
@@ -344,7 +347,7 @@ export function timesFor(
   mtim: bigint,
   flags: number,
   current: () => Filestat,
-): [number, number] {
+): [bigint, bigint] {
   if ((flags & ~0xf) !== 0) throw new WasiError(Errno.INVAL);
   if ((flags & Fstflags.ATIM) && (flags & Fstflags.ATIM_NOW)) throw new WasiError(Errno.INVAL);
   if ((flags & Fstflags.MTIM) && (flags & Fstflags.MTIM_NOW)) throw new WasiError(Errno.INVAL);
@@ -352,10 +355,17 @@ export function timesFor(
       (flags & (Fstflags.MTIM | Fstflags.MTIM_NOW)) !== 0
     ? null
     : current();
-  const now = () => Number(ctx.clocks.now(0)) / 1e9;
-  const sec = (ns: bigint) => Number(BigInt.asUintN(64, ns)) / 1e9;
-  const a = flags & Fstflags.ATIM ? sec(atim) : flags & Fstflags.ATIM_NOW ? now() : sec(cur!.atim);
-  const m = flags & Fstflags.MTIM ? sec(mtim) : flags & Fstflags.MTIM_NOW ? now() : sec(cur!.mtim);
+  const now = () => BigInt(ctx.clocks.now(0));
+  const a = flags & Fstflags.ATIM
+    ? BigInt.asUintN(64, atim)
+    : flags & Fstflags.ATIM_NOW
+    ? now()
+    : cur!.atim;
+  const m = flags & Fstflags.MTIM
+    ? BigInt.asUintN(64, mtim)
+    : flags & Fstflags.MTIM_NOW
+    ? now()
+    : cur!.mtim;
   return [a, m];
 }
 
@@ -370,8 +380,12 @@ export function fd_filestat_set_times(
   const e = ctx.withRights(fd, Rights.FD_FILESTAT_SET_TIMES);
   if (e.kind !== "file" && e.kind !== "dir") throw new WasiError(Errno.BADF);
   const [a, m] = timesFor(ctx, atim, mtim, flags, () => statFd(ctx, fd));
-  if (e.kind === "file") fs.futimesSync(ctx.handles.file(fd, e), a, m);
-  else fs.utimesSync(e.hostPath, a, m);
+  if (e.kind === "file") {
+    const h = ctx.handles.file(fd, e);
+    setTimes(ctx.state, a, m, (x, y) => fs.futimesSync(h, x, y), () => fstat(h));
+  } else {
+    setTimes(ctx.state, a, m, (x, y) => fs.utimesSync(e.hostPath, x, y), () => stat(e.hostPath));
+  }
   return 0;
 }
 

@@ -128,16 +128,46 @@ export interface Filestat {
   ctim: bigint;
 }
 
-/** The filestat of host metadata (bigint form, nanosecond times). */
-export function filestatOf(st: fs.BigIntStats): Filestat {
+/**
+ * The filestat of host metadata (bigint form). The host gives times in milliseconds only:
+ * where the guest set a time to the nanosecond and the file still has that millisecond,
+ * `state.times` gives the exact time set.
+ */
+export function filestatOf(st: fs.BigIntStats, state?: WasiState): Filestat {
+  const set = state?.times?.[`${st.dev}:${st.ino}`];
+  const exact = (host: bigint, ns: string | null | undefined) =>
+    ns != null && BigInt(ns) / MS === host / MS ? BigInt(ns) : host;
   return {
     dev: st.dev,
     ino: st.ino,
     filetype: filetypeOf(st),
     nlink: st.nlink,
     size: st.size,
-    atim: st.atimeNs,
-    mtim: st.mtimeNs,
+    atim: exact(st.atimeNs, set?.[0]),
+    mtim: exact(st.mtimeNs, set?.[1]),
     ctim: st.ctimeNs,
   };
+}
+
+const MS = 1_000_000n;
+
+/**
+ * Sets the access and modification times of a file (nanoseconds) with `set(atime, mtime)`,
+ * a host function taking seconds, and remembers them to the nanosecond in `state.times` for
+ * {@linkcode filestatOf}; `stat` gives the file's metadata afterwards.
+ */
+export function setTimes(
+  state: WasiState,
+  atim: bigint,
+  mtim: bigint,
+  set: (atime: number, mtime: number) => void,
+  stat: () => fs.BigIntStats,
+): void {
+  // The host truncates seconds to milliseconds with float arithmetic: half a millisecond
+  // more makes it land on the intended one.
+  const sec = (ns: bigint) => (Number(ns / MS) + 0.5) / 1000;
+  set(sec(atim), sec(mtim));
+  const st = stat();
+  const times = state.times ??= {};
+  times[`${st.dev}:${st.ino}`] = [String(atim), String(mtim)];
 }

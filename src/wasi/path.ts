@@ -15,7 +15,14 @@ import type { WasiContext } from "./ctx.ts";
 import { Errno, WasiError } from "./errno.ts";
 import { timesFor } from "./fd.ts";
 import { hostFlags } from "./handles.ts";
-import { type Filestat, filestatOf, lstatOrNull, type Resolved, resolvePath } from "./fs.ts";
+import {
+  type Filestat,
+  filestatOf,
+  lstatOrNull,
+  type Resolved,
+  resolvePath,
+  setTimes,
+} from "./fs.ts";
 import { writeFilestat } from "./layout.ts";
 import { DIR_RIGHTS, FILE_RIGHTS, Rights, rightsOf } from "./rights.ts";
 import { type FdEntry, fdEntry } from "./state.ts";
@@ -34,12 +41,14 @@ function resolve(
   return resolvePath(ctx.state, dir, ctx.mem.string(ptr, len), follow);
 }
 
-function statPath(r: Resolved, follow: boolean): Filestat {
-  const st = follow
-    ? fs.statSync(r.host, { bigint: true })
-    : fs.lstatSync(r.host, { bigint: true });
+function hostStat(r: Resolved, follow: boolean): fs.BigIntStats {
+  return follow ? fs.statSync(r.host, { bigint: true }) : fs.lstatSync(r.host, { bigint: true });
+}
+
+function statPath(ctx: WasiContext, r: Resolved, follow: boolean): Filestat {
+  const st = hostStat(r, follow);
   if (r.dirOnly && !st.isDirectory()) throw new WasiError(Errno.NOTDIR);
-  return filestatOf(st);
+  return filestatOf(st, ctx.state);
 }
 
 /** `path_create_directory(fd, path, path_len)`. */
@@ -67,7 +76,7 @@ export function path_filestat_get(
   const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
   const r = resolve(ctx, fd, Rights.PATH_FILESTAT_GET, path, len, follow);
   ctx.mem.check(out, 56);
-  write(ctx.mem, out, statPath(r, follow));
+  write(ctx.mem, out, statPath(ctx, r, follow));
   return 0;
 }
 
@@ -84,9 +93,9 @@ export function path_filestat_set_times(
 ): number {
   const follow = (flags & LOOKUP_SYMLINK_FOLLOW) !== 0;
   const r = resolve(ctx, fd, Rights.PATH_FILESTAT_SET_TIMES, path, len, follow);
-  const [a, m] = timesFor(ctx, atim, mtim, fst, () => statPath(r, follow));
-  if (follow) fs.utimesSync(r.host, a, m);
-  else fs.lutimesSync(r.host, a, m);
+  const [a, m] = timesFor(ctx, atim, mtim, fst, () => statPath(ctx, r, follow));
+  const set = follow ? fs.utimesSync : fs.lutimesSync;
+  setTimes(ctx.state, a, m, (x, y) => set(r.host, x, y), () => hostStat(r, follow));
   return 0;
 }
 
@@ -157,8 +166,9 @@ export function path_open(
     if (creat && (oflags & Oflags.EXCL)) throw new WasiError(Errno.EXIST);
     if (st.isSymbolicLink()) throw new WasiError(Errno.LOOP);
     if (st.isDirectory()) {
-      const { write } = accessOf(rights);
-      if (write || trunc) throw new WasiError(Errno.ISDIR);
+      // As wasmtime: rights a directory cannot use (FD_DATASYNC, FD_ALLOCATE...) are dropped,
+      // not a reason to refuse it; only asking to write to it (or truncate it) is EISDIR.
+      if ((rights & Rights.FD_WRITE) !== 0 || trunc) throw new WasiError(Errno.ISDIR);
       const e = fdEntry({
         kind: "dir",
         filetype: Filetype.DIRECTORY,
@@ -178,18 +188,22 @@ export function path_open(
     if (!creat) throw new WasiError(Errno.NOENT);
     if ((oflags & Oflags.DIRECTORY) || r.dirOnly) throw new WasiError(Errno.INVAL);
   }
-  const { read, write } = accessOf(rights);
+  const { read } = accessOf(rights);
+  // Creating or truncating a file takes a host descriptor open for writing (the host's open
+  // refuses them read-only, and truncation with append), also when the guest gets no right
+  // to write: its rights, not the host descriptor, decide what it may do.
+  const write = accessOf(rights).write || creat || trunc;
   const c = fs.constants;
   let flags = read && write ? c.O_RDWR : write ? c.O_WRONLY : c.O_RDONLY;
   if (creat) flags |= c.O_CREAT;
   if (oflags & Oflags.EXCL) flags |= c.O_EXCL;
-  if (trunc) flags |= c.O_TRUNC;
   flags |= hostFlags(fdflags);
   if (!follow) flags |= c.O_NOFOLLOW;
   const h = fs.openSync(r.host, flags, 0o666);
   let e: FdEntry;
   try {
     const hst = fs.fstatSync(h);
+    if (trunc && hst.isFile()) fs.ftruncateSync(h, 0);
     e = fdEntry({
       kind: "file",
       filetype: hst.isFile() ? Filetype.REGULAR_FILE : Filetype.UNKNOWN,

@@ -100,6 +100,13 @@ export interface WasiState {
    * before the host's standard input, also after a restore in another process.
    */
   stdinBuffer?: number[];
+  /**
+   * Times the guest set (`*_filestat_set_times`) to the nanosecond, by `DEV:INO`: `[atim,
+   * mtim]` in decimal ns, or null where it set none. The host's file functions keep only
+   * milliseconds, so a stat whose time is still that millisecond reports the exact time set,
+   * as a host with nanosecond times would (`fs.ts`). Absent when none was set.
+   */
+  times?: Record<string, [string | null, string | null]>;
 }
 
 /** A descriptor entry with defaults for the fields `init` leaves out. */
