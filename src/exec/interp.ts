@@ -20,8 +20,9 @@
  * bytecode).
  *
  * Case labels are numeric literals (V8 builds a jump table only for those); each carries the
- * IR op's name, and tests/ir/ops_test.ts checks them against the table: to add an op, append
- * its row to src/ir/ops.ts and write `case N /* name *\/` here.
+ * IR op's name, and tests/ir/ops_test.ts checks them against the table (and that no op
+ * number appears without its name): to add an op, add its row to src/ir/ops.ts, write
+ * `case 0 /* name *\/` here and run `deno run -A scripts/ir_labels.ts`, which renumbers.
  *
  * V8 notes (measured): 64-bit values move as BigInt64Array elements (V8 lowers those to
  * machine int64; writing two 32-bit halves and reading 64 bits stalls store forwarding);
@@ -224,7 +225,7 @@ function loop(m: Machine): number {
           case 1 /* nop */:
             pc += 1;
             continue;
-          case 332 /* pause */:
+          case 311 /* pause */:
             // The budget ends here (see placePause); the instruction goes back in its place.
             code[pc] = m.pauseOp;
             m.pauseCode = null;
@@ -241,7 +242,6 @@ function loop(m: Machine): number {
             pc = I32[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
             break charge;
           case 4 /* br_unless */:
-          case 222 /* br_if.i32.eqz */:
             pc = I32[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
             break charge;
           case 5 /* br_table */: {
@@ -251,7 +251,7 @@ function loop(m: Machine): number {
             pc = cf.brTables[b + 1 + (i < n ? i : n)];
             break charge;
           }
-          case 306 /* return_if.i32.lt_s_imm */: {
+          case 297 /* return_if.i32.lt_s_imm */: {
             // The recursion base case (fib): its own copy of the return, no returnCond dispatch.
             if (I32[fp + code[pc + 1]] >= code[pc + 2]) {
               pc += 4;
@@ -285,34 +285,26 @@ function loop(m: Machine): number {
             }
             break charge;
           }
-          case 297 /* i32.add.return */:
-          case 298 /* i32.add_imm.return */:
+          case 289 /* i32.add.return */:
+          case 290 /* i32.add_imm.return */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] +
-              (code[pc] === 298 ? code[pc + 3] : I32[fp + code[pc + 3]])) | 0;
+              (code[pc] === 290 /* i32.add_imm.return */ ? code[pc + 3] : I32[fp + code[pc + 3]])) |
+              0;
             pc += 4;
           // falls through: the `return` after the prefix, in the same tick
           case 6 /* return */:
-          case 304 /* return_if.i32.eq_imm */:
-          case 305 /* return_if.i32.ne_imm */:
-          case 307 /* return_if.i32.lt_u_imm */:
-          case 308 /* return_if.i32.gt_s_imm */:
-          case 309 /* return_if.i32.gt_u_imm */:
-          case 310 /* return_if.i32.le_s_imm */:
-          case 311 /* return_if.i32.le_u_imm */:
-          case 312 /* return_if.i32.ge_s_imm */:
-          case 313 /* return_if.i32.ge_u_imm */:
-          case 314 /* return_if.i32.eq */:
-          case 315 /* return_if.i32.ne */:
-          case 316 /* return_if.i32.lt_s */:
-          case 317 /* return_if.i32.lt_u */:
-          case 318 /* return_if.i32.gt_s */:
-          case 319 /* return_if.i32.gt_u */:
-          case 320 /* return_if.i32.le_s */:
-          case 321 /* return_if.i32.le_u */:
-          case 322 /* return_if.i32.ge_s */:
-          case 323 /* return_if.i32.ge_u */: {
+          case 295 /* return_if.i32.eq_imm */:
+          case 296 /* return_if.i32.ne_imm */:
+          case 298 /* return_if.i32.lt_u_imm */:
+          case 299 /* return_if.i32.eq */:
+          case 300 /* return_if.i32.ne */:
+          case 301 /* return_if.i32.lt_u */:
+          case 302 /* return_if.i32.le_u */: {
             const op = code[pc];
-            if (op !== 6 && !returnCond(op, I32[fp + code[pc + 1]], code[pc + 2], I32, fp)) {
+            if (
+              op !== 6 /* return */ &&
+              !returnCond(op, I32[fp + code[pc + 1]], code[pc + 2], I32, fp)
+            ) {
               pc += 4;
               break charge;
             }
@@ -344,7 +336,7 @@ function loop(m: Machine): number {
             }
             break charge;
           }
-          case 299 /* i32.add_imm.call */:
+          case 291 /* i32.add_imm.call */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             pc += 4;
           // falls through: the `call` after the prefix, in the same tick
@@ -387,7 +379,7 @@ function loop(m: Machine): number {
             }
             break charge;
           }
-          case 330 /* copy3.call_indirect */:
+          case 309 /* copy3.call_indirect */:
             I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
             I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
             I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
@@ -968,151 +960,148 @@ function loop(m: Machine): number {
             continue;
 
           // Compare and branch
-          case 223 /* br_if.i32.eq */:
+          case 222 /* br_if.i32.eq */:
             pc = I32[fp + code[pc + 1]] === I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break charge;
-          case 329 /* i32.add_imm2.br_if.i32.ne */:
+          case 308 /* i32.add_imm2.br_if.i32.ne */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
             pc += 7;
           // falls through: the instruction after the prefix, in the same tick
-          case 224 /* br_if.i32.ne */:
+          case 223 /* br_if.i32.ne */:
             pc = I32[fp + code[pc + 1]] !== I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break charge;
-          case 225 /* br_if.i32.lt_s */:
+          case 224 /* br_if.i32.lt_s */:
             pc = I32[fp + code[pc + 1]] < I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break charge;
-          case 226 /* br_if.i32.lt_u */:
+          case 225 /* br_if.i32.lt_u */:
             pc = (I32[fp + code[pc + 1]] >>> 0) < (I32[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break charge;
-          case 227 /* br_if.i32.gt_s */:
+          case 226 /* br_if.i32.gt_s */:
             pc = I32[fp + code[pc + 1]] > I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break charge;
-          case 228 /* br_if.i32.gt_u */:
+          case 227 /* br_if.i32.gt_u */:
             pc = (I32[fp + code[pc + 1]] >>> 0) > (I32[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break charge;
-          case 229 /* br_if.i32.le_s */:
+          case 228 /* br_if.i32.le_s */:
             pc = I32[fp + code[pc + 1]] <= I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break charge;
-          case 230 /* br_if.i32.le_u */:
+          case 229 /* br_if.i32.le_u */:
             pc = (I32[fp + code[pc + 1]] >>> 0) <= (I32[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break charge;
-          case 231 /* br_if.i32.ge_s */:
+          case 230 /* br_if.i32.ge_s */:
             pc = I32[fp + code[pc + 1]] >= I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
             break charge;
-          case 232 /* br_if.i32.ge_u */:
+          case 231 /* br_if.i32.ge_u */:
             pc = (I32[fp + code[pc + 1]] >>> 0) >= (I32[fp + code[pc + 2]] >>> 0)
               ? code[pc + 3]
               : pc + 4;
             break charge;
-          case 233 /* br_if.i32.eq_imm */:
+          case 232 /* br_if.i32.eq_imm */:
             pc = I32[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
             break charge;
-          case 234 /* br_if.i32.ne_imm */:
+          case 233 /* br_if.i32.ne_imm */:
             pc = I32[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
             break charge;
-          case 235 /* br_if.i32.lt_s_imm */:
+          case 234 /* br_if.i32.lt_s_imm */:
             pc = I32[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
             break charge;
-          case 331 /* copy.br_if.i32.lt_u_imm */:
+          case 310 /* copy.br_if.i32.lt_u_imm */:
             I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
             pc += 3;
           // falls through: the branch after the prefix, in the same tick
-          case 236 /* br_if.i32.lt_u_imm */:
+          case 235 /* br_if.i32.lt_u_imm */:
             pc = (I32[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break charge;
-          case 237 /* br_if.i32.gt_s_imm */:
+          case 236 /* br_if.i32.gt_s_imm */:
             pc = I32[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
             break charge;
-          case 238 /* br_if.i32.gt_u_imm */:
+          case 237 /* br_if.i32.gt_u_imm */:
             pc = (I32[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break charge;
-          case 239 /* br_if.i32.le_s_imm */:
+          case 238 /* br_if.i32.le_s_imm */:
             pc = I32[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
             break charge;
-          case 240 /* br_if.i32.le_u_imm */:
+          case 239 /* br_if.i32.le_u_imm */:
             pc = (I32[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break charge;
-          case 241 /* br_if.i32.ge_s_imm */:
+          case 240 /* br_if.i32.ge_s_imm */:
             pc = I32[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
             break charge;
-          case 242 /* br_if.i32.ge_u_imm */:
+          case 241 /* br_if.i32.ge_u_imm */:
             pc = (I32[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
             break charge;
-          case 251 /* br_if.i32.and_imm */:
+          case 250 /* br_if.i32.and_imm */:
             pc = (I32[fp + code[pc + 1]] & code[pc + 2]) !== 0 ? code[pc + 3] : pc + 4;
             break charge;
-          case 252 /* br_unless.i32.and_imm */:
-            pc = (I32[fp + code[pc + 1]] & code[pc + 2]) === 0 ? code[pc + 3] : pc + 4;
-            break charge;
-          case 253 /* i32.store_imm */: {
+          case 251 /* i32.store_imm */: {
             const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (ea + 4 > memLen) oobMemory();
             DV.setInt32(ea, code[pc + 2], true);
             pc += 4;
             continue;
           }
-          case 254 /* i32.store8_imm */: {
+          case 252 /* i32.store8_imm */: {
             const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (ea + 1 > memLen) oobMemory();
             U8[ea] = code[pc + 2];
             pc += 4;
             continue;
           }
-          case 255 /* i32.store16_imm */: {
+          case 253 /* i32.store16_imm */: {
             const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (ea + 2 > memLen) oobMemory();
             DV.setInt16(ea, code[pc + 2], true);
             pc += 4;
             continue;
           }
-          case 258 /* f64.add_load */:
-          case 259 /* f64.sub_load */:
-          case 260 /* f64.mul_load */: {
+          case 255 /* f64.add_load */:
+          case 256 /* f64.sub_load */:
+          case 257 /* f64.mul_load */: {
             const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
             if (ea + 8 > memLen) oobMemory();
             const x = F64[(fp + code[pc + 2]) >> 1], y = DV.getFloat64(ea, true);
             const op = code[pc];
-            F64[(fp + code[pc + 1]) >> 1] = op === 258 /* f64.add_load */
+            F64[(fp + code[pc + 1]) >> 1] = op === 255 /* f64.add_load */
               ? x + y
-              : op === 259 /* f64.sub_load */
+              : op === 256 /* f64.sub_load */
               ? x - y
               : x * y;
             pc += 5;
             continue;
           }
-          case 261 /* i32.add_load */: {
+          case 258 /* i32.add_load */: {
             const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
             if (ea + 4 > memLen) oobMemory();
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + DV.getInt32(ea, true)) | 0;
             pc += 5;
             continue;
           }
-          case 262 /* i32.load_add */: {
+          case 259 /* i32.load_add */: {
             const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
             if (ea + 4 > memLen) oobMemory();
             I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
             pc += 5;
             continue;
           }
-          case 263 /* i32.load8_u_add */: {
+          case 260 /* i32.load8_u_add */: {
             const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
             if (ea + 1 > memLen) oobMemory();
             I32[fp + code[pc + 1]] = U8[ea];
             pc += 5;
             continue;
           }
-          case 264 /* mem.copy8 */:
-          case 265 /* mem.copy32 */:
-          case 266 /* mem.copy64 */: {
+          case 261 /* mem.copy8 */:
+          case 262 /* mem.copy32 */:
+          case 263 /* mem.copy64 */: {
             const op = code[pc];
-            const size = op === 264 /* mem.copy8 */ ? 1 : op === 265 /* mem.copy32 */ ? 4 : 8;
+            const size = op === 261 /* mem.copy8 */ ? 1 : op === 262 /* mem.copy32 */ ? 4 : 8;
             const src = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 4] >>> 0);
             if (src + size > memLen) oobMemory();
             const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
@@ -1123,9 +1112,9 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 325 /* mem.copy8.x4 */:
-          case 326 /* mem.copy32.x4 */: {
-            const w = code[pc] === 325 /* mem.copy8.x4 */ ? 1 : 4;
+          case 304 /* mem.copy8.x4 */:
+          case 305 /* mem.copy32.x4 */: {
+            const w = code[pc] === 304 /* mem.copy8.x4 */ ? 1 : 4;
             const src = I32[fp + code[pc + 2]] >>> 0, dst = I32[fp + code[pc + 1]] >>> 0;
             if (src + 4 * w <= memLen && dst + 4 * w <= memLen) {
               // In order: the same bytes as the four copies, also when the ranges overlap.
@@ -1150,17 +1139,17 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 324 /* i32.add.add */:
+          case 303 /* i32.add.add */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
             I32[fp + code[pc + 5]] = (I32[fp + code[pc + 6]] + I32[fp + code[pc + 7]]) | 0;
             pc += 8;
             continue;
-          case 267 /* i32.add_imm2 */:
+          case 264 /* i32.add_imm2 */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
             pc += 7;
             continue;
-          case 268 /* mem.copy8_add */: {
+          case 265 /* mem.copy8_add */: {
             const src = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 5] >>> 0);
             if (src + 1 > memLen) oobMemory();
             const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
@@ -1169,29 +1158,23 @@ function loop(m: Machine): number {
             pc += 6;
             continue;
           }
-          case 269 /* i32.xor_rotl_imm */: {
+          case 266 /* i32.xor_rotl_imm */: {
             const x = I32[fp + code[pc + 3]], k = code[pc + 4];
             I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ ((x << k) | (x >>> (32 - k)));
             pc += 5;
             continue;
           }
-          case 270 /* i32.xor_shr_u_imm */:
+          case 267 /* i32.xor_shr_u_imm */:
             I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^
               (I32[fp + code[pc + 3]] >>> code[pc + 4]);
             pc += 5;
             continue;
-          case 271 /* i32.add_rotl_imm */: {
-            const x = I32[fp + code[pc + 3]], k = code[pc + 4];
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + ((x << k) | (x >>> (32 - k)))) | 0;
-            pc += 5;
-            continue;
-          }
-          case 272 /* i64.xor_shl_imm */:
+          case 268 /* i64.xor_shl_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
               (I64[(fp + code[pc + 3]) >> 1] * P64[code[pc + 4]]);
             pc += 5;
             continue;
-          case 273 /* i64.xor_shr_u_imm */: {
+          case 269 /* i64.xor_shr_u_imm */: {
             const a = fp + code[pc + 3], k = code[pc + 4];
             const lo = I32[a], hi = I32[a + 1];
             let rl: number, rh: number;
@@ -1207,7 +1190,7 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 274 /* f64.add_store */: {
+          case 270 /* f64.add_store */: {
             const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (ea + 8 > memLen) oobMemory();
             // An arithmetic result: any NaN it makes may be stored as a canonical NaN.
@@ -1215,54 +1198,39 @@ function loop(m: Machine): number {
             pc += 4;
             continue;
           }
-          case 275 /* i64.eqz_br */:
-            pc = I64[(fp + code[pc + 1]) >> 1] === 0n ? code[pc + 2] : pc + 3;
-            break charge;
-          case 276 /* i64.nez_br */:
-            pc = I64[(fp + code[pc + 1]) >> 1] !== 0n ? code[pc + 2] : pc + 3;
-            break charge;
-          case 277 /* copy2 */:
+          case 271 /* copy2 */:
             I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
             I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
             pc += 5;
             continue;
-          case 278 /* copy64_2 */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1];
-            I64[(fp + code[pc + 3]) >> 1] = I64[(fp + code[pc + 4]) >> 1];
-            pc += 5;
-            continue;
-          case 328 /* i32.add_imm2.i32.add_imm.br_if.i32.ne */:
+          case 307 /* i32.add_imm2.i32.add_imm.br_if.i32.ne */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
             pc += 7;
           // falls through: the instruction after the prefix, in the same tick
-          case 279 /* i32.add_imm.br_if.i32.ne */:
+          case 272 /* i32.add_imm.br_if.i32.ne */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
             break charge;
-          case 280 /* i32.add_imm.br_if.i32.lt_s */:
+          case 273 /* i32.add_imm.br_if.i32.lt_s */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             pc = I32[fp + code[pc + 4]] < I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
             break charge;
-          case 281 /* i32.add_imm.br_if.i32.lt_u */:
+          case 274 /* i32.add_imm.br_if.i32.lt_u */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
               ? code[pc + 6]
               : pc + 7;
             break charge;
-          case 282 /* i32.add_imm.br_if.i32.ne_imm */:
+          case 275 /* i32.add_imm.br_if.i32.ne_imm */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             pc = I32[fp + code[pc + 4]] !== code[pc + 5] ? code[pc + 6] : pc + 7;
             break charge;
-          case 283 /* i32.add.br_if.i32.ne */:
+          case 276 /* i32.add.br_if.i32.ne */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
             pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
             break charge;
-          case 284 /* i32.add.br_if.i32.lt_s */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
-            pc = I32[fp + code[pc + 4]] < I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
-            break charge;
-          case 286 /* i32.load_idx */: {
+          case 278 /* i32.load_idx */: {
             const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
               (code[pc + 4] >>> 0);
             if (ea + 4 > memLen) oobMemory();
@@ -1270,7 +1238,7 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 287 /* i32.load8_u_idx */: {
+          case 279 /* i32.load8_u_idx */: {
             const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
               (code[pc + 4] >>> 0);
             if (ea + 1 > memLen) oobMemory();
@@ -1278,7 +1246,7 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 288 /* i32.store8_imm_idx */: {
+          case 280 /* i32.store8_imm_idx */: {
             const ea = ((I32[fp + code[pc + 1]] + I32[fp + code[pc + 2]]) >>> 0) +
               (code[pc + 4] >>> 0);
             if (ea + 1 > memLen) oobMemory();
@@ -1286,11 +1254,15 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 289 /* mem.copy8_add2 */:
-          case 290 /* mem.copy32_add2 */:
-          case 291 /* mem.copy64_add2 */: {
+          case 281 /* mem.copy8_add2 */:
+          case 282 /* mem.copy32_add2 */:
+          case 283 /* mem.copy64_add2 */: {
             const op = code[pc];
-            const size = op === 289 /* mem.copy8_add2 */ ? 1 : op === 290 ? 4 : 8;
+            const size = op === 281 /* mem.copy8_add2 */
+              ? 1
+              : op === 282 /* mem.copy32_add2 */
+              ? 4
+              : 8;
             const src = ((I32[fp + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 6] >>> 0);
             if (src + size > memLen) oobMemory();
             const dst = ((I32[fp + code[pc + 1]] + code[pc + 2]) >>> 0) + (code[pc + 5] >>> 0);
@@ -1301,12 +1273,12 @@ function loop(m: Machine): number {
             pc += 7;
             continue;
           }
-          case 327 /* i32.add_imm2.f64.mul_load_add_store */:
+          case 306 /* i32.add_imm2.f64.mul_load_add_store */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
             I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
             pc += 7;
           // falls through: the instruction after the prefix, in the same tick
-          case 292 /* f64.mul_load_add_store */: {
+          case 284 /* f64.mul_load_add_store */: {
             const src = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 5] >>> 0);
             if (src + 8 > memLen) oobMemory();
             const t = F64[(fp + code[pc + 2]) >> 1] * DV.getFloat64(src, true);
@@ -1317,12 +1289,12 @@ function loop(m: Machine): number {
             pc += 6;
             continue;
           }
-          case 293 /* i64.mul_add_imm */:
+          case 285 /* i64.mul_add_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
                 P64[code[pc + 3]] + P64[code[pc + 4]];
             pc += 5;
             continue;
-          case 294 /* i64.xor_shr_s_imm */: {
+          case 286 /* i64.xor_shr_s_imm */: {
             const a = fp + code[pc + 3], k = code[pc + 4];
             const lo = I32[a], hi = I32[a + 1];
             let rl: number, rh: number;
@@ -1338,17 +1310,17 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 295 /* i32.shr_u_and_imm */:
+          case 287 /* i32.shr_u_and_imm */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> code[pc + 3]) & code[pc + 4];
             pc += 5;
             continue;
-          case 296 /* copy3 */:
+          case 288 /* copy3 */:
             I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
             I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
             I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
             pc += 7;
             continue;
-          case 300 /* i32.load_shl_add */: {
+          case 292 /* i32.load_shl_add */: {
             const ea = (((I32[fp + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) >>> 0) +
               (code[pc + 5] >>> 0);
             if (ea + 4 > memLen) oobMemory();
@@ -1356,18 +1328,13 @@ function loop(m: Machine): number {
             pc += 6;
             continue;
           }
-          case 301 /* i32.add3 */:
-            I32[fp + code[pc + 1]] =
-              (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]] + I32[fp + code[pc + 4]]) | 0;
-            pc += 5;
-            continue;
-          case 302 /* i32.rotl2_xor */: {
+          case 293 /* i32.rotl2_xor */: {
             const x = I32[fp + code[pc + 2]], a = code[pc + 3], b = code[pc + 4];
             I32[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^ ((x << b) | (x >>> (32 - b)));
             pc += 5;
             continue;
           }
-          case 285 /* i32.add.br_if.i32.lt_u */:
+          case 277 /* i32.add.br_if.i32.lt_u */:
             I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
             pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
               ? code[pc + 6]
@@ -1459,23 +1426,23 @@ function loop(m: Machine): number {
               I64[(fp + code[pc + 3]) >> 1];
             pc += 4;
             continue;
-          case 243 /* i64.add_imm */:
+          case 242 /* i64.add_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] + P64[code[pc + 3]];
             pc += 4;
             continue;
-          case 244 /* i64.mul_imm */:
+          case 243 /* i64.mul_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
             pc += 4;
             continue;
-          case 245 /* i64.and_imm */:
+          case 244 /* i64.and_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & P64[code[pc + 3]];
             pc += 4;
             continue;
-          case 246 /* i64.or_imm */:
+          case 245 /* i64.or_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] | P64[code[pc + 3]];
             pc += 4;
             continue;
-          case 247 /* i64.xor_imm */:
+          case 246 /* i64.xor_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ P64[code[pc + 3]];
             pc += 4;
             continue;
@@ -1499,7 +1466,7 @@ function loop(m: Machine): number {
               I64[(fp + code[pc + 3]) >> 1];
             pc += 4;
             continue;
-          case 303 /* i64.add_xor */:
+          case 294 /* i64.add_xor */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] +
               (I64[(fp + code[pc + 3]) >> 1] ^ I64[(fp + code[pc + 4]) >> 1]);
             pc += 5;
@@ -1509,15 +1476,17 @@ function loop(m: Machine): number {
               I64[(fp + code[pc + 3]) >> 1];
             pc += 4;
             continue;
-          case 248 /* i64.shl_imm */:
+          case 247 /* i64.shl_imm */:
             I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
             pc += 4;
             continue;
           case 137 /* i64.shr_u */:
-          case 250 /* i64.shr_u_imm */: {
+          case 249 /* i64.shr_u_imm */: {
             // On 32-bit words (BigInt shifts by a variable count are slow in V8).
             const a = fp + code[pc + 2];
-            const k = code[pc] === 250 ? code[pc + 3] : I32[fp + code[pc + 3]] & 63;
+            const k = code[pc] === 249 /* i64.shr_u_imm */
+              ? code[pc + 3]
+              : I32[fp + code[pc + 3]] & 63;
             const lo = I32[a], hi = I32[a + 1];
             let rl = lo, rh = hi;
             if (k >= 32) {
@@ -1531,7 +1500,7 @@ function loop(m: Machine): number {
             pc += 4;
             continue;
           }
-          case 256 /* i64.rotl_imm */: {
+          case 254 /* i64.rotl_imm */: {
             const a = fp + code[pc + 2], k = code[pc + 3];
             const lo = I32[a], hi = I32[a + 1];
             let rl = lo, rh = hi;
@@ -1553,17 +1522,15 @@ function loop(m: Machine): number {
           }
           case 135 /* i64.shl */:
           case 136 /* i64.shr_s */:
-          case 249 /* i64.shr_s_imm */:
-          case 257 /* i64.rotr_imm */: {
-            // On 32-bit words, as above; a right rotation is a left one by 64 - k.
+          case 248 /* i64.shr_s_imm */: {
+            // On 32-bit words, as above.
             const op = code[pc];
             const a = fp + code[pc + 2];
-            let k = op === 135 /* i64.shl */ || op === 136 /* i64.shr_s */
+            const k = op === 135 /* i64.shl */ || op === 136 /* i64.shr_s */
               ? I32[fp + code[pc + 3]] & 63
               : code[pc + 3];
             const lo = I32[a], hi = I32[a + 1];
             let rl = lo, rh = hi;
-            if (op === 257 /* i64.rotr_imm */) k = (64 - k) & 63;
             if (k !== 0) {
               if (op === 135 /* i64.shl */) {
                 if (k < 32) {
@@ -1573,7 +1540,7 @@ function loop(m: Machine): number {
                   rh = lo << (k - 32);
                   rl = 0;
                 }
-              } else if (op === 136 /* i64.shr_s */ || op === 249 /* i64.shr_s_imm */) {
+              } else if (op === 136 /* i64.shr_s */ || op === 248 /* i64.shr_s_imm */) {
                 if (k < 32) {
                   rl = (lo >>> k) | (hi << (32 - k));
                   rh = hi >> k;
@@ -1971,32 +1938,28 @@ function loop(m: Machine): number {
 }
 
 /**
- * The condition of a `return_if.*` op (304..323): `a` is its first operand's value, `k` its
- * second operand (a constant, or for 314.. the slot of the second value).
+ * The condition of a `return_if.*` op other than `return_if.i32.lt_s_imm` (which has its own
+ * case): `a` is its first operand's value, `k` its second operand (a constant for the `_imm`
+ * forms, else the slot of the second value).
  */
 function returnCond(op: number, a: number, k: number, I32: Int32Array, fp: number): boolean {
-  const b = op >= 314 ? I32[fp + k] : k;
-  switch (op >= 314 ? op - 314 : op - 304) {
-    case 0:
-      return a === b;
-    case 1:
-      return a !== b;
-    case 2:
-      return a < b;
-    case 3:
-      return a >>> 0 < b >>> 0;
-    case 4:
-      return a > b;
-    case 5:
-      return a >>> 0 > b >>> 0;
-    case 6:
-      return a <= b;
-    case 7:
-      return a >>> 0 <= b >>> 0;
-    case 8:
-      return a >= b;
+  switch (op) {
+    case 295 /* return_if.i32.eq_imm */:
+      return a === k;
+    case 296 /* return_if.i32.ne_imm */:
+      return a !== k;
+    case 298 /* return_if.i32.lt_u_imm */:
+      return a >>> 0 < k >>> 0;
+    case 299 /* return_if.i32.eq */:
+      return a === I32[fp + k];
+    case 300 /* return_if.i32.ne */:
+      return a !== I32[fp + k];
+    case 301 /* return_if.i32.lt_u */:
+      return a >>> 0 < I32[fp + k] >>> 0;
+    case 302 /* return_if.i32.le_u */:
+      return a >>> 0 <= I32[fp + k] >>> 0;
     default:
-      return a >>> 0 >= b >>> 0;
+      throw new Error(`not a return_if op: ${op}`);
   }
 }
 

@@ -296,12 +296,27 @@ export function source(): string {
   i32(`(call $ri (local.get $a) (local.get $b))`);
   i32(`(call $ri (i32.const 1) (local.get $b))`);
   i32(`(call $ri (local.get $b) (i32.const -1))`);
-  body.push(`(if (i32.eqz (local.get $n)) (then (data.drop $d) (elem.drop $s)))`);
+  i32(`(call $ri2 (local.get $a) (local.get $b))`);
+  i32(`(call $ri2 (i32.const 7) (local.get $b))`);
+  i32(`(call $ri2 (i32.const 200) (i32.const 200))`);
+  i32(`(call $ri2 (i32.const 100) (i32.const 100))`);
+  i32(`(call $ri2 (i32.const 100) (i32.const 99))`);
+  i32(`(call $ri2 (i32.const 100) (i32.const 101))`);
+  // Prefixes: three argument copies before a call_indirect, a copy before a fused branch,
+  // two counter updates before a read-modify-write or a loop's back-edge.
+  i32(`(call $c3 (i32.const 0) (local.get $a) (local.get $b) (local.get $r))`);
+  i32(`(call $cb (local.get $a) (local.get $b))`);
+  i32(`(call $loop2 (i32.const 64) (i32.const 128) (i32.const 3))`);
+  i32(`(call $axpy (i32.const 256) (i32.const 512) (local.get $d))`);
+  body.push(`(local.set $y (i64.shr_s (local.get $y) (i64.const 1)))`);
+  body.push(`(call $v128)`);
+  body.push(`(data.drop $d2) (elem.drop $s2)`);
   return `(module
     (type $t (func (param i32) (result i32)))
     (tag $e (param i32))
     (memory $m0 1) (memory $m1 1)
     (table 4 funcref)
+    (table 1 funcref)
     (elem (i32.const 0) $id)
     (elem declare func $id)
     (global $g (mut i32) (i32.const 0))
@@ -320,7 +335,53 @@ export function source(): string {
         (br_if 0 (i32.lt_u (local.get 0) (local.get 1)))
         (local.set 0 (i32.add (local.get 0) (local.get 1))))
       (local.get 0))
+    (type $t3 (func (param i32 i32 i32) (result i32)))
+    (func $f3 (type $t3) (i32.add (local.get 0) (local.get 2)))
+    (elem (table 1) (i32.const 0) func $f3)
+    (func $ri2 (param i32 i32) (result i32)
+      (block
+        (br_if 0 (i32.eq (local.get 0) (i32.const 7)))
+        (br_if 0 (i32.ne (local.get 0) (i32.const 100)))
+        (br_if 0 (i32.lt_u (local.get 0) (i32.const 2)))
+        (br_if 0 (i32.eq (local.get 0) (local.get 1)))
+        (br_if 0 (i32.le_u (local.get 0) (local.get 1)))
+        (br_if 0 (i32.ne (local.get 0) (local.get 1)))
+        (local.set 0 (i32.add (local.get 0) (local.get 1))))
+      (local.get 0))
+    (func $c3 (param i32 i32 i32 i32) (result i32)
+      (call_indirect 1 (type $t3) (local.get 1) (local.get 2) (local.get 3) (local.get 0)))
+    (func $cb (param i32 i32) (result i32)
+      (local $c i32)
+      (block
+        (local.set $c (local.get 1))
+        (br_if 0 (i32.lt_u (local.get 0) (i32.const 10)))
+        (local.set $c (i32.const 3)))
+      (local.get $c))
+    (func $loop2 (param $p i32) (param $q i32) (param $n i32) (result i32)
+      (local $i i32)
+      (loop $l
+        (f64.store (local.get $p)
+          (f64.add (f64.load (local.get $p)) (f64.mul (f64.const 2) (f64.load (local.get $q)))))
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.ne (local.get $i) (local.get $n))))
+      (local.set $n (i32.add (local.get $p) (i32.const 24)))
+      (loop $m
+        (local.set $p (i32.add (local.get $p) (i32.const 8)))
+        (local.set $q (i32.add (local.get $q) (i32.const 8)))
+        (br_if $m (i32.ne (local.get $p) (local.get $n))))
+      (local.get $i))
+    (func $axpy (param $p i32) (param $q i32) (param $a f64) (result i32)
+      (local.set $p (i32.add (local.get $p) (i32.const 8)))
+      (local.set $q (i32.add (local.get $q) (i32.const 8)))
+      (f64.store (local.get $p)
+        (f64.add (f64.mul (local.get $a) (f64.load (local.get $q))) (f64.load (local.get $p))))
+      (local.get $p))
+    (func $v128 (local v128 v128) (local.set 1 (local.get 0)))
     (data $d "x")
+    (data $d2 "y")
+    (elem $s2 func $id)
     (elem $s func $id)
     (func (export "w") (param $n i32) (result i64)
       (local $a i32) (local $b i32) (local $r i32) (local $x i64) (local $y i64) (local $q i64)

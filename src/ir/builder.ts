@@ -26,7 +26,6 @@ const COPY_V128 = irOp("copy_v128");
 const CONST32 = irOp("const32");
 const CONST64 = irOp("const64");
 const COPY2 = irOp("copy2");
-const COPY64_2 = irOp("copy64_2");
 const COPY3 = irOp("copy3");
 
 /** Whether values of type `t` are 64-bit (moved as one BigInt64Array element). */
@@ -114,8 +113,8 @@ export class FuncBuilder {
 
   /**
    * Emits a copy of a value of type `t` from operand `s` to `d`; a 32-bit or 64-bit copy
-   * right after another of the same width (no label between) joins it as `copy2` /
-   * `copy64_2` (one tick for both: block-end and local shuffles come in runs).
+   * right after another (no label between) joins it as `copy2`, and a third as `copy3`
+   * (one tick for all: block-end and local shuffles come in runs).
    */
   copy(t: ValType, d: number, s: number): void {
     const op = copyOp(t);
@@ -130,9 +129,9 @@ export class FuncBuilder {
       this.prevPc = -1;
       return;
     }
-    if (op !== COPY_V128 && prev >= 0 && prev + 3 === this.n && this.code[prev] === op) {
+    if (op === COPY && prev >= 0 && prev + 3 === this.n && this.code[prev] === op) {
       this.reserve(2);
-      this.code[prev] = op === COPY ? COPY2 : COPY64_2;
+      this.code[prev] = COPY2;
       this.code[this.n++] = d;
       this.code[this.n++] = s;
       this.freshEnd = -1;

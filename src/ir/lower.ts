@@ -125,7 +125,6 @@ const WITH_IMM_OP = new Map<number, Map<number, number>>([
       [IR["i32.shr_u_imm"], IR["i32.xor_shr_u_imm"]],
     ]),
   ],
-  [Op["i32.add"], new Map([[IR["i32.rotl_imm"], IR["i32.add_rotl_imm"]]])],
   [
     Op["i64.xor"],
     new Map([
@@ -732,22 +731,6 @@ function numeric(L: Lowering, op: number, ir: number): void {
   if (COMMUTES[op] === 1 && !b.topIsFresh() && b.belowTopIsFresh()) {
     // `(fresh) op (local)`: swap, so that the fresh operand can fuse as the second one.
     b.swapTop();
-  }
-  if (op === Op["i32.add"] && b.topIsFresh() && b.lastPc >= 0 && b.code[b.lastPc] === ADD) {
-    // `(a + b) + c` with the inner sum in an operand-stack temporary: one instruction.
-    const pc = b.lastPc;
-    const x = b.code[pc + 2], y = b.code[pc + 3];
-    b.unemit(pc);
-    b.sp--;
-    const s1 = b.pop();
-    const d = b.pushResult(rt);
-    b.op(IR["i32.add3"]);
-    const at = b.arg(d);
-    b.arg(s1);
-    b.arg(x);
-    b.arg(y);
-    b.fresh(at);
-    return;
   }
   if (op === Op["i64.add"] && b.topIsFresh() && b.lastPc >= 0 && b.code[b.lastPc] === I64_XOR) {
     // `a + (b ^ c)` (i64) with the xor in an operand-stack temporary: one instruction.

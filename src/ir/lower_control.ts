@@ -29,7 +29,7 @@ import {
   type Lowering,
   newFrame,
 } from "./lower_ctx.ts";
-import { IR, IR_ARITY, irOp } from "./ops.ts";
+import { IR, IR_ARITY, IR_OPS, irOp } from "./ops.ts";
 
 const BR = irOp("br");
 const BR_IF = irOp("br_if");
@@ -42,8 +42,8 @@ const RETURN_PREFIX = new Map<number, number>([
 ]);
 
 /** For a compare op, the fused branch taken when it is true / when it is false (or 0). */
-const FUSE_T = new Int32Array(512);
-const FUSE_F = new Int32Array(512);
+const FUSE_T = new Int32Array(IR_OPS.length);
+const FUSE_F = new Int32Array(IR_OPS.length);
 {
   const inv: Record<string, string> = {
     eq: "ne",
@@ -66,9 +66,6 @@ const FUSE_F = new Int32Array(512);
   FUSE_T[IR["i32.eqz"]] = BR_UNLESS;
   FUSE_F[IR["i32.eqz"]] = BR_IF;
   FUSE_T[IR["i32.and_imm"]] = IR["br_if.i32.and_imm"];
-  FUSE_F[IR["i32.and_imm"]] = IR["br_unless.i32.and_imm"];
-  FUSE_T[IR["i64.eqz"]] = IR["i64.eqz_br"];
-  FUSE_F[IR["i64.eqz"]] = IR["i64.nez_br"];
 }
 
 /** A condition taken off the stack: a fused compare, or a plain i32 operand. */
@@ -85,14 +82,14 @@ interface Cond {
  * For a fused branch op, the branch fused with a preceding `i32.add_imm` / `i32.add` (a
  * loop's counter update and back-edge): `ADD_IMM_BR[br]`, `ADD_BR[br]` (0: none).
  */
-const ADD_IMM_BR = new Int32Array(512);
-const ADD_BR = new Int32Array(512);
+const ADD_IMM_BR = new Int32Array(IR_OPS.length);
+const ADD_BR = new Int32Array(IR_OPS.length);
 const ADD_IMM = irOp("i32.add_imm");
 const ADD = irOp("i32.add");
 for (const c of ["ne", "lt_s", "lt_u"]) {
   ADD_IMM_BR[IR[`br_if.i32.${c}`]] = IR[`i32.add_imm.br_if.i32.${c}`];
-  ADD_BR[IR[`br_if.i32.${c}`]] = IR[`i32.add.br_if.i32.${c}`];
 }
+for (const c of ["ne", "lt_u"]) ADD_BR[IR[`br_if.i32.${c}`]] = IR[`i32.add.br_if.i32.${c}`];
 ADD_IMM_BR[IR["br_if.i32.ne_imm"]] = IR["i32.add_imm.br_if.i32.ne_imm"];
 
 /** Pops the i32 condition; if it is the fresh result of a compare, un-emits the compare. */

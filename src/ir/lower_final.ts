@@ -21,26 +21,24 @@
  * @module
  */
 
-import { IR, IR_ARITY, irOp } from "./ops.ts";
+import { IR, IR_ARITY, IR_OPS, irOp, RETURN_IF_IMM, RETURN_IF_REG } from "./ops.ts";
 
 const RETURN = irOp("return");
 const CALL = irOp("call");
 
 /** For a fused branch op, its `return_if` form (0: none). */
-const RETURN_IF = new Int32Array(512);
-for (const c of ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"]) {
-  RETURN_IF[IR[`br_if.i32.${c}_imm`]] = IR[`return_if.i32.${c}_imm`];
-  RETURN_IF[IR[`br_if.i32.${c}`]] = IR[`return_if.i32.${c}`];
-}
+const RETURN_IF = new Int32Array(IR_OPS.length);
+for (const c of RETURN_IF_IMM) RETURN_IF[IR[`br_if.i32.${c}_imm`]] = IR[`return_if.i32.${c}_imm`];
+for (const c of RETURN_IF_REG) RETURN_IF[IR[`br_if.i32.${c}`]] = IR[`return_if.i32.${c}`];
 
 /** Prefix forms before a `return` / a `call` (0: none). */
-const BEFORE_RETURN = new Int32Array(512);
+const BEFORE_RETURN = new Int32Array(IR_OPS.length);
 BEFORE_RETURN[irOp("i32.add")] = irOp("i32.add.return");
 BEFORE_RETURN[irOp("i32.add_imm")] = irOp("i32.add_imm.return");
-const BEFORE_CALL = new Int32Array(512);
+const BEFORE_CALL = new Int32Array(IR_OPS.length);
 BEFORE_CALL[irOp("i32.add_imm")] = irOp("i32.add_imm.call");
 /** Prefix forms of `i32.add_imm2` by the instruction after it (0: none). */
-const AFTER_ADD_IMM2 = new Int32Array(512);
+const AFTER_ADD_IMM2 = new Int32Array(IR_OPS.length);
 for (const next of ["f64.mul_load_add_store", "i32.add_imm.br_if.i32.ne", "br_if.i32.ne"]) {
   AFTER_ADD_IMM2[irOp(next)] = irOp(`i32.add_imm2.${next}`);
 }

@@ -3,8 +3,13 @@
  * (`lower.ts`) emits rows of it, the interpreter (`src/exec/interp.ts`) executes them (its
  * `case N /* name *\/` labels are numeric literals, checked against this table by
  * tests/ir/ops_test.ts, because V8 builds a jump table only for literal cases) and the
- * printer (`print.ts`) prints them. Numbers are positions: append new rows at the end (an
- * inserted row renumbers the ones after it, and interp.ts's labels must follow).
+ * printer (`print.ts`) prints them. Numbers are positions: a row added or removed renumbers
+ * the ones after it; `deno run -A scripts/ir_labels.ts` then rewrites interp.ts's labels.
+ *
+ * Every row is produced by the lowering and executed in tests/ir/coverage_test.ts. Fused rows
+ * earn their place by profiles of real programs (CPython, SQLite, Flite: counts of executed
+ * ops, measured with an instrumented loop); a few serve the bench kernels only (noted at the
+ * row), and fusions that neither executes were removed.
  *
  * Code is an `Int32Array` of `[op, operand...]`; each op has a fixed number of operands, one
  * per letter of its kinds string:
@@ -260,6 +265,15 @@ const NUMERIC: Row[] = [
   ]),
 ];
 
+/**
+ * The compares that have a `return_if` form, with a constant and with a second slot: those
+ * that real programs (CPython, SQLite, Flite) execute as conditional returns, and `lt_s_imm`
+ * (a recursion's base case).
+ */
+export const RETURN_IF_IMM: readonly string[] = ["eq", "ne", "lt_s", "lt_u"];
+/** See {@linkcode RETURN_IF_IMM}. */
+export const RETURN_IF_REG: readonly string[] = ["eq", "ne", "lt_u", "le_u"];
+
 /** Fused instructions (each one tick). */
 const FUSED: Row[] = [
   ["i32.add_imm", "dsi", "d = s + i"],
@@ -282,7 +296,6 @@ const FUSED: Row[] = [
   ["i32.le_u_imm", "dsi", "d = s <= i (unsigned)"],
   ["i32.ge_s_imm", "dsi", "d = s >= i (signed)"],
   ["i32.ge_u_imm", "dsi", "d = s >= i (unsigned)"],
-  ["br_if.i32.eqz", "st", "jump to t if s == 0 (same as br_unless)"],
   ["br_if.i32.eq", "sst", "jump to t if s1 == s2"],
   ["br_if.i32.ne", "sst", "jump to t if s1 != s2"],
   ["br_if.i32.lt_s", "sst", "jump to t if s1 < s2 (signed)"],
@@ -306,18 +319,16 @@ const FUSED: Row[] = [
   ["i64.add_imm", "dsk", "d = s + pool[k] (i64)"],
   ["i64.mul_imm", "dsk", "d = s * pool[k] (i64)"],
   ["i64.and_imm", "dsk", "d = s & pool[k] (i64)"],
-  ["i64.or_imm", "dsk", "d = s | pool[k] (i64)"],
+  ["i64.or_imm", "dsk", "d = s | pool[k] (i64) [kernel i64 only]"],
   ["i64.xor_imm", "dsk", "d = s ^ pool[k] (i64)"],
   ["i64.shl_imm", "dsk", "d = s * pool[k] (i64 shift left: the pool holds 2^count, wrapped)"],
   ["i64.shr_s_imm", "dsi", "d = s >> i (i64, signed; i in 0..63)"],
   ["i64.shr_u_imm", "dsi", "d = s >>> i (i64, unsigned; i in 0..63)"],
   ["br_if.i32.and_imm", "sit", "jump to t if (s & i) != 0"],
-  ["br_unless.i32.and_imm", "sit", "jump to t if (s & i) == 0"],
   ["i32.store_imm", "sio", "store the constant i into memory 0 at u32 s + o"],
   ["i32.store8_imm", "sio", "store the constant byte i into memory 0 at u32 s + o"],
   ["i32.store16_imm", "sio", "store the constant i (16 bits) into memory 0 at u32 s + o"],
-  ["i64.rotl_imm", "dsi", "d = s rotated left by i (i64; i in 0..63)"],
-  ["i64.rotr_imm", "dsi", "d = s rotated right by i (i64; i in 0..63)"],
+  ["i64.rotl_imm", "dsi", "d = s rotated left by i (i64; i in 0..63) [kernel i64 only]"],
   ["f64.add_load", "dsso", "d = s1 + f64 loaded from memory 0 at u32 s2 + o"],
   ["f64.sub_load", "dsso", "d = s1 - f64 loaded from memory 0 at u32 s2 + o"],
   ["f64.mul_load", "dsso", "d = s1 * f64 loaded from memory 0 at u32 s2 + o"],
@@ -333,27 +344,30 @@ const FUSED: Row[] = [
   ["mem.copy64", "ssoo", "memory 0: 8 bytes at s1 + o1 = 8 bytes at s2 + o2 (fused load + store)"],
   ["i32.add_imm2", "dsidsi", "d1 = s1 + i1, then d2 = s2 + i2 (two consecutive i32.add_imm)"],
   ["mem.copy8_add", "ssioo", "memory 0: byte at u32 s1 + o1 = byte at u32 (s2 + i) + o2"],
-  ["i32.xor_rotl_imm", "dssi", "d = s1 ^ (s2 rotated left by i) (a fused rotl + xor)"],
+  [
+    "i32.xor_rotl_imm",
+    "dssi",
+    "d = s1 ^ (s2 rotated left by i) (a fused rotl + xor) [kernel loops, sha256 only]",
+  ],
   ["i32.xor_shr_u_imm", "dssi", "d = s1 ^ (s2 >>> i) (a fused shr_u + xor)"],
-  ["i32.add_rotl_imm", "dssi", "d = s1 + (s2 rotated left by i) (a fused rotl + add)"],
   [
     "i64.xor_shl_imm",
     "dssk",
-    "d = s1 ^ (s2 * pool[k]) (i64: a fused shl + xor; pool holds 2^count)",
+    "d = s1 ^ (s2 * pool[k]) (i64: a fused shl + xor; pool holds 2^count) [kernel i64 only]",
   ],
-  ["i64.xor_shr_u_imm", "dssi", "d = s1 ^ (s2 >>> i) (i64: a fused shr_u + xor; i in 1..63)"],
+  [
+    "i64.xor_shr_u_imm",
+    "dssi",
+    "d = s1 ^ (s2 >>> i) (i64: a fused shr_u + xor; i in 1..63) [kernel i64 only]",
+  ],
   ["f64.add_store", "sso", "memory 0: f64 at u32 s1 + o += s2 (a fused f64.add_load + f64.store)"],
-  ["i64.eqz_br", "st", "jump to t if i64 s == 0"],
-  ["i64.nez_br", "st", "jump to t if i64 s != 0"],
   // Pairs fused after measuring (scripts/profile.ts): each stands for both instructions.
   ["copy2", "dsds", "d1 = s1, then d2 = s2 (two consecutive `copy`)"],
-  ["copy64_2", "dsds", "d1 = s1, then d2 = s2 (two consecutive `copy64`)"],
   ["i32.add_imm.br_if.i32.ne", "dsisst", "d = s + i, then jump to t if s1 != s2"],
   ["i32.add_imm.br_if.i32.lt_s", "dsisst", "d = s + i, then jump to t if s1 < s2 (signed)"],
   ["i32.add_imm.br_if.i32.lt_u", "dsisst", "d = s + i, then jump to t if s1 < s2 (unsigned)"],
   ["i32.add_imm.br_if.i32.ne_imm", "dsisit", "d = s + i1, then jump to t if s1 != i2"],
   ["i32.add.br_if.i32.ne", "dsssst", "d = s1 + s2, then jump to t if s3 != s4"],
-  ["i32.add.br_if.i32.lt_s", "dsssst", "d = s1 + s2, then jump to t if s3 < s4 (signed)"],
   ["i32.add.br_if.i32.lt_u", "dsssst", "d = s1 + s2, then jump to t if s3 < s4 (unsigned)"],
   ["i32.load_idx", "dsso", "d = i32 load from memory 0 at u32 (s1 + s2) + o (a fused i32.add)"],
   ["i32.load8_u_idx", "dsso", "d = byte load (unsigned) from memory 0 at u32 (s1 + s2) + o"],
@@ -368,7 +382,7 @@ const FUSED: Row[] = [
     "f64.mul_load_add_store",
     "sssoo",
     "memory 0: f64 at u32 s1 + o1 += s2 * (f64 at u32 s3 + o2) (`f64.mul_load` fused into " +
-    "the `f64.add_store` of its result: `y[i] += a * x[i]`)",
+    "the `f64.add_store` of its result: `y[i] += a * x[i]`) [kernel matmul only]",
   ],
   ["i64.mul_add_imm", "dskk", "d = s * pool[k1] + pool[k2] (i64: a fused mul_imm + add_imm)"],
   ["i64.xor_shr_s_imm", "dssi", "d = s1 ^ (s2 >> i) (i64: a fused shr_s + xor; i in 1..63)"],
@@ -385,21 +399,23 @@ const FUSED: Row[] = [
     "d = i32 load from memory 0 at u32 ((s << i1) + i2) + o (an array element: a fused " +
     "shl_imm, add_imm and load)",
   ],
-  ["i32.add3", "dsss", "d = s1 + s2 + s3 (an `i32.add` of a fresh `i32.add`'s result)"],
   [
     "i32.rotl2_xor",
     "dsii",
-    "d = (s rotated left by i1) ^ (s rotated left by i2) (a fused rotl_imm + xor_rotl_imm)",
+    "d = (s rotated left by i1) ^ (s rotated left by i2) (a fused rotl_imm + xor_rotl_imm) " +
+    "[kernel sha256 only]",
   ],
-  ["i64.add_xor", "dsss", "d = s1 + (s2 ^ s3) (i64: an `i64.add` of a fresh `i64.xor`'s result)"],
+  [
+    "i64.add_xor",
+    "dsss",
+    "d = s1 + (s2 ^ s3) (i64: an `i64.add` of a fresh `i64.xor`'s result) [kernel i64 only]",
+  ],
   // Conditional returns: a fused compare-and-branch whose target is a `return` (rewritten by
   // the lowering's last pass, in place: t stays the pc of that `return`, which still exists).
-  ...["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"].map((
+  ...RETURN_IF_IMM.map((
     c,
   ): Row => [`return_if.i32.${c}_imm`, "sit", `return (as at t) if s ${c} i`]),
-  ...["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s", "ge_u"].map((
-    c,
-  ): Row => [`return_if.i32.${c}`, "sst", `return (as at t) if s1 ${c} s2`]),
+  ...RETURN_IF_REG.map((c): Row => [`return_if.i32.${c}`, "sst", `return (as at t) if s1 ${c} s2`]),
   // Prefixes made by the lowering's last pass (src/ir/lower_final.ts), in place: each
   // executes the instructions after it (still in the code at their own pcs) in the same tick.
   ["i32.add.add", "dss", "d = s1 + s2, then the `i32.add` that follows"],
@@ -472,8 +488,6 @@ const ENDERS: readonly string[] = [
   "br_on_null",
   "br_on_non_null",
   "memory.grow",
-  "i64.eqz_br",
-  "i64.nez_br",
   "pause",
   ...IR_OPS.map((i) => i.name).filter((n) =>
     n.startsWith("br_if.") || n.startsWith("br_unless.") || n.startsWith("return_if.") ||

@@ -33,13 +33,14 @@ Deno.test("lowering: if/else with an inverted i64 test, calls, 64-bit moves", ()
           (then (i64.const 5))
           (else (call $g (i64.sub (local.get 0) (i64.const 1))))))`),
     [
-      "0: i64.nez_br s0 @8",
-      "3: const64 d1 #5",
-      "6: br @15",
-      "8: i64.add_imm d1 s0 #-1",
-      "12: call f1 s1",
-      "15: copy64 d0 s1",
-      "18: return",
+      "0: i64.eqz d1 s0",
+      "3: br_unless s1 @11",
+      "6: const64 d1 #5",
+      "9: br @18",
+      "11: i64.add_imm d1 s0 #-1",
+      "15: call f1 s1",
+      "18: copy64 d0 s1",
+      "21: return",
     ].join("\n"),
   );
 });
