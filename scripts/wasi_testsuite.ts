@@ -54,23 +54,30 @@ const STATUS_PAUSED = 75;
 
 /** A test's specification, the legacy form of doc/specification.md with its defaults filled. */
 export interface TestSpec {
+  /** The program's arguments (after argv[0]). */
   args: string[];
+  /** The guest's whole environment. */
   env: Record<string, string>;
   /** The directory to preopen as `/`, absolute, or null. */
   root: string | null;
+  /** The expected exit status. */
   exitCode: number;
   /**
    * Expected standard output and error, or null where the specification gives none: then,
    * as the suite's own runner does, the stream is not checked (tests print progress notes).
    */
   stdout: string | null;
+  /** Expected standard error, or null (not checked). */
   stderr: string | null;
 }
 
 /** One test: its name (`rust/fd_readdir`), module and specification. */
 export interface TestCase {
+  /** `<language>/<name>`. */
   name: string;
+  /** The module's path. */
   wasm: string;
+  /** How to run it and what it must give. */
   spec: TestSpec;
 }
 
@@ -79,17 +86,23 @@ export type Mode = "whole" | "cut";
 
 /** What one run of a test gave. */
 export interface TestResult {
+  /** The test. */
   test: TestCase;
+  /** How it ran. */
   mode: Mode;
   /** Why it failed (empty when it passed). */
   failures: string[];
-  /** The run's joined outputs and status, for reports. */
+  /** The exit status (of the last process). */
   status: number;
+  /** Standard output (of both processes of a cut run). */
   stdout: string;
+  /** Standard error (of both processes of a cut run, without gab's "snapshot written"). */
   stderr: string;
-  /** For a cut run: the budget of the first process, out of the test's ticks. */
+  /** For a cut run: the budget of the first process. */
   fuel?: number;
+  /** For a cut run: the ticks the whole test takes (counted in this process). */
   ticks?: number;
+  /** Wall-clock time of the test, in milliseconds. */
   ms: number;
 }
 
