@@ -2,7 +2,8 @@
  * The `gab run` command's work: instantiate a module (with the WASI host when it imports a
  * WASI module; any other import fails with "unknown import"), then call `_start` (the guest's
  * exit status becomes the run's), or with `--invoke NAME ARGS...` the export
- * NAME with ARGS parsed by its parameter types, and print its results one per line as
+ * NAME with ARGS parsed by its parameter types (after a reactor's `_initialize`, as wasmtime
+ * calls it), and print its results one per line as
  * `wasmtime run --invoke` does (integers in signed decimal, floats as Rust prints them:
  * shortest round-trip digits without exponent, `NaN`, `inf`; v128 as an unsigned 128-bit
  * decimal; references as `<funcref>`, `<null externref>`...).
@@ -110,6 +111,8 @@ export function runModule(
   if (options.invoke !== undefined) {
     wasi?.bind(instance);
     try {
+      const exit = initializeReactor(runtime, instance.index);
+      if (exit !== null) return { lines: [], status: exit };
       return { lines: invokeExport(runtime, instance.index, options.invoke, args), status: 0 };
     } catch (e) {
       if (e instanceof ProcExit) return { lines: [], status: e.code };
@@ -284,6 +287,25 @@ export function formatResult(r: RawValue, t: ValType): string {
     ? "exnref"
     : "anyref";
   return r === 0 ? `<null ${name}>` : `<${name}>`;
+}
+
+/**
+ * Calls a reactor's `_initialize` (an exported function of no parameters and results), as
+ * wasmtime does before `--invoke` calls an export: null when there is none or it returned,
+ * else the exit status it gave to WASI's `proc_exit`.
+ */
+export function initializeReactor(runtime: Runtime, index: number): number | null {
+  const ev = runtime.store.instances[index].exports.get("_initialize");
+  if (ev === undefined || ev.kind !== "func") return null;
+  const comp = canonType(funcTypeOf(runtime.store, ev.addr)).comp;
+  if (comp.kind !== "func" || comp.params.length !== 0 || comp.results.length !== 0) return null;
+  try {
+    invoke(runtime.machine, ev.addr, []);
+  } catch (e) {
+    if (e instanceof ProcExit) return e.code;
+    throw e;
+  }
+  return null;
 }
 
 /** Calls export `name` of the instance at `index` with text arguments; returns its lines. */

@@ -38,10 +38,24 @@ import { type HostBindings, restore } from "../snapshot/restore.ts";
 import { snapshot } from "../snapshot/snapshot.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
-import { createWasi, importsWasi, ProcExit, type Wasi, type WasiState } from "../wasi/api.ts";
+import {
+  createWasi,
+  importsWasi,
+  ProcExit,
+  type Wasi,
+  WasiConfigError,
+  type WasiState,
+} from "../wasi/api.ts";
 import { bind, WASI_MODULES } from "../wasi/host.ts";
 import { UsageError } from "./args.ts";
-import { formatResult, parseArg, type RunOptions, type RunResult, wasiOptions } from "./run.ts";
+import {
+  formatResult,
+  initializeReactor,
+  parseArg,
+  type RunOptions,
+  type RunResult,
+  wasiOptions,
+} from "./run.ts";
 
 /** The exit status of a run whose budget ran out after writing a snapshot (EX_TEMPFAIL). */
 export const STATUS_PAUSED = 75;
@@ -106,9 +120,14 @@ export async function runSliced(
   if (runtime.store.objects[ev.addr].kind !== "wasm") {
     throw new UsageError(`'${name}' is a host function: it cannot run in budgets`);
   }
-  // What instantiation left of the budget.
-  const left = options.fuel === undefined ? undefined : runtime.fuel;
   wasi?.bind(instance);
+  const exit = options.invoke === undefined ? null : initializeReactor(runtime, instance.index);
+  if (exit !== null) {
+    wasi?.close();
+    return { lines: [], status: exit };
+  }
+  // What instantiation (and a reactor's _initialize) left of the budget.
+  const left = options.fuel === undefined ? undefined : runtime.fuel;
   const budget = budgetOf(left, wasi);
   if (wasi !== null) wasi.state.clock.fuelStart = budget;
   const ex = Execution.start(runtime.machine, ev.addr, raw);
@@ -192,6 +211,7 @@ export async function resumeSnapshot(
     try {
       wasi = createWasi({ state: state ?? undefined, ...options.stdio });
     } catch (e) {
+      if (e instanceof WasiConfigError) throw e; // a preopened directory that is gone
       throw new SnapshotError(`the snapshot's WASI state is bad: ${(e as Error)?.message ?? e}`);
     }
     for (const [module, table] of Object.entries(WASI_MODULES)) {

@@ -125,6 +125,29 @@ function stdinSource(src: WasiOptions["stdin"]): StdinSource {
   return src;
 }
 
+/**
+ * The real path of directory `path`, or a {@linkcode WasiConfigError} that begins with
+ * `what` and says why it cannot be used (it does not exist, is not a directory...).
+ */
+function directory(path: string, what: string): string {
+  let host: string;
+  try {
+    host = fs.realpathSync(path);
+    if (fs.statSync(host).isDirectory()) return host;
+  } catch (e) {
+    const code = (e as { code?: unknown })?.code;
+    const why = code === "ENOENT"
+      ? "it does not exist"
+      : code === "ENOTDIR"
+      ? "not a directory"
+      : code === "EACCES"
+      ? "permission denied"
+      : (e as Error)?.message ?? String(e);
+    throw new WasiConfigError(`${what}: ${why}`);
+  }
+  throw new WasiConfigError(`${what}: not a directory`);
+}
+
 /** The initial state for `options`. */
 export function initialState(options: WasiOptions): WasiState {
   const env = options.env === undefined
@@ -147,13 +170,7 @@ export function initialState(options: WasiOptions): WasiState {
     rng: options.deterministic ? seedRng(options.seed ?? 0) : null,
   };
   for (const [guest, hostPath] of Object.entries(options.preopens ?? {})) {
-    let host: string;
-    try {
-      host = fs.realpathSync(hostPath);
-      if (!fs.statSync(host).isDirectory()) throw new Error();
-    } catch {
-      throw new WasiConfigError(`cannot preopen '${hostPath}': not a directory`);
-    }
+    const host = directory(hostPath, `cannot preopen '${hostPath}'`);
     state.preopens.push({ guest, host });
     state.fds.push(fdEntry({
       kind: "dir",
@@ -221,6 +238,14 @@ export class Wasi {
     const ticks = () => this.runtime === null ? 0 : this.state.clock.fuelStart - this.runtime.fuel;
     this.ctx = new WasiContext(this.state, mem, ticks, stdio, sleepSync);
     if (options.state) {
+      // A restored state's preopens must still be there (or the run would fail later in its
+      // own way): a clear error now names the first that is not.
+      for (const p of this.state.preopens) {
+        directory(
+          p.host,
+          `cannot restore preopened directory '${p.host}' (the guest's '${p.guest}')`,
+        );
+      }
       // Listeners listen again on their address; connections do not survive a restore.
       for (let fd = 0; fd < this.state.fds.length; fd++) {
         const e = this.state.fds[fd];

@@ -50,7 +50,9 @@ Deno.test("gab run: bad --dir, other imports still unknown", async () => {
   assert.equal(bad.status, 2);
   const missing = await gab("run", "--dir", "/no/such/dir", HELLO);
   assert.equal(missing.status, 1);
-  assert.match(missing.err, /cannot preopen/);
+  assert.equal(missing.err, "gab: error: cannot preopen '/no/such/dir': it does not exist\n");
+  const file = await gab("run", "--dir", HELLO, HELLO);
+  assert.equal(file.err, `gab: error: cannot preopen '${HELLO}': not a directory\n`);
   const wat = path.join(os.tmpdir(), `gab-wasi-cli-${Date.now()}.wat`);
   fs.writeFileSync(
     wat,
@@ -63,5 +65,57 @@ Deno.test("gab run: bad --dir, other imports still unknown", async () => {
     assert.match(r.err, /unknown import "env" "f"/);
   } finally {
     fs.rmSync(wat);
+  }
+});
+
+Deno.test("gab resume: a preopened directory that is gone is an error naming it", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gab-wasi-cli-"));
+  const sandbox = path.join(dir, "sandbox"), snap = path.join(dir, "files.msgpack");
+  fs.mkdirSync(sandbox);
+  try {
+    const files = path.join(DIR, "files.wasm");
+    const r = await gab("run", "--fuel", "20", "--snapshot-out", snap, "--dir", sandbox, files);
+    assert.equal(r.status, 75);
+    fs.rmSync(sandbox, { recursive: true });
+    const gone = await gab("resume", snap);
+    assert.deepEqual(gone, {
+      status: 1,
+      out: "",
+      err: `gab: error: cannot restore preopened directory '${fs.realpathSync(dir)}/sandbox' ` +
+        `(the guest's '${sandbox}'): it does not exist\n`,
+    });
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
+
+Deno.test("gab run --invoke: a reactor's _initialize runs first, as in wasmtime", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gab-wasi-cli-"));
+  const wat = path.join(dir, "reactor.wat");
+  fs.writeFileSync(
+    wat,
+    `(module
+      (import "wasi_snapshot_preview1" "fd_write" (func (param i32 i32 i32 i32) (result i32)))
+      (memory (export "memory") 1)
+      (global $g (mut i32) (i32.const 0))
+      (func (export "_initialize") (global.set $g (i32.add (global.get $g) (i32.const 41))))
+      (func (export "get") (result i32) (i32.add (global.get $g) (i32.const 1))))`,
+  );
+  try {
+    assert.deepEqual(await gab("run", "--invoke", "get", wat), { status: 0, out: "42\n", err: "" });
+    const snap = path.join(dir, "r.msgpack");
+    const budget = await gab(
+      "run",
+      "--fuel",
+      "1000",
+      "--snapshot-out",
+      snap,
+      "--invoke",
+      "get",
+      wat,
+    );
+    assert.deepEqual(budget, { status: 0, out: "42\n", err: "" });
+  } finally {
+    fs.rmSync(dir, { recursive: true });
   }
 });
