@@ -103,6 +103,8 @@ export type StopReason =
   | { reason: "start" }
   | { reason: "end" };
 
+/** How far before a far travel's target it leaves a checkpoint for near steps. */
+const NEAR = 1 << 16;
 /** Replay block size of watchpoint-only searches. */
 const BLOCK = 4096;
 
@@ -131,6 +133,8 @@ export class Recording {
   private frontier = 0;
   private last: RunResult | null = null;
   private lastCheckpoint: Checkpoint;
+  /** A checkpoint outside the history, a little before the last far travel's target. */
+  private near: Checkpoint | null = null;
 
   /**
    * Starts recording `execution` (running, paused between budgets) from its current state,
@@ -284,20 +288,39 @@ export class Recording {
       this.restore(this.checkpoints.at(-1)!);
       return t;
     }
-    const c = this.checkpoints[this.checkpointBefore(t)];
+    let c = this.checkpoints[this.checkpointBefore(t)];
+    const near = this.near;
+    if (near !== null && near.tick <= t && near.tick > c.tick) c = near;
     if (!(this.pos <= t && this.pos >= c.tick && this.execution.state === "running")) {
       this.restore(c);
+      // Far from any checkpoint: leave one a little before the target, for steps near it.
+      if (t - this.pos > 2 * NEAR && this.runTo(t - NEAR)) {
+        this.near = takeCheckpoint(
+          this.machine,
+          this.execution,
+          this.pos,
+          this.log.cursor,
+          this.log.hostState(),
+          c,
+        );
+      }
     }
     this.log.mode = "replay";
+    this.runTo(t);
+    return this.pos;
+  }
+
+  /** Replays forward to `t`; false (at the end state) if the run ended on the way. */
+  private runTo(t: number): boolean {
     while (this.pos < t) {
       const r = this.runBudget(t - this.pos);
       if (r.status !== "paused") {
         // The run ended on the way (a trap counted at its last saved tick): the end state.
         this.restore(this.checkpoints.at(-1)!);
-        return this.pos;
+        return false;
       }
     }
-    return this.pos;
+    return true;
   }
 
   /** Goes back to the end of the recording and records from there on. */

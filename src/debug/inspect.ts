@@ -1,0 +1,109 @@
+/**
+ * Inspection of a machine stopped at a tick: the call stack with function names (the `name`
+ * section) and wasm byte offsets, a frame's parameters and locals with their wasm types, and
+ * the module globals. Reads the machine and the store only; it changes nothing.
+ *
+ * Positions are mapped from IR pcs to wasm byte offsets (module binary offsets) through the
+ * compiled code's `srcMap`. Not here yet: the operand stack in wasm types (it needs the
+ * lowering's per-pc stack layout).
+ *
+ * @module
+ */
+
+import type { Machine } from "../exec/machine.ts";
+import { FRAME_STRIDE } from "../exec/machine.ts";
+import { readSlot, slotCount, type SlotViews, slotViews } from "../exec/values.ts";
+import type { WasmFunc } from "../runtime/store.ts";
+import { ExternKind, type ValType } from "../syntax/types.ts";
+import { funcTypeOf } from "../exec/calls.ts";
+
+/** One frame of the call stack. */
+export interface FrameInfo {
+  /** The function's store address. */
+  func: number;
+  /** Its instance and index in its module's function space. */
+  instance: number;
+  /** See `instance`. */
+  index: number;
+  /** Its name from the name section, or null. */
+  name: string | null;
+  /** The IR pc (inside the interpreter's code). */
+  pc: number;
+  /** The wasm byte offset of the instruction at `pc` (or the one that called), or null. */
+  offset: number | null;
+  /** The frame pointer (Int32 index into the value stack). */
+  fp: number;
+}
+
+/** A local or parameter of a frame: its index, type and raw value. */
+export interface LocalInfo {
+  /** Its index (parameters first). */
+  index: number;
+  /** Its name from the name section, or null. */
+  name: string | null;
+  /** Its wasm value type. */
+  type: ValType;
+  /** Its value (raw: numbers, bigints, v128 bytes, reference addresses). */
+  value: number | bigint | Uint8Array;
+}
+
+/** The wasm byte offset of IR instruction `pc` of function `addr` (the last at or before). */
+export function wasmOffset(m: Machine, addr: number, pc: number): number | null {
+  const map = m.code(addr).srcMap;
+  let lo = 0, hi = map.length / 2 - 1, best: number | null = null;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (map[mid * 2] <= pc) {
+      best = map[mid * 2 + 1];
+      lo = mid + 1;
+    } else hi = mid - 1;
+  }
+  return best;
+}
+
+function frame(m: Machine, func: number, pc: number, fp: number, caller: boolean): FrameInfo {
+  const o = m.store.objects[func] as WasmFunc;
+  const inst = m.store.instances[o.instance];
+  return {
+    func,
+    instance: o.instance,
+    index: o.index,
+    name: inst.module.names.funcs.get(o.index) ?? null,
+    pc,
+    offset: wasmOffset(m, func, caller && pc > 0 ? pc - 1 : pc),
+    fp,
+  };
+}
+
+/** The call stack, innermost first (empty when the machine is idle). */
+export function callStack(m: Machine): FrameInfo[] {
+  const out: FrameInfo[] = [];
+  if (m.funcAddr < 0) return out;
+  out.push(frame(m, m.funcAddr, m.pc, m.fp, false));
+  for (let d = m.depth - 1; d >= 0; d--) {
+    const at = d * FRAME_STRIDE;
+    const a = m.frames[at];
+    const func = a < 0 ? -2 - a : a;
+    if (func < 0) break; // an entry record of an idle machine
+    out.push(frame(m, func, m.frames[at + 1], m.frames[at + 2], true));
+  }
+  return out;
+}
+
+/** The parameters and locals of `f` (a frame of {@linkcode callStack}) with their values. */
+export function locals(m: Machine, f: FrameInfo): LocalInfo[] {
+  const inst = m.store.instances[f.instance];
+  const mod = inst.module;
+  const nImports = mod.imports.filter((im) => im.desc.kind === ExternKind.Func).length;
+  const body = mod.funcs[f.index - nImports];
+  const types: ValType[] = [...funcTypeOf(m, f.func).params];
+  for (const l of body?.locals ?? []) for (let i = 0; i < l.count; i++) types.push(l.type);
+  const names = mod.names.locals.get(f.index);
+  const views: SlotViews = slotViews(m.stack);
+  let slot = f.fp >> 1;
+  return types.map((type, index) => {
+    const value = readSlot(views, slot, type);
+    slot += slotCount(type);
+    return { index, name: names?.get(index) ?? null, type, value };
+  });
+}
