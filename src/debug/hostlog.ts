@@ -141,6 +141,7 @@ export class HostLog {
     this.lastHost = json;
   }
 
+  /** The host function `impl` at `addr`, logging its effects when recording, replaying them when replaying. */
   private wrap(
     m: Machine,
     addr: number,
@@ -173,6 +174,7 @@ export class HostLog {
     };
   }
 
+  /** Completes `entry` with what the call changed (objects, pages, memory writes, host state). */
   private finish(
     m: Machine,
     entry: LogEntry,
@@ -221,6 +223,7 @@ export class HostLog {
     this.cursor = this.entries.length;
   }
 
+  /** Applies the next logged call, which must be of the function at `addr`, and returns its results. */
   private replay(m: Machine, addr: number): RawValue[] {
     const e = this.entries[this.cursor];
     if (e === undefined) throw new ReplayDivergence("replay ran past the end of the log");

@@ -227,6 +227,7 @@ export class Recording {
     return r;
   }
 
+  /** Takes a checkpoint at the current tick (replacing one taken at the same tick). */
   private checkpoint(): Checkpoint {
     const c = takeCheckpoint(
       this.machine,

@@ -71,7 +71,11 @@ export class WasmException extends WasmError {
 
 /** The machine (see the module doc). */
 export class Machine {
-  /** The store that every address refers to. */
+  /**
+   * The store that every address refers to.
+   *
+   * @internal
+   */
   readonly store: Store;
   /** Host implementations by function address (bound by the embedder; not state). */
   readonly hosts: Map<number, HostImpl>;
@@ -81,39 +85,55 @@ export class Machine {
    * the embedder (Execution.answer). Set by the embedder; not state.
    */
   readonly suspending: Set<number> = new Set();
-  /** Compiled code by function address (derived data). */
+  /**
+   * Compiled code by function address (derived data).
+   *
+   * @internal
+   */
   readonly compiled: (CompiledFunc | undefined)[] = [];
 
+  /** The value stack: locals, operands and call arguments of every frame, in 8-byte slots. */
   readonly stack: ArrayBuffer = new ArrayBuffer(STACK_SLOTS * 8);
+  /** The stack as i32 words (slot `s` is words `2s` and `2s + 1`). */
   readonly i32: Int32Array = new Int32Array(this.stack);
+  /** The stack as f32 words. */
   readonly f32: Float32Array = new Float32Array(this.stack);
+  /** The stack as f64 slots. */
   readonly f64: Float64Array = new Float64Array(this.stack);
+  /** The stack as i64 slots. */
   readonly i64: BigInt64Array = new BigInt64Array(this.stack);
+  /** The stack as u64 slots. */
   readonly u64: BigUint64Array = new BigUint64Array(this.stack);
+  /** The stack's bytes. */
   readonly u8: Uint8Array = new Uint8Array(this.stack);
   /** The Int32 index past the last usable stack word. */
   readonly stackLimit: number = STACK_SLOTS * 2;
 
   /** Call-stack records; starts small and grows (pushFrame; the loop's slow call path). */
   frames: Int32Array = new Int32Array(INITIAL_FRAMES * FRAME_STRIDE);
-  depth = 0;
+  /** The number of call-stack records in use. */
+  depth: number = 0;
   /** The most frames allowed (Exhaustion "call stack exhausted" beyond). */
   maxDepth: number = MAX_DEPTH;
 
-  funcAddr = -1;
-  pc = 0;
-  fp = 0;
+  /** The store address of the running function (-1: none). */
+  funcAddr: number = -1;
+  /** The position in its compiled code of the next instruction. */
+  pc: number = 0;
+  /** Int32 index of its frame's first slot on the stack. */
+  fp: number = 0;
   /** Ticks left. */
-  fuel = Infinity;
+  fuel: number = Infinity;
+  /** Whether a call is running, paused inside, or none is under way. */
   status: "idle" | "running" | "paused" = "idle";
   /** The suspending host function called and not answered yet (-1: none). */
-  hostCallee = -1;
+  hostCallee: number = -1;
   /** Int32 index of that call's argument slots (its results go there too). */
-  hostAt = 0;
+  hostAt: number = 0;
   /** 1 if that call was a tail call (answering it returns from the current frame), else 0. */
-  hostTail = 0;
+  hostTail: number = 0;
   /** Set by {@linkcode requestPause}; the loop clears it when it pauses. */
-  pauseRequested = false;
+  pauseRequested: boolean = false;
   /**
    * While `run` executes only (never in a snapshot): the code where the loop wrote a `pause`
    * to stop at the end of the budget (interp.ts), null when none; the pc and the instruction
@@ -121,9 +141,9 @@ export class Machine {
    */
   pauseCode: Int32Array | null = null;
   /** See {@linkcode pauseCode}. */
-  pausePc = 0;
+  pausePc: number = 0;
   /** See {@linkcode pauseCode}. */
-  pauseOp = 0;
+  pauseOp: number = 0;
 
   /** A machine over `store`, with host implementations `hosts` by address. */
   constructor(store: Store, hosts?: Map<number, HostImpl>) {
@@ -146,7 +166,11 @@ export class Machine {
     this.hosts.set(addr, impl);
   }
 
-  /** The compiled code of the wasm function at `addr`, lowering it on first use. */
+  /**
+   * The compiled code of the wasm function at `addr`, lowering it on first use.
+   *
+   * @internal
+   */
   code(addr: number): CompiledFunc {
     let cf = this.compiled[addr];
     if (cf === undefined) {
