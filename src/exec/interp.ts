@@ -56,6 +56,7 @@ import {
   oobMemory,
 } from "./memory_ops.ts";
 import * as N from "./numerics.ts";
+import { simdMemOp, simdOp } from "./interp_simd.ts";
 import {
   elemDrop,
   tableCopy,
@@ -160,7 +161,7 @@ function clearPause(m: Machine): void {
 function loop(m: Machine): number {
   const store = m.store;
   const compiled = m.compiled;
-  const I32 = m.i32, F32 = m.f32, F64 = m.f64, I64 = m.i64, U64 = m.u64;
+  const I32 = m.i32, F32 = m.f32, F64 = m.f64, I64 = m.i64, U64 = m.u64, SV = m.simd;
   // Ticks left in this slice; the slice's start is `sliceStart` (see SLICE).
   let fuel = m.fuel > SLICE ? SLICE : m.fuel;
   let sliceStart = fuel;
@@ -463,6 +464,61 @@ function loop(m: Machine): number {
             pc += 3;
             continue;
           }
+          case 333 /* v128.const */: {
+            const d = (fp + code[pc + 1]) >> 1, k = code[pc + 2];
+            I64[d] = P64[k];
+            I64[d + 1] = P64[k + 1];
+            pc += 3;
+            continue;
+          }
+          case 334 /* select_v128 */: {
+            const d = (fp + code[pc + 1]) >> 1;
+            const s = (fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])) >> 1;
+            I64[d] = I64[s];
+            I64[d + 1] = I64[s + 1];
+            pc += 5;
+            continue;
+          }
+          case 335 /* global.get_v128 */: {
+            const d = (fp + code[pc + 1]) >> 1, g = code[pc + 2] >> 1;
+            I64[d] = G64[g];
+            I64[d + 1] = G64[g + 1];
+            pc += 3;
+            continue;
+          }
+          case 336 /* global.set_v128 */: {
+            const g = code[pc + 1] >> 1, s = (fp + code[pc + 2]) >> 1;
+            G64[g] = I64[s];
+            G64[g + 1] = I64[s + 1];
+            pc += 3;
+            continue;
+          }
+          case 337 /* v128.load */: {
+            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+            if (ea + 16 > memLen) oobMemory();
+            const d = (fp + code[pc + 1]) >> 1;
+            I64[d] = DV.getBigInt64(ea, true);
+            I64[d + 1] = DV.getBigInt64(ea + 8, true);
+            pc += 4;
+            continue;
+          }
+          case 338 /* v128.store */: {
+            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+            if (ea + 16 > memLen) oobMemory();
+            const s = (fp + code[pc + 2]) >> 1;
+            DV.setBigInt64(ea, I64[s], true);
+            DV.setBigInt64(ea + 8, I64[s + 1], true);
+            pc += 4;
+            continue;
+          }
+          case 339 /* simd */:
+            simdOp(SV, cf, pc, fp);
+            pc += 7;
+            continue;
+          case 340 /* simd.mem */:
+            simdMemOp(m, cf, pc, fp);
+            pc += 7;
+            continue;
           case 14 /* const32 */:
             I32[fp + code[pc + 1]] = code[pc + 2];
             pc += 3;

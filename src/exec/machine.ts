@@ -41,6 +41,7 @@ import type { CompiledFunc } from "../ir/compiled.ts";
 import { lowerFunction } from "../ir/lower.ts";
 import type { Store } from "../runtime/store.ts";
 import type { HostImpl, RawValue } from "./values.ts";
+import { type SimdViews, simdViews } from "./simd_views.ts";
 
 /** Numbers per call-stack record. */
 export const FRAME_STRIDE = 3;
@@ -106,6 +107,8 @@ export class Machine {
   readonly u64: BigUint64Array = new BigUint64Array(this.stack);
   /** The stack's bytes. */
   readonly u8: Uint8Array = new Uint8Array(this.stack);
+  /** Every lane view of the stack, for the SIMD instructions (src/exec/interp_simd.ts). */
+  readonly simd: SimdViews = simdViews(this.stack);
   /** The Int32 index past the last usable stack word. */
   readonly stackLimit: number = STACK_SLOTS * 2;
 

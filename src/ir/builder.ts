@@ -188,6 +188,26 @@ export class FuncBuilder {
     return this.poolN++;
   }
 
+  /**
+   * Two consecutive pool entries holding the 16 bytes `v` (a v128 constant or a shuffle's
+   * lanes); returns the first one's index.
+   */
+  constV128(v: Uint8Array): number {
+    const w = new Int32Array(v.slice(0, 16).buffer);
+    for (let k = 0; k + 1 < this.poolN; k++) {
+      const p = this.pool;
+      if (
+        p[2 * k] === w[0] && p[2 * k + 1] === w[1] && p[2 * k + 2] === w[2] && p[2 * k + 3] === w[3]
+      ) {
+        return k;
+      }
+    }
+    this.pool = grow(this.pool, 2 * this.poolN + 4);
+    this.pool.set(w, 2 * this.poolN);
+    this.poolN += 2;
+    return this.poolN - 2;
+  }
+
   /** A pool entry holding the 64-bit `v`. */
   constBig(v: bigint): number {
     const u = BigInt.asUintN(64, v);

@@ -14,8 +14,9 @@
  * code buffer in `builder.ts`.
  *
  * Assumes the function is valid (validation passed): no checks of types or indices here.
- * Instructions the engine does not run yet (SIMD, GC; `RUNS` in `support.ts`) are refused at
- * instantiation; should one reach here, it throws {@linkcode UnsupportedError}.
+ * SIMD instructions are lowered by `lower_simd.ts`. Instructions the engine does not run yet
+ * (GC; `RUNS` in `support.ts`) are refused at instantiation; should one reach here, it throws
+ * {@linkcode UnsupportedError}.
  *
  * Deterministic: the same function of the same instance always lowers to the same code.
  *
@@ -31,6 +32,7 @@ import { finishCode } from "./lower_final.ts";
 import { copyOp, FuncBuilder, is64, K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
 import type { CompiledFunc } from "./compiled.ts";
 import { runTicks } from "./ticks.ts";
+import { isSimd, lowerSimd } from "./lower_simd.ts";
 import {
   br,
   brIf,
@@ -444,9 +446,8 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
       const c = b.pop();
       const v2 = b.pop();
       const v1 = b.pop();
-      if (t === V128) notSupported(op);
       const d = b.pushResult(t);
-      b.op(irOp(is64(t) ? "select64" : "select"));
+      b.op(irOp(t === V128 ? "select_v128" : is64(t) ? "select64" : "select"));
       const at = b.arg(d);
       b.arg(v1);
       b.arg(v2);
@@ -463,9 +464,10 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
       return;
     case Op["global.get"]: {
       const g = L.store.globals[L.inst.globals[r.index]];
-      if (g.type === V128) notSupported(op);
       const d = b.pushResult(g.type);
-      b.op(irOp(is64(g.type) ? "global.get64" : "global.get"));
+      b.op(
+        irOp(g.type === V128 ? "global.get_v128" : is64(g.type) ? "global.get64" : "global.get"),
+      );
       const at = b.arg(d);
       b.arg(g.slot * 2);
       b.fresh(at);
@@ -473,9 +475,10 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
     }
     case Op["global.set"]: {
       const g = L.store.globals[L.inst.globals[r.index]];
-      if (g.type === V128) notSupported(op);
       const s = b.pop();
-      b.op(irOp(is64(g.type) ? "global.set64" : "global.set"));
+      b.op(
+        irOp(g.type === V128 ? "global.set_v128" : is64(g.type) ? "global.set64" : "global.set"),
+      );
       b.arg(g.slot * 2);
       b.arg(s);
       return;
@@ -619,7 +622,8 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
       b.arg(r.index);
       return;
     default:
-      notSupported(op);
+      if (isSimd(op)) lowerSimd(L, r, op);
+      else notSupported(op);
   }
 }
 

@@ -446,7 +446,36 @@ const FUSED: Row[] = [
   ],
 ];
 
-const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED];
+/**
+ * Vectors (v128): the moves the main loop executes itself (constants, select, globals, loads
+ * and stores of whole vectors on memory 0), and two generic rows that hand every other SIMD
+ * instruction to the SIMD dispatch (src/exec/interp_simd.ts), so that the main loop's size
+ * does not grow with the ~240 SIMD instructions. `w` of `simd` is the instruction's number
+ * after the 0xFD prefix (the binary format's, stable); `w` of `simd.mem` is its `Op`.
+ */
+const SIMD: Row[] = [
+  ["v128.const", "dk", "d = the 16 bytes of pool entries k, k + 1"],
+  ["select_v128", "dsss", "d = (i32 s3 != 0) ? s1 : s2 (v128 values)"],
+  ["global.get_v128", "dg", "d = global at g (a v128)"],
+  ["global.set_v128", "gs", "global at g = s (a v128)"],
+  ["v128.load", "dso", "d = 16 bytes loaded from memory 0 at u32 s + o"],
+  ["v128.store", "sso", "store the 16 bytes of s2 into memory 0 at u32 s1 + o"],
+  [
+    "simd",
+    "wdsssi",
+    "d = SIMD instruction 0xFD w of s1, s2, s3 (unused ones ignored) with lane index i (for " +
+    "i8x16.shuffle: i is the pool entry of its 16 lane indices)",
+  ],
+  [
+    "simd.mem",
+    "wdssmk",
+    "SIMD memory instruction w (an Op) on memory m at address s1 + pool[k]: d = the result " +
+    "of a load, s2 the vector of a store or a lane load/store; the lane index is in the " +
+    "upper bits of w (w >> 16)",
+  ],
+];
+
+const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED, ...SIMD];
 
 /** Every IR instruction, indexed by its number. */
 export const IR_OPS: readonly IrOpInfo[] = ROWS.map(([name, kinds, doc], op) => ({

@@ -38,14 +38,14 @@ const FORM_NAMES: ReadonlyMap<number, string> = new Map([
  * For each op of the opcode table, then each typed form (`USE_SELECT_V128`...
  * in src/valid/code.ts), 1 if the engine runs it in a function body, else 0.
  *
- * Today: everything but SIMD (the `0xFD` prefix) and GC (the `0xFB` prefix), and neither
- * `select` nor `global.get`/`global.set` over v128 values.
+ * Today: everything but GC (the `0xFB` prefix). SIMD and relaxed SIMD (the `0xFD` prefix),
+ * `select` and `global.get`/`global.set` over v128 values run (`lower_simd.ts`).
  */
 export const RUNS: Uint8Array = new Uint8Array(USE_KEYS);
-for (const info of OPS) RUNS[info.op] = info.prefix === 0xfd || info.prefix === 0xfb ? 0 : 1;
-RUNS[USE_SELECT_V128] = 0;
-RUNS[USE_GLOBAL_GET_V128] = 0;
-RUNS[USE_GLOBAL_SET_V128] = 0;
+for (const info of OPS) RUNS[info.op] = info.prefix === 0xfb ? 0 : 1;
+RUNS[USE_SELECT_V128] = 1;
+RUNS[USE_GLOBAL_GET_V128] = 1;
+RUNS[USE_GLOBAL_SET_V128] = 1;
 
 /** The instructions the constant evaluator (`src/runtime/const_eval.ts`) runs. */
 const CONST_OPS: readonly OpName[] = [

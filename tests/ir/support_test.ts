@@ -5,6 +5,8 @@ import { LinkError, UnsupportedError } from "../../src/errors.ts";
 import { Machine } from "../../src/exec/machine.ts";
 import { instantiate } from "../../src/runtime/instantiate.ts";
 import { newStore } from "../../src/runtime/store.ts";
+import { RUNS, useName } from "../../src/ir/support.ts";
+import { USE_GLOBAL_GET_V128, USE_GLOBAL_SET_V128, USE_SELECT_V128 } from "../../src/valid/code.ts";
 import { parseModuleText } from "../../src/text/parse.ts";
 import { validateModule } from "../../src/valid/validate.ts";
 
@@ -23,24 +25,22 @@ function refusal(wat: string): UnsupportedError {
   assert.fail("instantiated");
 }
 
-Deno.test("support: a SIMD instruction is refused at instantiation, naming it and its function", () => {
-  const e = refusal(`(module (memory 1)
+Deno.test("support: a GC instruction is refused at instantiation, naming it and its function", () => {
+  const wat = `(module (type $s (struct (field i32)))
     (func $ok (export "ok") (result i32) (i32.const 1))
-    (func $vec (export "vec") (param i32) (result i32)
-      (i32.add (i32.const 1) (i32x4.extract_lane 0 (v128.load (local.get 0))))))`);
-  assert.equal(e.instruction, "v128.load");
+    (func $obj (export "obj") (param i32) (result i32)
+      (i32.add (i32.const 1) (struct.get $s 0 (struct.new $s (local.get 0))))))`;
+  const e = refusal(wat);
+  assert.equal(e.instruction, "struct.new");
   assert.equal(e.func, 1);
-  assert.equal(e.funcName, "vec");
-  assert.equal(e.message, "v128.load is not supported by this engine yet");
-  // The offset is the instruction's in the binary: the byte there is the 0xFD prefix.
-  const bytes = encodeModule(parseModuleText(`(module (memory 1)
-    (func $ok (export "ok") (result i32) (i32.const 1))
-    (func $vec (export "vec") (param i32) (result i32)
-      (i32.add (i32.const 1) (i32x4.extract_lane 0 (v128.load (local.get 0))))))`));
-  assert.equal(bytes[e.offset!], 0xfd);
+  assert.equal(e.funcName, "obj");
+  assert.equal(e.message, "struct.new is not supported by this engine yet");
+  // The offset is the instruction's in the binary: the byte there is the 0xFB prefix.
+  const bytes = encodeModule(parseModuleText(wat));
+  assert.equal(bytes[e.offset!], 0xfb);
   assert.equal(
     e.describe(),
-    `${e.message} (in function 1 $vec at byte 0x${e.offset!.toString(16)})`,
+    `${e.message} (in function 1 $obj at byte 0x${e.offset!.toString(16)})`,
   );
 });
 
@@ -60,18 +60,17 @@ Deno.test("support: the first function that uses one is named; GC instructions t
   );
 });
 
-Deno.test("support: select and globals over v128 are forms of their own", () => {
-  const g = refusal(`(module (global $g v128 (v128.const i64x2 1 2))
-    (func (export "f") (param v128) (result v128) (global.get $g)))`);
-  assert.equal(g.instruction, "global.get (v128)");
-  const s = refusal(`(module
-    (func (export "f") (param v128 v128 i32) (result v128)
-      (select (local.get 0) (local.get 1) (local.get 2))))`);
-  assert.equal(s.instruction, "select (v128)");
-  // v128 locals, parameters and calls alone run.
-  const m = parseModuleText(`(module (global (export "g") v128 (v128.const i64x2 1 2))
+Deno.test("support: SIMD, and select and globals over v128 (forms of their own), run", () => {
+  assert.equal(useName(USE_SELECT_V128), "select (v128)");
+  assert.equal(useName(USE_GLOBAL_GET_V128), "global.get (v128)");
+  for (const key of [USE_SELECT_V128, USE_GLOBAL_GET_V128, USE_GLOBAL_SET_V128]) {
+    assert.equal(RUNS[key], 1);
+  }
+  const m = parseModuleText(`(module (memory 1) (global $g (mut v128) (v128.const i64x2 1 2))
     (func $id (param v128) (result v128) (local.get 0))
-    (func (export "f") (param v128) (result v128) (call $id (local.get 0))))`);
+    (func (export "f") (param v128 i32) (result v128)
+      (global.set $g (i32x4.add (global.get $g) (v128.load (local.get 1))))
+      (select (call $id (local.get 0)) (global.get $g) (local.get 1))))`);
   instantiate(new Machine(newStore()), m, validateModule(m), []);
 });
 

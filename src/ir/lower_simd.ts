@@ -1,0 +1,105 @@
+/**
+ * Lowering of the SIMD and relaxed-SIMD instructions (prefix 0xFD) to IR: `v128.const` and
+ * `i8x16.shuffle` put their 16 bytes in the constant pool (two consecutive entries);
+ * `v128.load`/`v128.store` on memory 0 (i32 addresses, offset below 2^32) become the main
+ * loop's own rows; every other memory form becomes `simd.mem`, and every other instruction
+ * the generic `simd` row, which the SIMD dispatch (src/exec/interp_simd.ts) executes.
+ *
+ * Selects and globals of type v128 are lowered in `lower.ts` with the other selects and
+ * globals; this file handles only 0xFD instructions. It runs nothing.
+ *
+ * @module
+ */
+
+import type { CodeReader } from "../binary/code.ts";
+import { Op, OPS } from "../syntax/opcodes.ts";
+import { F32, F64, I32, I64, V128, type ValType } from "../syntax/types.ts";
+import type { Lowering } from "./lower_ctx.ts";
+import { irOp } from "./ops.ts";
+
+const SIMD = irOp("simd");
+const SIMD_MEM = irOp("simd.mem");
+const V128_CONST = irOp("v128.const");
+const V128_LOAD = irOp("v128.load");
+const V128_STORE = irOp("v128.store");
+const TWO_32 = 0x1_0000_0000n;
+
+function letter(c: string): ValType {
+  return c === "i" ? I32 : c === "I" ? I64 : c === "f" ? F32 : c === "F" ? F64 : V128;
+}
+
+/** Whether `op` is a SIMD instruction (this file lowers it). */
+export function isSimd(op: number): boolean {
+  return OPS[op].prefix === 0xfd;
+}
+
+/** Lowers the SIMD instruction `op` just read by `r`. */
+export function lowerSimd(L: Lowering, r: CodeReader, op: number): void {
+  const b = L.b;
+  const info = OPS[op];
+  if (info.imm === "memarg" || info.imm === "memarg_lane") {
+    memory(L, r, op);
+    return;
+  }
+  if (op === Op["v128.const"]) {
+    const k = b.constV128(r.bytes);
+    const d = b.pushResult(V128);
+    b.op(V128_CONST);
+    const at = b.arg(d);
+    b.arg(k);
+    b.fresh(at);
+    return;
+  }
+  const params = info.params!, results = info.results!;
+  const n = params.length;
+  const s3 = n >= 3 ? b.pop() : 0;
+  const s2 = n >= 2 ? b.pop() : 0;
+  const s1 = b.pop();
+  const d = b.pushResult(letter(results));
+  b.op(SIMD);
+  b.arg(info.code);
+  const at = b.arg(d);
+  b.arg(s1);
+  b.arg(s2);
+  b.arg(s3);
+  b.arg(op === Op["i8x16.shuffle"] ? b.constV128(r.bytes) : info.imm === "lane" ? r.lane : 0);
+  b.fresh(at);
+}
+
+/** Loads and stores (whole vectors, extending, splatting, zeroing, single lanes). */
+function memory(L: Lowering, r: CodeReader, op: number): void {
+  const b = L.b;
+  const info = OPS[op];
+  const fast = r.index === 0 && !L.info.memories[0].is64 && r.offset < TWO_32;
+  const isStore = info.results === "";
+  if (fast && (op === Op["v128.load"] || op === Op["v128.store"])) {
+    if (isStore) {
+      const v = b.pop();
+      const a = b.pop();
+      b.op(V128_STORE);
+      b.arg(a);
+      b.arg(v);
+      b.arg(Number(r.offset) | 0);
+      return;
+    }
+    const a = b.pop();
+    const d = b.pushResult(V128);
+    b.op(V128_LOAD);
+    const at = b.arg(d);
+    b.arg(a);
+    b.arg(Number(r.offset) | 0);
+    b.fresh(at);
+    return;
+  }
+  const v = info.params!.length === 2 ? b.pop() : 0;
+  const a = b.pop();
+  const d = isStore ? 0 : b.pushResult(V128);
+  b.op(SIMD_MEM);
+  b.arg(op | (info.imm === "memarg_lane" ? r.lane << 16 : 0));
+  const at = b.arg(d);
+  b.arg(a);
+  b.arg(v);
+  b.arg(L.inst.memories[r.index]);
+  b.arg(b.constBig(r.offset));
+  if (!isStore) b.fresh(at);
+}
