@@ -67,6 +67,7 @@ import {
   type FuncType,
   I32,
   I64,
+  V128,
   type ValType,
 } from "../syntax/types.ts";
 import { canonValType } from "../valid/match.ts";
@@ -96,13 +97,14 @@ export type Imports = Record<string, Record<string, ImportValue>>;
 export type ExportValue = WasmFunction | WasmMemory | WasmTable | WasmGlobal | WasmTag;
 
 /** The names of the value types the API creates globals of. */
-export type ValueTypeName = "i32" | "i64" | "f32" | "f64" | "funcref" | "externref";
+export type ValueTypeName = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
 
 const VALUE_TYPES: Record<ValueTypeName, ValType> = {
   i32: I32,
   i64: I64,
   f32: F32,
   f64: F64,
+  v128: V128,
   funcref: FUNCREF,
   externref: EXTERNREF,
 };

@@ -29,49 +29,502 @@ for (const info of OPS) {
   const h = simdHandler(info.op);
   if (h !== undefined) BY_CODE[info.code] = h;
 }
-/** `i8x16.shuffle`'s number after the prefix. */
-const SHUFFLE = OPS[Op["i8x16.shuffle"]].code;
 
 /**
  * Executes the `simd` IR instruction at `pc` of `cf`'s code (`w d s1 s2 s3 i`) in the frame
  * at `fp`, on the machine's stack views `V`.
+ *
+ * The instructions compilers emit most (measured on the SIMD kernels of testdata/simd and
+ * SQLite) are cases of their own with their lanes written out, on 32-bit words wherever the
+ * lanes allow it (8- and 16-bit lanes of additions, shifts, extends and compares computed
+ * inside words); the rest call the handler table of `simd.ts`. Case labels are the 0xFD
+ * numbers as literals (a jump table), checked against the opcode table by
+ * tests/exec/interp_simd_test.ts. Where output lanes read other input lanes, every input is
+ * read before the first output word is written (the result may be an operand).
  */
 export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): void {
   const code = cf.code;
-  const w = code[pc + 1];
-  const d = (fp + code[pc + 2]) << 2;
-  const a = (fp + code[pc + 3]) << 2;
-  const b = (fp + code[pc + 4]) << 2;
-  if (w === SHUFFLE) {
-    shuffle(V, d, a, b, cf.pool, code[pc + 6] * 2);
-    return;
+  const I = V.i32;
+  const d = fp + code[pc + 2], a = fp + code[pc + 3], b = fp + code[pc + 4];
+  switch (code[pc + 1]) {
+    case 13 /* i8x16.shuffle */:
+      shuffle(V, d, a, b, cf.pool, code[pc + 6] * 2);
+      return;
+    case 15 /* i8x16.splat */:
+      I[d] =
+        I[d + 1] =
+        I[d + 2] =
+        I[d + 3] =
+          (I[a] & 0xff) * 0x01010101;
+      return;
+    case 16 /* i16x8.splat */:
+      I[d] =
+        I[d + 1] =
+        I[d + 2] =
+        I[d + 3] =
+          (I[a] & 0xffff) * 0x10001;
+      return;
+    case 17 /* i32x4.splat */:
+    case 19 /* f32x4.splat */:
+      I[d] =
+        I[d + 1] =
+        I[d + 2] =
+        I[d + 3] =
+          I[a];
+      return;
+    case 18 /* i64x2.splat */:
+    case 20 /* f64x2.splat */: {
+      const lo = I[a], hi = I[a + 1];
+      I[d] = I[d + 2] = lo;
+      I[d + 1] = I[d + 3] = hi;
+      return;
+    }
+    case 21 /* i8x16.extract_lane_s */:
+      I[d] = V.i8[(a << 2) + code[pc + 6]];
+      I[d + 1] = 0;
+      return;
+    case 22 /* i8x16.extract_lane_u */:
+      I[d] = V.u8[(a << 2) + code[pc + 6]];
+      I[d + 1] = 0;
+      return;
+    case 24 /* i16x8.extract_lane_s */:
+      I[d] = V.i16[(a << 1) + code[pc + 6]];
+      I[d + 1] = 0;
+      return;
+    case 25 /* i16x8.extract_lane_u */:
+      I[d] = V.u16[(a << 1) + code[pc + 6]];
+      I[d + 1] = 0;
+      return;
+    case 27 /* i32x4.extract_lane */:
+    case 31 /* f32x4.extract_lane */:
+      I[d] = I[a + code[pc + 6]];
+      I[d + 1] = 0;
+      return;
+    case 29 /* i64x2.extract_lane */:
+    case 33 /* f64x2.extract_lane */: {
+      const l = a + 2 * code[pc + 6];
+      const lo = I[l], hi = I[l + 1];
+      I[d] = lo;
+      I[d + 1] = hi;
+      return;
+    }
+    case 23 /* i8x16.replace_lane */: {
+      const x = I[b];
+      copy4(I, d, a);
+      V.u8[(d << 2) + code[pc + 6]] = x;
+      return;
+    }
+    case 26 /* i16x8.replace_lane */: {
+      const x = I[b];
+      copy4(I, d, a);
+      V.u16[(d << 1) + code[pc + 6]] = x;
+      return;
+    }
+    case 28 /* i32x4.replace_lane */:
+    case 32 /* f32x4.replace_lane */: {
+      const x = I[b];
+      copy4(I, d, a);
+      I[d + code[pc + 6]] = x;
+      return;
+    }
+    case 30 /* i64x2.replace_lane */:
+    case 34 /* f64x2.replace_lane */: {
+      const lo = I[b], hi = I[b + 1];
+      copy4(I, d, a);
+      I[d + 2 * code[pc + 6]] = lo;
+      I[d + 2 * code[pc + 6] + 1] = hi;
+      return;
+    }
+    case 35 /* i8x16.eq */:
+      for (let l = 0; l < 4; l++) I[d + l] = ~nonzeroBytes(I[a + l] ^ I[b + l]);
+      return;
+    case 36 /* i8x16.ne */:
+      for (let l = 0; l < 4; l++) I[d + l] = nonzeroBytes(I[a + l] ^ I[b + l]);
+      return;
+    case 55 /* i32x4.eq */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] === I[b + l] ? -1 : 0;
+      return;
+    case 56 /* i32x4.ne */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] !== I[b + l] ? -1 : 0;
+      return;
+    case 57 /* i32x4.lt_s */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] < I[b + l] ? -1 : 0;
+      return;
+    case 58 /* i32x4.lt_u */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >>> 0 < I[b + l] >>> 0 ? -1 : 0;
+      return;
+    case 59 /* i32x4.gt_s */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] > I[b + l] ? -1 : 0;
+      return;
+    case 60 /* i32x4.gt_u */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >>> 0 > I[b + l] >>> 0 ? -1 : 0;
+      return;
+    case 61 /* i32x4.le_s */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] <= I[b + l] ? -1 : 0;
+      return;
+    case 63 /* i32x4.ge_s */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >= I[b + l] ? -1 : 0;
+      return;
+    case 77 /* v128.not */:
+      for (let l = 0; l < 4; l++) I[d + l] = ~I[a + l];
+      return;
+    case 78 /* v128.and */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] & I[b + l];
+      return;
+    case 79 /* v128.andnot */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] & ~I[b + l];
+      return;
+    case 80 /* v128.or */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] | I[b + l];
+      return;
+    case 81 /* v128.xor */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] ^ I[b + l];
+      return;
+    case 82 /* v128.bitselect */:
+    case 265 /* i8x16.relaxed_laneselect */:
+    case 266 /* i16x8.relaxed_laneselect */:
+    case 267 /* i32x4.relaxed_laneselect */:
+    case 268 /* i64x2.relaxed_laneselect */: {
+      const c = fp + code[pc + 5];
+      for (let l = 0; l < 4; l++) {
+        const m = I[c + l];
+        I[d + l] = (I[a + l] & m) | (I[b + l] & ~m);
+      }
+      return;
+    }
+    case 83 /* v128.any_true */:
+      I[d] = (I[a] | I[a + 1] | I[a + 2] | I[a + 3]) !== 0 ? 1 : 0;
+      I[d + 1] = 0;
+      return;
+    case 101 /* i8x16.narrow_i16x8_s */:
+    case 102 /* i8x16.narrow_i16x8_u */:
+    case 133 /* i16x8.narrow_i32x4_s */:
+    case 134 /* i16x8.narrow_i32x4_u */:
+      narrow(V, code[pc + 1], d, a, b);
+      return;
+    case 107 /* i8x16.shl */: {
+      const c = I[b] & 7, m = ((0xff << c) & 0xff) * 0x01010101;
+      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] << c) & m;
+      return;
+    }
+    case 109 /* i8x16.shr_u */: {
+      const c = I[b] & 7, m = (0xff >>> c) * 0x01010101;
+      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] >>> c) & m;
+      return;
+    }
+    case 110 /* i8x16.add */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080);
+      }
+      return;
+    case 113 /* i8x16.sub */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = ((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080);
+      }
+      return;
+    case 135 /* i16x8.extend_low_i8x16_s */:
+    case 136 /* i16x8.extend_high_i8x16_s */: {
+      const j = code[pc + 1] === 135 ? a : a + 2;
+      const x = I[j], y = I[j + 1];
+      I[d] = (((x << 24) >> 24) & 0xffff) | (((x << 16) >> 24) << 16);
+      I[d + 1] = (((x << 8) >> 24) & 0xffff) | ((x >> 24) << 16);
+      I[d + 2] = (((y << 24) >> 24) & 0xffff) | (((y << 16) >> 24) << 16);
+      I[d + 3] = (((y << 8) >> 24) & 0xffff) | ((y >> 24) << 16);
+      return;
+    }
+    case 137 /* i16x8.extend_low_i8x16_u */:
+    case 138 /* i16x8.extend_high_i8x16_u */: {
+      const j = code[pc + 1] === 137 ? a : a + 2;
+      const x = I[j], y = I[j + 1];
+      I[d] = (x & 0xff) | ((x & 0xff00) << 8);
+      I[d + 1] = ((x >>> 16) & 0xff) | ((x >>> 8) & 0xff0000);
+      I[d + 2] = (y & 0xff) | ((y & 0xff00) << 8);
+      I[d + 3] = ((y >>> 16) & 0xff) | ((y >>> 8) & 0xff0000);
+      return;
+    }
+    case 139 /* i16x8.shl */: {
+      const c = I[b] & 15, m = ((0xffff << c) & 0xffff) * 0x10001;
+      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] << c) & m;
+      return;
+    }
+    case 140 /* i16x8.shr_s */: {
+      const c = I[b] & 15;
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l];
+        I[d + l] = (((x << 16) >> (16 + c)) & 0xffff) | ((x >> c) & ~0xffff);
+      }
+      return;
+    }
+    case 141 /* i16x8.shr_u */: {
+      const c = I[b] & 15, m = (0xffff >>> c) * 0x10001;
+      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] >>> c) & m;
+      return;
+    }
+    case 142 /* i16x8.add */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = ((x & 0x7fff7fff) + (y & 0x7fff7fff)) ^ ((x ^ y) & 0x80008000);
+      }
+      return;
+    case 145 /* i16x8.sub */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = ((x | 0x80008000) - (y & 0x7fff7fff)) ^ ((x ^ ~y) & 0x80008000);
+      }
+      return;
+    case 149 /* i16x8.mul */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = (Math.imul(x & 0xffff, y & 0xffff) & 0xffff) |
+          (Math.imul(x >>> 16, y >>> 16) << 16);
+      }
+      return;
+    case 167 /* i32x4.extend_low_i16x8_s */:
+    case 168 /* i32x4.extend_high_i16x8_s */: {
+      const j = code[pc + 1] === 167 ? a : a + 2;
+      const x = I[j], y = I[j + 1];
+      I[d] = (x << 16) >> 16;
+      I[d + 1] = x >> 16;
+      I[d + 2] = (y << 16) >> 16;
+      I[d + 3] = y >> 16;
+      return;
+    }
+    case 169 /* i32x4.extend_low_i16x8_u */:
+    case 170 /* i32x4.extend_high_i16x8_u */: {
+      const j = code[pc + 1] === 169 ? a : a + 2;
+      const x = I[j], y = I[j + 1];
+      I[d] = x & 0xffff;
+      I[d + 1] = x >>> 16;
+      I[d + 2] = y & 0xffff;
+      I[d + 3] = y >>> 16;
+      return;
+    }
+    case 171 /* i32x4.shl */: {
+      const c = I[b] & 31;
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] << c;
+      return;
+    }
+    case 172 /* i32x4.shr_s */: {
+      const c = I[b] & 31;
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >> c;
+      return;
+    }
+    case 173 /* i32x4.shr_u */: {
+      const c = I[b] & 31;
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >>> c;
+      return;
+    }
+    case 174 /* i32x4.add */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] + I[b + l];
+      return;
+    case 177 /* i32x4.sub */:
+      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] - I[b + l];
+      return;
+    case 181 /* i32x4.mul */:
+      for (let l = 0; l < 4; l++) I[d + l] = Math.imul(I[a + l], I[b + l]);
+      return;
+    case 182 /* i32x4.min_s */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = x < y ? x : y;
+      }
+      return;
+    case 183 /* i32x4.min_u */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = x >>> 0 < y >>> 0 ? x : y;
+      }
+      return;
+    case 184 /* i32x4.max_s */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = x > y ? x : y;
+      }
+      return;
+    case 185 /* i32x4.max_u */:
+      for (let l = 0; l < 4; l++) {
+        const x = I[a + l], y = I[b + l];
+        I[d + l] = x >>> 0 > y >>> 0 ? x : y;
+      }
+      return;
+    case 186 /* i32x4.dot_i16x8_s */: {
+      let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
+      {
+        const x = I[a], y = I[b];
+        r0 = Math.imul((x << 16) >> 16, (y << 16) >> 16) + Math.imul(x >> 16, y >> 16);
+      }
+      {
+        const x = I[a + 1], y = I[b + 1];
+        r1 = Math.imul((x << 16) >> 16, (y << 16) >> 16) + Math.imul(x >> 16, y >> 16);
+      }
+      {
+        const x = I[a + 2], y = I[b + 2];
+        r2 = Math.imul((x << 16) >> 16, (y << 16) >> 16) + Math.imul(x >> 16, y >> 16);
+      }
+      {
+        const x = I[a + 3], y = I[b + 3];
+        r3 = Math.imul((x << 16) >> 16, (y << 16) >> 16) + Math.imul(x >> 16, y >> 16);
+      }
+      I[d] = r0;
+      I[d + 1] = r1;
+      I[d + 2] = r2;
+      I[d + 3] = r3;
+      return;
+    }
+    case 206 /* i64x2.add */:
+      for (let l = 0; l < 4; l += 2) {
+        const lo = (I[a + l] + I[b + l]) | 0;
+        const carry = lo >>> 0 < I[a + l] >>> 0 ? 1 : 0;
+        I[d + l + 1] = I[a + l + 1] + I[b + l + 1] + carry;
+        I[d + l] = lo;
+      }
+      return;
+    case 209 /* i64x2.sub */:
+      for (let l = 0; l < 4; l += 2) {
+        const borrow = I[a + l] >>> 0 < I[b + l] >>> 0 ? 1 : 0;
+        I[d + l] = I[a + l] - I[b + l];
+        I[d + l + 1] = I[a + l + 1] - I[b + l + 1] - borrow;
+      }
+      return;
+    case 228 /* f32x4.add */: {
+      const F = V.f32;
+      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] + F[b + l];
+      return;
+    }
+    case 229 /* f32x4.sub */: {
+      const F = V.f32;
+      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] - F[b + l];
+      return;
+    }
+    case 230 /* f32x4.mul */: {
+      const F = V.f32;
+      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] * F[b + l];
+      return;
+    }
+    case 231 /* f32x4.div */: {
+      const F = V.f32;
+      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] / F[b + l];
+      return;
+    }
+    case 240 /* f64x2.add */: {
+      const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
+      F[i] = F[j] + F[k];
+      F[i + 1] = F[j + 1] + F[k + 1];
+      return;
+    }
+    case 241 /* f64x2.sub */: {
+      const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
+      F[i] = F[j] - F[k];
+      F[i + 1] = F[j + 1] - F[k + 1];
+      return;
+    }
+    case 242 /* f64x2.mul */: {
+      const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
+      F[i] = F[j] * F[k];
+      F[i + 1] = F[j + 1] * F[k + 1];
+      return;
+    }
+    case 243 /* f64x2.div */: {
+      const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
+      F[i] = F[j] / F[k];
+      F[i + 1] = F[j + 1] / F[k + 1];
+      return;
+    }
+    case 250 /* f32x4.convert_i32x4_s */: {
+      const F = V.f32;
+      for (let l = 0; l < 4; l++) F[d + l] = I[a + l];
+      return;
+    }
+    case 251 /* f32x4.convert_i32x4_u */: {
+      const F = V.f32;
+      for (let l = 0; l < 4; l++) F[d + l] = I[a + l] >>> 0;
+      return;
+    }
+    default:
+      BY_CODE[code[pc + 1]](V, d << 2, a << 2, b << 2, (fp + code[pc + 5]) << 2, code[pc + 6]);
   }
-  BY_CODE[w](V, d, a, b, (fp + code[pc + 5]) << 2, code[pc + 6]);
 }
+
+/** Copies the vector at Int32 index `a` to `d`. */
+function copy4(I: Int32Array, d: number, a: number): void {
+  if (d === a) return;
+  I[d] = I[a];
+  I[d + 1] = I[a + 1];
+  I[d + 2] = I[a + 2];
+  I[d + 3] = I[a + 3];
+}
+
+/** 0xff in each byte of `t` that is not zero, 0 in the others. */
+function nonzeroBytes(t: number): number {
+  const high = (((t & 0x7f7f7f7f) + 0x7f7f7f7f) | t) & 0x80808080;
+  return (high >>> 7) * 0xff;
+}
+
+function sat(x: number, min: number, max: number): number {
+  return x < min ? min : x > max ? max : x;
+}
+
+/** The four narrowing instructions (w their 0xFD number), saturating lane by lane. */
+function narrow(V: SimdViews, w: number, d: number, a: number, b: number): void {
+  const s = SCRATCH.i32;
+  if (w <= 102) {
+    const v = V.i16, min = w === 101 ? -128 : 0, max = w === 101 ? 127 : 255;
+    for (let h = 0; h < 2; h++) {
+      const j = (h === 0 ? a : b) << 1;
+      for (let q = 0; q < 2; q++) {
+        const k = j + 4 * q;
+        s[2 * h + q] = (sat(v[k], min, max) & 0xff) | ((sat(v[k + 1], min, max) & 0xff) << 8) |
+          ((sat(v[k + 2], min, max) & 0xff) << 16) | (sat(v[k + 3], min, max) << 24);
+      }
+    }
+  } else {
+    const I = V.i32, min = w === 133 ? -32768 : 0, max = w === 133 ? 32767 : 65535;
+    for (let h = 0; h < 2; h++) {
+      const j = h === 0 ? a : b;
+      for (let q = 0; q < 2; q++) {
+        const k = j + 2 * q;
+        s[2 * h + q] = (sat(I[k], min, max) & 0xffff) | (sat(I[k + 1], min, max) << 16);
+      }
+    }
+  }
+  const I = V.i32;
+  I[d] = s[0];
+  I[d + 1] = s[1];
+  I[d + 2] = s[2];
+  I[d + 3] = s[3];
+}
+
+/** 32 bytes of scratch for the shuffle (a ++ b), as bytes and as words. */
+const PAIR = new ArrayBuffer(32);
+const PAIR8 = new Uint8Array(PAIR), PAIR32 = new Int32Array(PAIR);
 
 /**
- * `i8x16.shuffle`: byte i of the result is byte `lanes[i]` of a ++ b, the 16 lane indices
- * packed four to a word in `pool` from word `at`.
+ * `i8x16.shuffle` on Int32 indices: byte i of the result is byte `lanes[i]` of a ++ b, the 16
+ * lane indices packed four to a word in `pool` from word `at`.
  */
 function shuffle(V: SimdViews, d: number, a: number, b: number, pool: Int32Array, at: number) {
-  const s = SCRATCH.u8, u8 = V.u8;
-  // The 32 input bytes go to the scratch first, so that d may be a or b.
-  const t = TWO.u8;
-  for (let i = 0; i < 16; i++) {
-    t[i] = u8[a + i];
-    t[i + 16] = u8[b + i];
-  }
+  const I = V.i32, t = PAIR8, t32 = PAIR32;
+  t32[0] = I[a];
+  t32[1] = I[a + 1];
+  t32[2] = I[a + 2];
+  t32[3] = I[a + 3];
+  t32[4] = I[b];
+  t32[5] = I[b + 1];
+  t32[6] = I[b + 2];
+  t32[7] = I[b + 3];
   for (let i = 0; i < 4; i++) {
     const w = pool[at + i];
-    s[4 * i] = t[w & 31];
-    s[4 * i + 1] = t[(w >>> 8) & 31];
-    s[4 * i + 2] = t[(w >>> 16) & 31];
-    s[4 * i + 3] = t[(w >>> 24) & 31];
+    I[d + i] = t[w & 31] | (t[(w >>> 8) & 31] << 8) | (t[(w >>> 16) & 31] << 16) |
+      (t[w >>> 24] << 24);
   }
-  u8.set(s, d);
 }
 
-const TWO = { u8: new Uint8Array(32) };
+/** The memory `simdMemOp` last accessed (its buffer and views, made again when it changes). */
+let memBuffer: ArrayBufferLike = new ArrayBuffer(0);
+let memDV = new DataView(memBuffer);
+let memU8 = new Uint8Array(memBuffer);
 
 /** The byte length of each memory instruction's access, by `Op`. */
 const SIZE = new Uint8Array(OPS.length);
@@ -98,58 +551,89 @@ export function simdMemOp(m: Machine, cf: CompiledFunc, pc: number, fp: number):
   } else base = (m.i32[at] >>> 0) + Number(offset);
   const size = SIZE[op];
   if (base + size > mem.buffer.byteLength) oobMemory();
-  const M = new Uint8Array(mem.buffer, base, size);
-  const dv = new DataView(mem.buffer, base, size);
+  if (mem.buffer !== memBuffer) {
+    memBuffer = mem.buffer;
+    memDV = new DataView(memBuffer);
+    memU8 = new Uint8Array(memBuffer);
+  }
+  const dv = memDV, M = memU8;
   const V = m.simd;
-  const u8 = V.u8;
+  const u8 = V.u8, I = V.i32, i = d >> 2;
   switch (op) {
     case Op["v128.load"]:
-      u8.set(M, d);
+      for (let l = 0; l < 4; l++) I[i + l] = dv.getInt32(base + 4 * l, true);
       return;
     case Op["v128.store"]:
-      M.set(u8.subarray(v, v + 16));
+      for (let l = 0; l < 4; l++) dv.setInt32(base + 4 * l, I[(v >> 2) + l], true);
       return;
     case Op["v128.load8x8_s"]:
-      for (let i = 0; i < 8; i++) V.i16[(d >> 1) + i] = dv.getInt8(i);
+      for (let l = 0; l < 8; l++) V.i16[(d >> 1) + l] = dv.getInt8(base + l);
       return;
     case Op["v128.load8x8_u"]:
-      for (let i = 0; i < 8; i++) V.i16[(d >> 1) + i] = dv.getUint8(i);
+      for (let l = 0; l < 8; l++) V.i16[(d >> 1) + l] = M[base + l];
       return;
     case Op["v128.load16x4_s"]:
-      for (let i = 0; i < 4; i++) V.i32[(d >> 2) + i] = dv.getInt16(2 * i, true);
+      for (let l = 0; l < 4; l++) I[i + l] = dv.getInt16(base + 2 * l, true);
       return;
     case Op["v128.load16x4_u"]:
-      for (let i = 0; i < 4; i++) V.i32[(d >> 2) + i] = dv.getUint16(2 * i, true);
+      for (let l = 0; l < 4; l++) I[i + l] = dv.getUint16(base + 2 * l, true);
       return;
     case Op["v128.load32x2_s"]:
-      for (let i = 0; i < 2; i++) V.i64[(d >> 3) + i] = BigInt(dv.getInt32(4 * i, true));
+    case Op["v128.load32x2_u"]: {
+      const x = dv.getInt32(base, true), y = dv.getInt32(base + 4, true);
+      const signed = op === Op["v128.load32x2_s"];
+      I[i] = x;
+      I[i + 1] = signed ? x >> 31 : 0;
+      I[i + 2] = y;
+      I[i + 3] = signed ? y >> 31 : 0;
       return;
-    case Op["v128.load32x2_u"]:
-      for (let i = 0; i < 2; i++) V.i64[(d >> 3) + i] = BigInt(dv.getUint32(4 * i, true));
-      return;
+    }
     case Op["v128.load8_splat"]:
+      I[i] =
+        I[i + 1] =
+        I[i + 2] =
+        I[i + 3] =
+          M[base] * 0x01010101;
+      return;
     case Op["v128.load16_splat"]:
+      I[i] =
+        I[i + 1] =
+        I[i + 2] =
+        I[i + 3] =
+          dv.getUint16(base, true) * 0x10001;
+      return;
     case Op["v128.load32_splat"]:
+      I[i] =
+        I[i + 1] =
+        I[i + 2] =
+        I[i + 3] =
+          dv.getInt32(base, true);
+      return;
     case Op["v128.load64_splat"]:
-      for (let i = 0; i < 16; i += size) u8.set(M, d + i);
+      I[i] = I[i + 2] = dv.getInt32(base, true);
+      I[i + 1] = I[i + 3] = dv.getInt32(base + 4, true);
       return;
     case Op["v128.load32_zero"]:
+      I[i] = dv.getInt32(base, true);
+      I[i + 1] = I[i + 2] = I[i + 3] = 0;
+      return;
     case Op["v128.load64_zero"]:
-      u8.fill(0, d, d + 16);
-      u8.set(M, d);
+      I[i] = dv.getInt32(base, true);
+      I[i + 1] = dv.getInt32(base + 4, true);
+      I[i + 2] = I[i + 3] = 0;
       return;
     case Op["v128.load8_lane"]:
     case Op["v128.load16_lane"]:
     case Op["v128.load32_lane"]:
     case Op["v128.load64_lane"]:
       if (d !== v) u8.copyWithin(d, v, v + 16);
-      u8.set(M, d + lane * size);
+      for (let l = 0; l < size; l++) u8[d + lane * size + l] = M[base + l];
       return;
     case Op["v128.store8_lane"]:
     case Op["v128.store16_lane"]:
     case Op["v128.store32_lane"]:
     case Op["v128.store64_lane"]:
-      M.set(u8.subarray(v + lane * size, v + lane * size + size));
+      for (let l = 0; l < size; l++) M[base + l] = u8[v + lane * size + l];
       return;
   }
   throw new Error(`simd.mem: unexpected op ${OPS[op].name}`);

@@ -1,4 +1,6 @@
 import assert from "node:assert/strict";
+import { encodeModule } from "../../src/binary/encode.ts";
+import { parseModuleText } from "../../src/text/parse.ts";
 import { Exhaustion, LinkError, Trap } from "../../src/errors.ts";
 import {
   compile,
@@ -164,4 +166,64 @@ Deno.test("api: fuel bounds execution", () => {
   rt.fuel = 100;
   assert.equal((exports.one as Fn)(), 1);
   assert.ok(rt.fuel < 100);
+});
+
+Deno.test("api: v128 crosses as 16 bytes (arguments, results, host calls, globals)", async () => {
+  const wat = `(module
+    (import "env" "twist" (func $twist (param v128 i32) (result v128)))
+    (import "env" "g" (global $g (mut v128)))
+    (func (export "f") (param v128 v128) (result v128 i32)
+      (global.set $g (i32x4.mul (local.get 0) (local.get 1)))
+      (call $twist (i16x8.add (local.get 0) (global.get $g)) (i32.const 3))
+      (i8x16.extract_lane_u 5 (local.get 1))))`;
+  const seen: Uint8Array[] = [];
+  const twist = (v: unknown, n: unknown) => {
+    seen.push(v as Uint8Array);
+    return (v as Uint8Array).map((x) => x ^ (n as number));
+  };
+  const rt = new Runtime();
+  const g = rt.global({ value: "v128", mutable: true }, new Uint8Array(16));
+  const { exports } = rt.instantiate(wat, { env: { twist, g } });
+  const a = Uint8Array.from({ length: 16 }, (_, i) => i * 29 + 3);
+  const b = Uint8Array.from({ length: 16 }, (_, i) => 250 - i * 7);
+  const [r, lane] = (exports.f as Fn)(a, b) as [Uint8Array, number];
+  // V8 is the oracle: the same computation (JS can't pass a v128 to V8's exports or host
+  // functions, so the vectors go through its memory).
+  const v8seen: Uint8Array[] = [];
+  const probe = `(module
+    (import "env" "twist" (func $twist (param i32) (result i32)))
+    (memory (export "mem") 1)
+    (global $g (mut v128) (v128.const i64x2 0 0))
+    (func $twist16 (param v128 i32) (result v128)
+      (v128.store (i32.const 64) (local.get 0)) (drop (call $twist (local.get 1)))
+      (v128.load (i32.const 96)))
+    (func (export "f")
+      (global.set $g (i32x4.mul (v128.load (i32.const 0)) (v128.load (i32.const 16))))
+      (v128.store (i32.const 32)
+        (call $twist16 (i16x8.add (v128.load (i32.const 0)) (global.get $g)) (i32.const 3)))
+      (i32.store (i32.const 48) (i8x16.extract_lane_u 5 (v128.load (i32.const 16))))
+      (v128.store (i32.const 128) (global.get $g))))`;
+  let mem: Uint8Array = new Uint8Array(0);
+  const v8 = await WebAssembly.instantiate(
+    new WebAssembly.Module(new Uint8Array(encodeModule(parseModuleText(probe)))),
+    {
+      env: {
+        twist: (n: number) => {
+          const v = mem.slice(64, 80);
+          v8seen.push(v);
+          mem.set(v.map((x) => x ^ n), 96);
+          return 0;
+        },
+      },
+    },
+  );
+  mem = new Uint8Array((v8.exports.mem as WebAssembly.Memory).buffer);
+  mem.set(a, 0);
+  mem.set(b, 16);
+  (v8.exports.f as () => void)();
+  assert.deepEqual([...r], [...mem.subarray(32, 48)]);
+  assert.equal(lane, mem[48]);
+  assert.deepEqual(seen.map((v) => [...v]), v8seen.map((v) => [...v]));
+  assert.deepEqual([...(g.value as Uint8Array)], [...mem.subarray(128, 144)]);
+  assert.throws(() => (exports.f as Fn)(a, new Uint8Array(15)), TypeError);
 });

@@ -20,7 +20,7 @@ const dir = defaultSuiteDir();
 const full = Deno.env.get("GAB_TORTURE") === "full";
 const ticks = Number(Deno.env.get("GAB_TORTURE_TICKS") ?? 7);
 
-/** Files with calls, loops, recursion, traps, exceptions, memory and tables. */
+/** Files with calls, loops, recursion, traps, exceptions, memory, tables and vectors. */
 const SAMPLE = [
   "fac.wast",
   "br_table.wast",
@@ -34,6 +34,14 @@ const SAMPLE = [
   "throw.wast",
   "try_table.wast",
   "legacy/try_catch.wast",
+  // v128 values in frames, locals, globals and memory.
+  "simd_lane.wast",
+  "simd_load.wast",
+  "simd_select.wast",
+  "simd_linking.wast",
+  "simd_load8_lane.wast",
+  "simd_store16_lane.wast",
+  "relaxed_laneselect.wast",
 ];
 
 Deno.test({
