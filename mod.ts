@@ -4,7 +4,7 @@
  * (`deno run -A jsr:@gab/cli testdata/hello.wasm`).
  *
  * It reads, writes, prints and validates WebAssembly 3.0 modules in both formats, and runs them
- * (SIMD and GC are on their way) with a WASI preview 1 host. A run can go in budgets of ticks,
+ * (SIMD and relaxed SIMD included; GC is on its way) with a WASI preview 1 host. A run can go in budgets of ticks,
  * be written down as snapshot bytes, restored in another process and forked; the debugger comes
  * next.
  *
