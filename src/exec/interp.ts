@@ -464,14 +464,14 @@ function loop(m: Machine): number {
             pc += 3;
             continue;
           }
-          case 333 /* v128.const */: {
+          case 312 /* v128.const */: {
             const d = (fp + code[pc + 1]) >> 1, k = code[pc + 2];
             I64[d] = P64[k];
             I64[d + 1] = P64[k + 1];
             pc += 3;
             continue;
           }
-          case 334 /* select_v128 */: {
+          case 313 /* select_v128 */: {
             const d = (fp + code[pc + 1]) >> 1;
             const s = (fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])) >> 1;
             I64[d] = I64[s];
@@ -479,21 +479,21 @@ function loop(m: Machine): number {
             pc += 5;
             continue;
           }
-          case 335 /* global.get_v128 */: {
+          case 314 /* global.get_v128 */: {
             const d = (fp + code[pc + 1]) >> 1, g = code[pc + 2] >> 1;
             I64[d] = G64[g];
             I64[d + 1] = G64[g + 1];
             pc += 3;
             continue;
           }
-          case 336 /* global.set_v128 */: {
+          case 315 /* global.set_v128 */: {
             const g = code[pc + 1] >> 1, s = (fp + code[pc + 2]) >> 1;
             G64[g] = I64[s];
             G64[g + 1] = I64[s + 1];
             pc += 3;
             continue;
           }
-          case 337 /* v128.load */: {
+          case 316 /* v128.load */: {
             const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
             if (ea + 16 > memLen) oobMemory();
             const d = (fp + code[pc + 1]) >> 1;
@@ -502,7 +502,7 @@ function loop(m: Machine): number {
             pc += 4;
             continue;
           }
-          case 338 /* v128.store */: {
+          case 317 /* v128.store */: {
             const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
             if (ea + 16 > memLen) oobMemory();
             const s = (fp + code[pc + 2]) >> 1;
@@ -511,11 +511,11 @@ function loop(m: Machine): number {
             pc += 4;
             continue;
           }
-          case 339 /* simd */:
+          case 318 /* simd */:
             simdOp(SV, cf, pc, fp);
             pc += 7;
             continue;
-          case 340 /* simd.mem */:
+          case 319 /* simd.mem */:
             simdMemOp(m, cf, pc, fp);
             pc += 7;
             continue;

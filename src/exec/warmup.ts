@@ -39,6 +39,42 @@ const CMP = ["eq", "ne", "lt_s", "lt_u", "gt_s", "gt_u", "le_s", "le_u", "ge_s",
 const F_BIN = ["add", "sub", "mul", "div", "min", "max", "copysign"];
 const F_UN = ["abs", "neg", "ceil", "floor", "trunc", "nearest", "sqrt"];
 const F_CMP = ["eq", "ne", "lt", "gt", "le", "ge"];
+const SIMD_BIN = [
+  "v128.and",
+  "v128.or",
+  "v128.xor",
+  "v128.andnot",
+  "i8x16.add",
+  "i8x16.sub",
+  "i8x16.eq",
+  "i16x8.add",
+  "i16x8.sub",
+  "i16x8.mul",
+  "i32x4.add",
+  "i32x4.sub",
+  "i32x4.mul",
+  "i32x4.eq",
+  "i32x4.gt_s",
+  "i32x4.lt_u",
+  "i32x4.min_s",
+  "i32x4.max_u",
+  "i32x4.dot_i16x8_s",
+  "i8x16.narrow_i16x8_u",
+  "i16x8.narrow_i32x4_s",
+  "i64x2.add",
+  "f32x4.mul",
+  "f32x4.sub",
+  "f64x2.add",
+  "f64x2.mul",
+];
+const SIMD_UN = [
+  "v128.not",
+  "i16x8.extend_low_i8x16_u",
+  "i16x8.extend_high_i8x16_s",
+  "i32x4.extend_low_i16x8_s",
+  "i32x4.extend_high_i16x8_u",
+  "f32x4.convert_i32x4_s",
+];
 
 /** The warm-up module's text. */
 export function source(): string {
@@ -244,6 +280,33 @@ export function source(): string {
   i32(
     `(i32.xor (i32.rotl (local.get $b) (i32.const 30)) (i32.rotl (local.get $b) (i32.const 19)))`,
   );
+  // SIMD: the loop's v128 rows and the SIMD dispatch's written-out cases (interp_simd.ts).
+  body.push(`(local.set $v (i32x4.add (v128.load ${addr}) (local.get $v)))`);
+  body.push(`(v128.store offset=16 ${addr} (local.get $v))`);
+  body.push(`(global.set $gv (select (local.get $v) (global.get $gv) (local.get $a)))`);
+  for (const op of SIMD_BIN) {
+    body.push(`(local.set $v (${op} (local.get $v) (global.get $gv)))`);
+  }
+  for (const op of SIMD_UN) body.push(`(local.set $v (${op} (local.get $v)))`);
+  for (const op of ["i8x16.shl", "i8x16.shr_u", "i16x8.shl", "i16x8.shr_s", "i16x8.shr_u"]) {
+    body.push(`(local.set $v (${op} (local.get $v) (local.get $a)))`);
+  }
+  for (const op of ["i32x4.shl", "i32x4.shr_s", "i32x4.shr_u"]) {
+    body.push(`(local.set $v (${op} (local.get $v) (local.get $a)))`);
+  }
+  for (const t of ["i8x16", "i16x8", "i32x4"]) {
+    body.push(`(local.set $v (${t}.splat (local.get $b)))`);
+    body.push(`(local.set $v (${t}.replace_lane 1 (local.get $v) (local.get $a)))`);
+  }
+  for (const e of ["i8x16.extract_lane_u", "i16x8.extract_lane_s", "i32x4.extract_lane"]) {
+    i32(`(${e} 2 (local.get $v))`);
+  }
+  i32(`(v128.any_true (local.get $v))`);
+  body.push(`(local.set $v (v128.bitselect (local.get $v) (global.get $gv) (local.get $v)))`);
+  body.push(
+    `(local.set $v (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (local.get $v) (v128.load32_zero ${addr})))`,
+  );
+  body.push(`(local.set $v (f32x4.add (local.get $v) (v128.const f32x4 1 2 3 4)))`);
   // Globals, select, calls, tables, references, branches, exceptions.
   body.push(`(global.set $g (i32.add (global.get $g) (local.get $r)))`);
   body.push(`(global.set $h (i64.add (global.get $h) (local.get $q)))`);
@@ -321,6 +384,7 @@ export function source(): string {
     (elem declare func $id)
     (global $g (mut i32) (i32.const 0))
     (global $h (mut i64) (i64.const 0))
+    (global $gv (mut v128) (v128.const i32x4 3 -5 7 0x10001))
     (func $id (type $t) (local.get 0))
     (func $tail (type $t) (return_call $id (local.get 0)))
     (func $same (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
@@ -386,6 +450,7 @@ export function source(): string {
     (func (export "w") (param $n i32) (result i64)
       (local $a i32) (local $b i32) (local $r i32) (local $x i64) (local $y i64) (local $q i64)
       (local $f f32) (local $d f64) (local $p i32) (local $c i32) (local $e i32) (local $l i32)
+      (local $v v128)
       (local.set $b (i32.const 0x7654321))
       (local.set $y (i64.const 0x123456789))
       (local.set $f (f32.const 1.25))
