@@ -27,6 +27,7 @@
 import { parseArgs } from "node:util";
 import { benchFrontend, formatFrontend } from "./bench_frontend.ts";
 import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
+import { benchDebug, formatDebug } from "./bench_debug.ts";
 
 /** The directory of the kernels (sources, binaries and `kernels.json`). */
 export const KERNELS_DIR: URL = new URL("../testdata/kernels/", import.meta.url);
@@ -465,12 +466,17 @@ async function main(args: string[]): Promise<number> {
   const frontend = options.filter === null ? await benchFrontend() : [];
   // Then the snapshots' cost (scripts/bench_snapshot.ts), likewise.
   const snapshots = options.filter === null ? await benchSnapshot() : [];
+  // Then time travel's (scripts/bench_debug.ts), likewise.
+  const debug = options.filter === null ? benchDebug() : [];
   if (options.json) {
-    console.log(JSON.stringify({ ...toJson(rows, options), frontend, snapshots }, null, 2));
+    console.log(
+      JSON.stringify({ ...toJson(rows, options), frontend, snapshots, debug }, null, 2),
+    );
   } else {
     console.log(formatTable(rows).trimEnd());
     if (frontend.length > 0) console.log(`\n${formatFrontend(frontend)}`);
     if (snapshots.length > 0) console.log(`\n${formatSnapshot(snapshots)}`);
+    if (debug.length > 0) console.log(`\n${formatDebug(debug)}`);
   }
   return rows.some((row) => row.problem !== null) ? 1 : 0;
 }

@@ -4,7 +4,8 @@
  * the module globals. Reads the machine and the store only; it changes nothing.
  *
  * Positions are mapped from IR pcs to wasm byte offsets (module binary offsets) through the
- * compiled code's `srcMap`. Not here yet: the operand stack in wasm types (it needs the
+ * compiled code's `srcMap`; {@linkcode functionWat} prints a function with the instruction at
+ * an offset marked. Not here yet: the operand stack in wasm types (it needs the
  * lowering's per-pc stack layout).
  *
  * @module
@@ -16,6 +17,8 @@ import { readSlot, slotCount, type SlotViews, slotViews } from "../exec/values.t
 import type { WasmFunc } from "../runtime/store.ts";
 import { ExternKind, type ValType } from "../syntax/types.ts";
 import { funcTypeOf } from "../exec/calls.ts";
+import { CodeReader } from "../binary/code.ts";
+import { printInstr } from "../text/print.ts";
 
 /** One frame of the call stack. */
 export interface FrameInfo {
@@ -106,4 +109,27 @@ export function locals(m: Machine, f: FrameInfo): LocalInfo[] {
     slot += slotCount(type);
     return { index, name: names?.get(index) ?? null, type, value };
   });
+}
+
+/**
+ * Function `addr` as WAT instructions (flat, one per line, indented by block depth), its
+ * header first, the instruction at wasm byte offset `mark` (if any) prefixed with `=>`.
+ */
+export function functionWat(m: Machine, addr: number, mark: number | null = null): string {
+  const o = m.store.objects[addr] as WasmFunc;
+  const mod = m.store.instances[o.instance].module;
+  const nImports = mod.imports.filter((im) => im.desc.kind === ExternKind.Func).length;
+  const body = mod.funcs[o.index - nImports];
+  const name = mod.names.funcs.get(o.index);
+  const lines = [`(func ${name === undefined ? "" : `$${name} `}(;${o.index};)`];
+  const r = new CodeReader(body.body, 0, body.body.length, body.offset);
+  while (!r.done) {
+    const before = r.depth;
+    r.next();
+    const at = body.offset + r.pos;
+    const indent = "  ".repeat(1 + Math.min(before, r.depth));
+    const text = r.done ? ")" : printInstr(r, mod.names, o.index);
+    lines.push(`${at === mark ? "=>" : "  "}${indent}${text}  ;; @${at.toString(16)}`);
+  }
+  return lines.join("\n");
 }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createWasi, I32, Recording, Runtime, type WasmFunction } from "../../mod.ts";
-import { callStack, locals } from "../../src/debug/inspect.ts";
+import { callStack, functionWat, locals } from "../../src/debug/inspect.ts";
 
 // testdata/debug/corrupt.c: an off-by-one loop in `corrupt` writes over a guard value late in
 // the run. From the end, a reverse-continue on a watchpoint over the guard must stop at that
@@ -44,6 +44,10 @@ Deno.test("watchpoint: reverse-continue from the end stops at the store that cor
   const ls = locals(m, stack[0]);
   assert.ok(ls.some((l) => l.type === I32 && l.value === at), "the pointer at the guard");
   assert.ok(ls.some((l) => l.type === I32 && l.value === 48), "the value 16 * 3");
+  const wat = functionWat(m, stack[0].func, stack[0].offset);
+  assert.match(wat, /^\(func \$corrupt /);
+  assert.match(wat, /\n=> +i32\.store[^\n]*;; @[0-9a-f]+\n/, wat);
+  assert.equal(wat.split("\n").filter((l) => l.startsWith("=>")).length, 1);
   rec.stepForward();
   assert.equal(guard(), 48);
   // Before the store, the guard was never written (42 since the start).

@@ -1,0 +1,185 @@
+/**
+ * Time travel's cost (src/debug): for a C kernel (sha256) and for CPython, at about 10^6, 10^8
+ * and 10^9 ticks of recorded run, how much slower recording is than a plain run of the same
+ * ticks, the memory the history takes (checkpoints and log), the time of a first travel to a
+ * random tick (from the end: restore and replay) and of a step to a tick within 10^6 of the
+ * current one, as p50 and p95 over 20 of each. `deno task bench` runs it after the snapshots
+ * (unless `--filter` narrows the run), or alone:
+ *
+ * ```sh
+ * deno run -A scripts/bench_debug.ts [--max 1e8] [--json]
+ * ```
+ *
+ * The goals (issue 14): recording at most 1.5x a plain run; at 10^9 ticks a first travel
+ * within 1 s p95, a near step within 50 ms p95, the history within its 256 MiB budget. CPython
+ * needs ../shared/programs/cpython (its rows are left out without it).
+ *
+ * @module
+ */
+
+import { parseArgs } from "node:util";
+import { fileURLToPath } from "node:url";
+import { createWasi, type Execution, Recording, Runtime, type WasmFunction } from "../mod.ts";
+
+/** One measured case. */
+export interface DebugRow {
+  /** The program. */
+  program: string;
+  /** Ticks recorded. */
+  ticks: number;
+  /** ms of a plain run of those ticks. */
+  plainMs: number;
+  /** ms of recording them. */
+  recordMs: number;
+  /** Checkpoints kept at the end. */
+  checkpoints: number;
+  /** Bytes of checkpoints and log. */
+  historyBytes: number;
+  /** First travel to a random tick: p50 and p95 in ms. */
+  travelP50: number;
+  /** See `travelP50`. */
+  travelP95: number;
+  /** A step to a tick within 10^6 of the current one: p50 and p95 in ms. */
+  stepP50: number;
+  /** See `stepP50`. */
+  stepP95: number;
+}
+
+const CPYTHON = new URL("../../shared/programs/cpython/", import.meta.url);
+const SHA = new URL("../testdata/kernels/sha256.wasm", import.meta.url);
+const SAMPLES = 20;
+
+function quantile(xs: readonly number[], q: number): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))];
+}
+
+interface Program {
+  name: string;
+  /** A fresh execution (and its WASI host, if any). */
+  start(): { ex: Execution; wasi?: ReturnType<typeof createWasi> };
+}
+
+const kernel: Program = {
+  name: "sha256 (C kernel)",
+  start() {
+    const rt = new Runtime();
+    const inst = rt.instantiate(Deno.readFileSync(SHA));
+    return { ex: rt.start(inst.exports.run as WasmFunction, [1 << 30]) };
+  },
+};
+
+const cpython: Program = {
+  name: "CPython loop",
+  start() {
+    const bytes = Deno.readFileSync(new URL("python.wasm", CPYTHON));
+    const wasi = createWasi({
+      args: ["python", "-c", "s = 0\nfor i in range(10**9): s += i * i\nprint(s)"],
+      env: { PYTHONHOME: "/" },
+      preopens: { "/": fileURLToPath(CPYTHON) },
+      deterministic: true,
+      stdout: () => {},
+    });
+    const rt = new Runtime();
+    const inst = rt.instantiate(bytes, wasi.imports(bytes));
+    wasi.bind(inst);
+    return { ex: rt.start(inst.exports._start as WasmFunction), wasi };
+  },
+};
+
+function measure(p: Program, ticks: number, rnd: () => number): DebugRow {
+  const plain = p.start();
+  let t0 = performance.now();
+  for (let left = ticks; left > 0;) {
+    const r = plain.ex.runFor(Math.min(left, 1 << 24));
+    left -= Math.min(left, 1 << 24) - plain.ex.fuel;
+    if (r.status !== "paused") break;
+  }
+  const plainMs = performance.now() - t0;
+
+  const { ex, wasi } = p.start();
+  const rec = new Recording(ex, { wasi });
+  t0 = performance.now();
+  rec.record(ticks);
+  const recordMs = performance.now() - t0;
+  const travels: number[] = [], steps: number[] = [];
+  for (let i = 0; i < SAMPLES; i++) {
+    rec.travel(rec.end);
+    const target = Math.floor(rnd() * rec.end);
+    t0 = performance.now();
+    rec.travel(target);
+    travels.push(performance.now() - t0);
+    const near = Math.max(0, Math.min(rec.end, target + Math.floor((rnd() * 2 - 1) * 1e6)));
+    t0 = performance.now();
+    rec.travel(near);
+    steps.push(performance.now() - t0);
+  }
+  const st = rec.stats;
+  return {
+    program: p.name,
+    ticks: rec.end,
+    plainMs,
+    recordMs,
+    checkpoints: st.checkpoints,
+    historyBytes: st.checkpointBytes + st.logBytes,
+    travelP50: quantile(travels, 0.5),
+    travelP95: quantile(travels, 0.95),
+    stepP50: quantile(steps, 0.5),
+    stepP95: quantile(steps, 0.95),
+  };
+}
+
+/** Runs the cases up to `max` ticks (progress on stderr). */
+export function benchDebug(max = 1e9): DebugRow[] {
+  let x = 42;
+  const rnd = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+  const programs = [kernel];
+  try {
+    Deno.statSync(new URL("python.wasm", CPYTHON));
+    programs.push(cpython);
+  } catch { /* not there */ }
+  const rows: DebugRow[] = [];
+  for (const p of programs) {
+    measure(p, 2e5, rnd); // warm-up: compiles the interpreter's paths for this program
+    for (const ticks of [1e6, 1e8, 1e9]) {
+      if (ticks > max) continue;
+      console.error(`bench debug: ${p.name}, ${ticks.toExponential()} ticks`);
+      rows.push(measure(p, ticks, rnd));
+    }
+  }
+  return rows;
+}
+
+/** The rows as a table. */
+export function formatDebug(rows: readonly DebugRow[]): string {
+  const head = [
+    "time travel",
+    "ticks",
+    "record/plain",
+    "history MiB",
+    "checkpoints",
+    "travel p50/p95 ms",
+    "near step p50/p95 ms",
+  ];
+  const body = rows.map((r) => [
+    r.program,
+    r.ticks.toExponential(1),
+    `${(r.recordMs / r.plainMs).toFixed(2)}x`,
+    (r.historyBytes / 2 ** 20).toFixed(1),
+    String(r.checkpoints),
+    `${r.travelP50.toFixed(0)} / ${r.travelP95.toFixed(0)}`,
+    `${r.stepP50.toFixed(0)} / ${r.stepP95.toFixed(0)}`,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  return [head, ...body].map((r) => r.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd())
+    .join("\n");
+}
+
+if (import.meta.main) {
+  const { values } = parseArgs({
+    args: Deno.args,
+    options: { max: { type: "string" }, json: { type: "boolean" } },
+  });
+  const rows = benchDebug(values.max === undefined ? 1e9 : Number(values.max));
+  console.log(values.json ? JSON.stringify(rows, null, 2) : formatDebug(rows));
+}
