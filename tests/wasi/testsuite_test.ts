@@ -11,9 +11,11 @@
 import assert from "node:assert/strict";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import * as os from "node:os";
 import {
   findTests,
   type Mode,
+  readSpec,
   resultLine,
   runSuite,
   SUITE_DIR,
@@ -45,3 +47,41 @@ Deno.test(
   "WASI testsuite: 72 of 72, each cut by a budget and resumed in another process",
   suite("cut"),
 );
+
+Deno.test("WASI testsuite specifications: defaults, legacy and operation-based forms", () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gab-wasi-spec-"));
+  try {
+    const write = (name: string, v: unknown) => {
+      fs.writeFileSync(path.join(dir, name), JSON.stringify(v));
+      return path.join(dir, name);
+    };
+    const none = { args: [], env: {}, root: null, exitCode: 0, stdout: null, stderr: null };
+    assert.deepEqual(readSpec(null), none);
+    assert.deepEqual(readSpec(write("a.json", { root: "x.dir", stdout: "hi", exit_code: 3 })), {
+      ...none,
+      root: path.join(dir, "x.dir"),
+      stdout: "hi",
+      exitCode: 3,
+    });
+    const ops = write("b.json", {
+      operations: [
+        { type: "run", args: ["1"], env: { A: "b" } },
+        { type: "read", id: "stderr", payload: "oops" },
+        { type: "wait", exit_code: 1 },
+      ],
+    });
+    assert.deepEqual(readSpec(ops), {
+      ...none,
+      args: ["1"],
+      env: { A: "b" },
+      stderr: "oops",
+      exitCode: 1,
+    });
+    assert.throws(
+      () => readSpec(write("c.json", { operations: [{ type: "connect" }] })),
+      /not supported/,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true });
+  }
+});
