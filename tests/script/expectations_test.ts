@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   compareFailures,
+  describeComparison,
   formatExpectations,
   type LineOutcome,
   loadExpectations,
@@ -17,24 +18,49 @@ const results = new Map<string, LineOutcome[]>([
   ["b.wast", [{ line: 1, outcome: "passed" }]],
 ]);
 
-Deno.test("compareFailures finds new failures and fixed lines", () => {
-  const known = { "a.wast": { "3": "old reason", "5": "was failing" }, "b.wast": { "1": "x" } };
-  const { unexpected, fixed } = compareFailures(results, known);
-  assert.deepEqual(unexpected, [{ file: "a.wast", line: 9, reason: "brand new" }]);
-  assert.deepEqual(fixed, [
-    { file: "a.wast", line: 5, reason: "was failing" },
-    { file: "b.wast", line: 1, reason: "x" },
+Deno.test("compareFailures finds new failures, fixed lines and changed reasons", () => {
+  const known = {
+    "a.wast": { "3": "old reason", "5": "was failing", "9": "brand new" },
+    "b.wast": { "1": "x" },
+    "c.wast": { "7": "not run" },
+  };
+  assert.deepEqual(compareFailures(results, { ...known, "a.wast": { "3": "new reason" } }), {
+    unexpected: [{ file: "a.wast", line: 9, reason: "brand new" }],
+    fixed: [{ file: "b.wast", line: 1, reason: "x" }],
+    changed: [],
+  });
+  const c = compareFailures(results, known);
+  assert.deepEqual(c, {
+    unexpected: [],
+    fixed: [
+      { file: "a.wast", line: 5, reason: "was failing" },
+      { file: "b.wast", line: 1, reason: "x" },
+    ],
+    changed: [{ file: "a.wast", line: 3, reason: "new reason", listed: "old reason" }],
+  });
+  const report = describeComparison(c).join("\n");
+  assert.match(report, /listed failures that now pass \(2\):\n  a\.wast:5: was: was failing/);
+  assert.match(report, /reason changed \(1\):\n  a\.wast:3: new reason\n    listed: old reason/);
+  assert.match(report, /--update-expectations/);
+  const matching = { "a.wast": { "3": "new reason", "9": "brand new" } };
+  assert.deepEqual(describeComparison(compareFailures(results, matching)), []);
+});
+
+Deno.test("compareFailures: a listed line that is now unsupported counts as fixed", () => {
+  const known = { "a.wast": { "3": "new reason", "9": "brand new", "12": "was failing" } };
+  assert.deepEqual(compareFailures(results, known).fixed, [
+    { file: "a.wast", line: 12, reason: "was failing" },
   ]);
 });
 
-Deno.test("updateFailures keeps reasons of lines still failing and files not run", () => {
+Deno.test("updateFailures takes the new reasons and keeps files not run", () => {
   const known = {
     "a.wast": { "3": "old reason", "5": "was failing" },
     "b.wast": { "1": "x" },
     "c.wast": { "7": "not run" },
   };
   assert.deepEqual(updateFailures(known, results), {
-    "a.wast": { "3": "old reason", "9": "brand new" },
+    "a.wast": { "3": "new reason", "9": "brand new" },
     "c.wast": { "7": "not run" },
   });
 });
