@@ -14,17 +14,21 @@
  *
  * Each kernel exports `run(n)` and returns a checksum (i32 or i64), which must equal the one
  * in `testdata/kernels/kernels.json` (when it lists that n) and V8's. Progress goes to stderr.
- * The exit code is 1 when a checksum is wrong or an engine fails; gab not being available
- * (its interpreter does not exist yet) is reported in its column and is not a failure.
+ * The exit code is 1 when a checksum is wrong or an engine fails. A kernel that gab refuses
+ * with an `UnsupportedError` (it uses instructions the engine does not run yet, e.g. GC) shows
+ * `unsupported` in gab's column and is left out of the mean; tests/bench/kernels_test.ts pins
+ * which kernels those are, so that a regression cannot hide there. gab is imported statically:
+ * if `mod.ts` fails to load, the benchmark fails.
  *
- * The engines are behind {@linkcode BenchEngine}; {@linkcode gabEngine} adapts whatever
- * execution API `mod.ts` exports (see there). This module also exports the pieces the kernel
- * tests use. It does not build the kernels: `scripts/build_testdata.sh` does.
+ * The engines are behind {@linkcode BenchEngine}; {@linkcode gabEngine} drives `mod.ts`'s
+ * `instantiate`. This module also exports the pieces the kernel tests use. It does not build
+ * the kernels: `scripts/build_testdata.sh` does.
  *
  * @module
  */
 
 import { parseArgs } from "node:util";
+import { instantiate, UnsupportedError } from "../mod.ts";
 import { benchFrontend, formatFrontend } from "./bench_frontend.ts";
 import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
 import { benchDebug, formatDebug } from "./bench_debug.ts";
@@ -100,17 +104,9 @@ export interface BenchEngine {
   name: string;
   /**
    * Compiles and instantiates a kernel (it has no imports) and returns its `run` export.
-   * Throws {@linkcode EngineUnavailable} when the engine cannot run anything yet.
+   * Throws gab's `UnsupportedError` for a kernel the engine does not run yet.
    */
   load(bytes: Uint8Array): Promise<RunFunction>;
-}
-
-/** The engine is missing (not an error in a kernel): its column says so. */
-export class EngineUnavailable extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "EngineUnavailable";
-  }
 }
 
 /** Deno's own WebAssembly. */
@@ -124,54 +120,19 @@ export const v8Engine: BenchEngine = {
   },
 };
 
-/** The message gab's column shows until its engine exists. */
-export const GAB_UNAVAILABLE = "gab: not available yet";
+/** What {@linkcode gabEngine} needs: `mod.ts`'s `instantiate` (another one in tests). */
+export type Instantiate = (bytes: Uint8Array) => { exports: Record<string, unknown> };
 
-/**
- * gab, through the embedding API of `mod.ts` (or of `api`, for tests; src/api/runtime.ts):
- * `instantiate(bytes, imports)` returns an instance (or a promise of one) whose
- * `exports.run(n)` calls the kernel synchronously and returns a number or bigint. An API that
- * instead exports `invoke(instance, "run", [n])` (results as an array or script-style
- * `{ type, value }`) is accepted too.
- *
- * When the module cannot be imported or exports no `instantiate`, {@linkcode BenchEngine.load}
- * throws {@linkcode EngineUnavailable} with {@linkcode GAB_UNAVAILABLE} (the cause attached).
- * The module is imported by a computed URL so that type-checking this file never depends on
- * which parts of gab exist.
- */
-export function gabEngine(api: URL = new URL("../mod.ts", import.meta.url)): BenchEngine {
-  let imported: Promise<Record<string, unknown>> | undefined;
+/** gab, through `mod.ts`'s `instantiate(bytes)` and the instance's `exports.run(n)`. */
+export function gabEngine(api: Instantiate = instantiate): BenchEngine {
   return {
     name: "gab",
-    async load(bytes) {
-      imported ??= import(api.href) as Promise<Record<string, unknown>>;
-      let mod: Record<string, unknown>;
-      try {
-        mod = await imported;
-      } catch (err) {
-        throw new EngineUnavailable(GAB_UNAVAILABLE, { cause: err });
-      }
-      const { instantiate, invoke } = mod;
-      if (typeof instantiate !== "function") {
-        throw new EngineUnavailable(GAB_UNAVAILABLE, {
-          cause: new Error(`${api.pathname} exports no instantiate`),
-        });
-      }
-      const instance = await instantiate(bytes, {});
-      const run = (instance as { exports?: Record<string, unknown> } | null)?.exports?.run;
-      if (typeof run === "function") return (n) => resultOf(run(n));
-      if (typeof invoke === "function") return (n) => resultOf(invoke(instance, "run", [n]));
-      throw new Error("the instance has no function run");
+    load(bytes) {
+      const run = api(bytes).exports.run;
+      if (typeof run !== "function") throw new Error("the kernel exports no function run");
+      return Promise.resolve(run as RunFunction);
     },
   };
-}
-
-/** The first result, unwrapped from an array or a `{ value }` object. */
-function resultOf(value: unknown): number | bigint {
-  if (Array.isArray(value)) value = value[0];
-  if (typeof value === "object" && value !== null && "value" in value) value = value.value;
-  if (typeof value === "number" || typeof value === "bigint") return value;
-  throw new Error(`run returned ${String(value)}, not a number`);
 }
 
 /**
@@ -201,7 +162,7 @@ export function geomean(values: readonly number[]): number | null {
 /** One engine's outcome on one kernel. */
 export type Outcome =
   | { ms: number; times: number[]; checksum: string }
-  | { unavailable: string; reason: string }
+  | { unsupported: string }
   | { error: string };
 
 /**
@@ -215,19 +176,8 @@ export async function measure(
   n: number,
   options: { warmup: number; runs: number },
 ): Promise<Outcome> {
-  let run: RunFunction;
   try {
-    run = await engine.load(bytes);
-  } catch (err) {
-    if (err instanceof EngineUnavailable) {
-      return {
-        unavailable: err.message,
-        reason: err.cause === undefined ? "" : describe(err.cause),
-      };
-    }
-    return { error: `${engine.name}: ${describe(err)}` };
-  }
-  try {
+    const run = await engine.load(bytes);
     let sum: string | null = null;
     const times: number[] = [];
     for (let i = 0; i < options.warmup + options.runs; i++) {
@@ -243,12 +193,9 @@ export async function measure(
     }
     return { ms: median(times), times, checksum: sum ?? "" };
   } catch (err) {
-    // An instruction the engine does not run yet (GC, SIMD) is a gap, not a failure.
-    const message = describe(err);
-    if (err instanceof Error && err.name === "UnsupportedError") {
-      return { unavailable: "not supported yet", reason: message };
-    }
-    return { error: `${engine.name}: ${message}` };
+    // An instruction the engine does not run yet (GC, SIMD) is a known gap, not a failure.
+    if (err instanceof UnsupportedError) return { unsupported: err.describe() };
+    return { error: `${engine.name}: ${describe(err)}` };
   }
 }
 
@@ -277,7 +224,7 @@ export function judge(kernel: Kernel, n: number, v8: Outcome, gab: Outcome): Row
   for (const outcome of [v8, gab]) {
     if ("error" in outcome) problems.push(outcome.error);
   }
-  if ("unavailable" in v8) problems.push(v8.unavailable);
+  if ("unsupported" in v8) problems.push(`v8: ${v8.unsupported}`);
   if ("checksum" in v8 && expected !== null && v8.checksum !== expected) {
     problems.push(`v8: checksum ${v8.checksum}, expected ${expected}`);
   }
@@ -361,7 +308,6 @@ export async function runBench(
 ): Promise<Row[]> {
   const kernels = await selectKernels(options.filter);
   const rows: Row[] = [];
-  let gabNoted = false;
   for (const kernel of kernels) {
     const n = scaledN(kernel, options.scale);
     const bytes = await readKernel(kernel);
@@ -369,14 +315,7 @@ export async function runBench(
     const v8 = await measure(engines.v8, bytes, kernel, n, options);
     log(`${kernel.name}: v8 ${formatOutcome(v8)}; gab ...`);
     const gab = await measure(engines.gab, bytes, kernel, n, options);
-    if ("unavailable" in gab) {
-      if (!gabNoted) {
-        log(gab.reason === "" ? gab.unavailable : `${gab.unavailable} (${gab.reason})`);
-      }
-      gabNoted = true;
-    } else {
-      log(`${kernel.name}: gab ${formatOutcome(gab)}`);
-    }
+    log(`${kernel.name}: gab ${formatOutcome(gab)}`);
     const row = judge(kernel, n, v8, gab);
     if (row.problem !== null) log(`${kernel.name}: ${row.problem}`);
     rows.push(row);
@@ -386,7 +325,7 @@ export async function runBench(
 
 function formatOutcome(outcome: Outcome): string {
   if ("ms" in outcome) return `${outcome.ms.toFixed(1)} ms`;
-  if ("unavailable" in outcome) return "not available yet";
+  if ("unsupported" in outcome) return `unsupported: ${outcome.unsupported}`;
   return "error";
 }
 
@@ -420,7 +359,7 @@ export function formatTable(rows: readonly Row[]): string {
 
 function cell(outcome: Outcome): string {
   if ("ms" in outcome) return outcome.ms.toFixed(1);
-  if ("unavailable" in outcome) return outcome.unavailable;
+  if ("unsupported" in outcome) return "unsupported";
   return "error";
 }
 
