@@ -1,8 +1,11 @@
 /**
  * The interpreter loop: one function, {@linkcode run}, that executes IR (src/ir/ops.ts) from
- * the machine's current frame until the invocation's entry record is popped ("done") or fuel
- * runs out ("paused", with every bit of state back in the machine so that another `run`
- * continues exactly there).
+ * the machine's current frame and returns one of four statuses: {@linkcode DONE} (the
+ * invocation's entry record was popped), {@linkcode PAUSED} (a slice of {@linkcode SLICE}
+ * ticks or the fuel ran out), {@linkcode HOST_CALL} (a suspending host function was called)
+ * or {@linkcode YIELDED} (a host function asked for a pause). Except after DONE, every bit of
+ * state is back in the machine, so that another `run` continues exactly there; a trap
+ * throws.
  *
  * Hot state lives in locals: `pc`, `fp`, `code`, the stack views, memory 0's views of the
  * current instance (refreshed when the function or the memory's buffer changes), the

@@ -10,8 +10,10 @@
  * A suspending host function (`machine.suspending`) cannot be called this way: reaching one
  * is an error (the invocation is abandoned). Executions (execution.ts) support them.
  *
- * Fuel: a run that spends the machine's `fuel` stops with Exhaustion("fuel exhausted") (the
- * paused state is discarded for now; resumable budgets come with a later issue).
+ * Fuel: an invocation that spends the machine's `fuel` stops with Exhaustion("fuel exhausted")
+ * and the machine goes back to its state before the call. Budgets that pause and go on later
+ * (and snapshots in between) are `Execution`'s (execution.ts: `runFor`); a host
+ * function's `requestPause` does not stop an invocation.
  *
  * @module
  */

@@ -2,8 +2,15 @@
  * The opcode table: one row per instruction of WebAssembly 3.0 (spec §5.4 and the appendix's
  * instruction index), plus the legacy exception-handling instructions (try, catch, catch_all,
  * delegate, rethrow). The binary decoder and encoder, the text parser and printer, the
- * validator and the lowering all read it, so a new instruction is one row here plus its
- * handlers.
+ * validator and the lowering all read it.
+ *
+ * A new instruction takes: its row here (the decoder, encoder, parser and printer then read
+ * and write it by its immediates' kind; a new {@linkcode Imm} kind needs code in each); its
+ * typing rule in src/valid/code.ts unless the row's signature says it all; its lowering in
+ * src/ir/lower.ts to existing IR ops or to a new row of src/ir/ops.ts with its case in
+ * src/exec/interp.ts (or a helper); its line in src/ir/support.ts, which turns it on at
+ * instantiation; and the spec testsuite's files for it, with tests/script/expectations.json
+ * updated.
  *
  * Columns: `[name, opcode, immediates, signature?, natural alignment?]`.
  * - name: the text-format mnemonic; unique, except that the typed `select` is `select_t` here
