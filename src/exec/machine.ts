@@ -107,7 +107,11 @@ export class Machine {
   readonly u64: BigUint64Array = new BigUint64Array(this.stack);
   /** The stack's bytes. */
   readonly u8: Uint8Array = new Uint8Array(this.stack);
-  /** Every lane view of the stack, for the SIMD instructions (src/exec/interp_simd.ts). */
+  /**
+   * Every lane view of the stack, for the SIMD instructions (src/exec/interp_simd.ts).
+   *
+   * @internal
+   */
   readonly simd: SimdViews = simdViews(this.stack);
   /** The Int32 index past the last usable stack word. */
   readonly stackLimit: number = STACK_SLOTS * 2;

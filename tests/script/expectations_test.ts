@@ -39,8 +39,8 @@ Deno.test("compareFailures finds new failures, fixed lines and changed reasons",
     changed: [{ file: "a.wast", line: 3, reason: "new reason", listed: "old reason" }],
   });
   const report = describeComparison(c).join("\n");
-  assert.match(report, /listed failures that now pass \(2\):\n  a\.wast:5: was: was failing/);
-  assert.match(report, /reason changed \(1\):\n  a\.wast:3: new reason\n    listed: old reason/);
+  assert.ok(report.includes("listed failures that now pass (2):\n  a.wast:5: was: was failing"));
+  assert.ok(report.includes("reason changed (1):\n  a.wast:3: new reason\n    listed: old reason"));
   assert.match(report, /--update-expectations/);
   const matching = { "a.wast": { "3": "new reason", "9": "brand new" } };
   assert.deepEqual(describeComparison(compareFailures(results, matching)), []);
