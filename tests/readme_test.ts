@@ -40,6 +40,7 @@ const SLOW: Record<string, string> = {
   "deno task test:spec": "the whole testsuite (tests/script/spec_test.ts compares the same)",
   "deno task test:spec --json": "the whole testsuite (tests/script/spec_test.ts)",
   "deno task test:spec --update-expectations": "the whole testsuite (tests/script/spec_test.ts)",
+  "deno task test:wasi": "the whole WASI testsuite (tests/wasi/testsuite_test.ts runs the same)",
   "deno task bench": "every benchmark (tests/bench/kernels_test.ts checks the kernels)",
   "deno run -A scripts/bench.ts --filter fib": "a benchmark (tests/bench/kernels_test.ts)",
   "deno run -A scripts/bench_frontend.ts": "a benchmark of the front end",
