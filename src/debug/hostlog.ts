@@ -94,8 +94,8 @@ export function wasiHostState(wasi: { state: WasiState }): HostState {
 
 /** The log (see the module doc). */
 export class HostLog {
-  /** The entries, in call order. */
-  readonly entries: LogEntry[] = [];
+  /** The entries, in call order (those of the current timeline). */
+  entries: LogEntry[] = [];
   /** Next entry to answer while replaying. */
   cursor = 0;
   /** "record": call the host and log; "replay": answer from the log. */

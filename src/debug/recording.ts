@@ -10,6 +10,11 @@
  *   frame, `continue`/`reverseContinue` to the next or previous breakpoint or watchpoint hit;
  * - `goLive` returns to the end of the recording and `record` goes on recording from there.
  *
+ * - `branch` (and the writes `writeMemory`, `writeGlobal`, `writeSlot`, which branch first)
+ *   starts a new timeline at the current tick ("what if"): the past is shared, the recorded
+ *   timeline is kept, `switchTimeline` moves between them. A branch runs live: its host calls
+ *   are real (standard input the first timeline consumed is not read again).
+ *
  * While travelling the host functions are answered from the log (output is written once).
  * A tick is the state after that many ticks since the recording began (tick 0: the state the
  * execution was in when the recording was made).
@@ -58,13 +63,14 @@
 
 import type { Execution, RunResult } from "../exec/execution.ts";
 import type { Machine } from "../exec/machine.ts";
-import { slotCount } from "../exec/values.ts";
+import { slotCount, slotViews, writeSlot } from "../exec/values.ts";
+import type { ValType } from "../syntax/types.ts";
 import type { WasmFunc } from "../runtime/store.ts";
 import type { Wasi } from "../wasi/api.ts";
 import { type Checkpoint, PAGE, restoreCheckpoint, takeCheckpoint } from "./checkpoint.ts";
 import { stateHash } from "./hash.ts";
 import { historyBytes, thin } from "./history.ts";
-import { HostLog } from "./hostlog.ts";
+import { HostLog, type LogEntry } from "./hostlog.ts";
 
 /** Options of a {@linkcode Recording}. */
 export interface RecordingOptions {
@@ -103,6 +109,18 @@ export type StopReason =
   | { reason: "start" }
   | { reason: "end" };
 
+/** A timeline: the history of one run, the first or a branch of another at `start`. */
+interface Timeline {
+  checkpoints: Checkpoint[];
+  entries: LogEntry[];
+  logBytes: number;
+  frontier: number;
+  last: RunResult | null;
+  lastCheckpoint: Checkpoint;
+  parent: number;
+  start: number;
+}
+
 /** How far before a far travel's target it leaves a checkpoint for near steps. */
 const NEAR = 1 << 16;
 /** Replay block size of watchpoint-only searches. */
@@ -120,8 +138,8 @@ export class Recording {
   readonly breakpoints: Breakpoint[] = [];
   /** Watchpoints (edit freely between moves). */
   readonly watchpoints: Watchpoint[] = [];
-  /** The checkpoints kept, by tick. */
-  readonly checkpoints: Checkpoint[] = [];
+  /** The checkpoints kept, by tick (those of the current timeline). */
+  checkpoints: Checkpoint[] = [];
   /** The memory budget in bytes. */
   readonly budget: number;
   /** Ticks between checkpoints while recording. */
@@ -135,6 +153,9 @@ export class Recording {
   private lastCheckpoint: Checkpoint;
   /** A checkpoint outside the history, a little before the last far travel's target. */
   private near: Checkpoint | null = null;
+  /** Every timeline (the current one's entry is stale while it is current). */
+  private readonly timelines: Timeline[] = [];
+  private current = 0;
 
   /**
    * Starts recording `execution` (running, paused between budgets) from its current state,
@@ -150,6 +171,7 @@ export class Recording {
     this.fraction = options.fraction ?? 0.01;
     this.log.install(this.machine, this.wasi, options.pure);
     this.lastCheckpoint = this.checkpoint();
+    this.timelines.push(this.saveTimeline(-1, 0));
   }
 
   /** The current tick. */
@@ -329,6 +351,136 @@ export class Recording {
     this.restore(this.checkpoints.at(-1)!);
     this.log.mode = "record";
     this.log.cursor = this.log.entries.length;
+  }
+
+  /** The current timeline's number (0: the first recording; see {@linkcode branch}). */
+  get timeline(): number {
+    return this.current;
+  }
+
+  /** How many timelines there are. */
+  get timelineCount(): number {
+    return this.timelines.length;
+  }
+
+  /** Where timeline `k` came from: its parent timeline (-1 for the first) and the tick. */
+  timelineOrigin(k: number): { parent: number; tick: number } {
+    const t = this.timelines[k];
+    if (t === undefined) throw new RangeError(`no timeline ${k}`);
+    return { parent: t.parent, tick: t.start };
+  }
+
+  private saveTimeline(parent: number, start: number): Timeline {
+    return {
+      checkpoints: this.checkpoints,
+      entries: this.log.entries,
+      logBytes: this.log.bytes,
+      frontier: this.frontier,
+      last: this.last,
+      lastCheckpoint: this.lastCheckpoint,
+      parent,
+      start,
+    };
+  }
+
+  private loadTimeline(t: Timeline): void {
+    this.checkpoints = t.checkpoints;
+    this.log.entries = t.entries;
+    this.log.bytes = t.logBytes;
+    this.frontier = t.frontier;
+    this.last = t.last;
+    this.lastCheckpoint = t.lastCheckpoint;
+    this.near = null;
+  }
+
+  /**
+   * Starts a new timeline at the current tick ("what if"): the history up to here is shared
+   * with the current timeline, which is kept as it was; from here on the run is live again
+   * (host functions are called, WASI descriptors re-open from the state). Returns its number.
+   * {@linkcode writeMemory}, {@linkcode writeGlobal} and {@linkcode writeSlot} branch first.
+   */
+  branch(): number {
+    const t = this.pos;
+    const cur = this.timelines[this.current];
+    this.timelines[this.current] = { ...this.saveTimeline(cur.parent, cur.start) };
+    const keep = this.checkpoints.filter((c) => c.tick <= t);
+    this.checkpoints = keep;
+    this.log.entries = this.log.entries.slice(0, this.log.cursor);
+    this.log.bytes = 0;
+    this.frontier = t;
+    this.last = this.execution.state === "running" ? null : this.last;
+    this.near = null;
+    this.log.mode = "record";
+    this.wasi?.close();
+    this.lastCheckpoint = this.checkpoint();
+    const k = this.timelines.length;
+    this.timelines.push(this.saveTimeline(this.current, t));
+    this.current = k;
+    return k;
+  }
+
+  /** Switches to timeline `k` at the same tick (or its end, if it ends before). */
+  switchTimeline(k: number): number {
+    const t = this.timelines[k];
+    if (t === undefined) throw new RangeError(`no timeline ${k}`);
+    if (k === this.current) return this.pos;
+    const cur = this.timelines[this.current];
+    this.timelines[this.current] = this.saveTimeline(cur.parent, cur.start);
+    this.loadTimeline(t);
+    this.current = k;
+    const tick = Math.min(this.pos, this.frontier);
+    this.wasi?.close();
+    this.restore(this.checkpoints[this.checkpointBefore(tick)]);
+    this.runTo(tick);
+    return this.pos;
+  }
+
+  /** Ends a change made by a write: branches unless this is a fresh branch's own tick. */
+  private beforeWrite(): void {
+    const cur = this.timelines[this.current];
+    if (!(this.live && this.pos === this.frontier && cur.start === this.pos && this.current > 0)) {
+      this.branch();
+    }
+  }
+
+  /** After a write: the branch's checkpoint at this tick holds it. */
+  private afterWrite(): void {
+    this.lastCheckpoint = this.checkpoint();
+    this.timelines[this.current] = this.saveTimeline(
+      this.timelines[this.current].parent,
+      this.timelines[this.current].start,
+    );
+  }
+
+  /** Writes `bytes` at `address` of memory `memory` (default 0) in a new timeline. */
+  writeMemory(address: number, bytes: Uint8Array, memory = 0): void {
+    const mem = this.machine.store.memories[memory];
+    if (mem === undefined || address < 0 || address + bytes.length > mem.buffer.byteLength) {
+      throw new RangeError("writeMemory: out of bounds");
+    }
+    this.beforeWrite();
+    new Uint8Array(this.machine.store.memories[memory].buffer).set(bytes, address);
+    this.afterWrite();
+  }
+
+  /** Sets global `global` (store index) to the raw value `value` in a new timeline. */
+  writeGlobal(global: number, value: number | bigint | Uint8Array): void {
+    const store = this.machine.store;
+    const g = store.globals[global];
+    if (g === undefined) throw new RangeError(`writeGlobal: no global ${global}`);
+    this.beforeWrite();
+    writeSlot(slotViews(store.globalSlots), g.slot, g.type, value);
+    this.afterWrite();
+  }
+
+  /**
+   * Sets the value-stack slot `slot` (8-byte slots from the frame pointer `fp` of a frame of
+   * the call stack: a local's slot) to `value` of type `type`, in a new timeline.
+   */
+  writeSlot(fp: number, slot: number, type: ValType, value: number | bigint | Uint8Array): void {
+    this.beforeWrite();
+    writeSlot(slotViews(this.machine.stack), (fp >> 1) + slot, type, value);
+    this.afterWrite();
   }
 
   /** Steps `n` ticks forward (not past the end). */
