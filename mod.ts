@@ -118,6 +118,14 @@ export {
   type WasiState,
 } from "./src/wasi/api.ts";
 export type { ClockState, FdEntry, FdKind, Preopen } from "./src/wasi/state.ts";
+export {
+  type ProgramRunOptions,
+  restoreProgram,
+  resumeWasi,
+  type ResumeWasiOptions,
+  WasiProgram,
+  type WasiRunResult,
+} from "./src/wasi/program.ts";
 
 if (import.meta.main) {
   const { main } = await import("./src/cli/main.ts");

@@ -16,6 +16,11 @@
  * frame); a machine paused inside a loop with 1, 16, 64 and 256 MiB of memory filled with
  * pseudo-random words (incompressible), and 64 MiB that are 99% zeros. Times are medians.
  *
+ * Last, in a new process of its own (so that its peak resident memory is its own): a 1 GiB
+ * memory of which 1 MiB is written (16 pages spread over it), snapshotted to a file and
+ * restored from it (streamed: `writeSnapshotFile`, `restoreFile`), once each; the row gives
+ * the process's peak resident set size (`VmHWM`) after both.
+ *
  * @module
  */
 
@@ -25,6 +30,7 @@ import { Execution } from "../src/exec/execution.ts";
 import { Machine } from "../src/exec/machine.ts";
 import { instantiate } from "../src/runtime/instantiate.ts";
 import { newStore } from "../src/runtime/store.ts";
+import { restoreFile, writeSnapshotFile } from "../src/snapshot/file.ts";
 import { restore } from "../src/snapshot/restore.ts";
 import { snapshot } from "../src/snapshot/snapshot.ts";
 import type { Module } from "../src/syntax/module.ts";
@@ -50,6 +56,8 @@ export interface SnapshotRow {
   restoreMeanMs: number | null;
   /** Median ms of the first `restore()` in a new process, when measured. */
   coldRestoreMs: number | null;
+  /** Peak resident memory of the process that measured the row, in bytes, when measured. */
+  peakRss?: number | null;
 }
 
 function median(xs: readonly number[]): number {
@@ -154,6 +162,66 @@ async function coldRestore(file: string): Promise<number> {
   return Number(new TextDecoder().decode(out.stdout));
 }
 
+/** Pseudo-random words in 16 pages spread over the memory (1 MiB), zeros elsewhere. */
+function spreadMiB(words: Uint32Array): void {
+  const pageWords = 16384, stride = Math.floor(words.length / pageWords / 16) * pageWords;
+  for (let i = 0; i < 16; i++) randomFill(words.subarray(i * stride, i * stride + pageWords));
+}
+
+/** This process's peak resident set size in bytes (Linux; null elsewhere). */
+function peakRss(): number | null {
+  try {
+    const m = /VmHWM:\s*(\d+) kB/.exec(Deno.readTextFileSync("/proc/self/status"));
+    return m === null ? null : Number(m[1]) * 1024;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The sparse case, in this process (the child of {@linkcode sparseRow}): a 1 GiB memory with
+ * 1 MiB written, written to a snapshot file and restored from it.
+ */
+function sparseCase(): SnapshotRow {
+  const ex = pausedWithMemory(1024, spreadMiB);
+  const file = Deno.makeTempFileSync({ suffix: ".gabsnap" });
+  try {
+    const m = ex.machine;
+    let size = 0;
+    const writeMs = time(() => size = writeSnapshotFile(file, m, { execution: ex }));
+    let back: ReturnType<typeof restoreFile> | null = null;
+    const restoreMs = time(() => back = restoreFile(file));
+    const a = new Uint8Array(m.store.memories[0].buffer);
+    const b = new Uint8Array(back!.machine.store.memories[0].buffer);
+    for (let i = 0; i < a.length; i += 4093) {
+      if (a[i] !== b[i]) throw new Error(`restored memory differs at ${i}`);
+    }
+    return {
+      name: "1 GiB, 1 MiB written (file, own process)",
+      memoryBytes: a.length,
+      snapshotBytes: size,
+      writeMs,
+      restoreMs,
+      restoreMeanMs: null,
+      coldRestoreMs: null,
+      peakRss: peakRss(),
+    };
+  } finally {
+    Deno.removeSync(file);
+  }
+}
+
+/** Runs {@linkcode sparseCase} in a new process (this script with `--sparse`). */
+async function sparseRow(): Promise<SnapshotRow> {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", new URL(import.meta.url).pathname, "--sparse"],
+    stdout: "piped",
+    stderr: "inherit",
+  }).output();
+  if (out.code !== 0) throw new Error(`the sparse case failed (status ${out.code})`);
+  return JSON.parse(new TextDecoder().decode(out.stdout));
+}
+
 /** Runs the snapshot benchmark; returns its rows (progress goes to stderr). */
 export async function benchSnapshot(runs = 3): Promise<SnapshotRow[]> {
   const rows: SnapshotRow[] = [];
@@ -178,6 +246,8 @@ export async function benchSnapshot(runs = 3): Promise<SnapshotRow[]> {
   }
   console.error("snapshot: 64 MiB, 99% zeros...");
   rows.push(measure("64 MiB, 99% zeros", pausedWithMemory(64, mostlyZeros), runs));
+  console.error("snapshot: 1 GiB, 1 MiB written (own process)...");
+  rows.push(await sparseRow());
   return rows;
 }
 
@@ -193,6 +263,7 @@ export function formatSnapshot(rows: readonly SnapshotRow[]): string {
     "restore MB/s",
     "mean ms",
     "cold ms",
+    "peak RSS MiB",
   ];
   const rate = (bytes: number, ms: number) => ms > 0 ? (bytes / 1e6 / (ms / 1000)).toFixed(0) : "-";
   const body = rows.map((r) => [
@@ -205,6 +276,7 @@ export function formatSnapshot(rows: readonly SnapshotRow[]): string {
     rate(r.snapshotBytes, r.restoreMs),
     r.restoreMeanMs === null ? "-" : r.restoreMeanMs.toFixed(2),
     r.coldRestoreMs === null ? "-" : r.coldRestoreMs.toFixed(1),
+    r.peakRss == null ? "-" : (r.peakRss / MIB).toFixed(0),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells: string[]) =>
@@ -213,7 +285,8 @@ export function formatSnapshot(rows: readonly SnapshotRow[]): string {
     "Snapshots: write (snapshot()) and restore (restore()) in memory, against memory size",
     line(head),
     ...body.map(line),
-    "(mean: in-process restores including GC; cold: the first restore in a new process)",
+    "(mean: in-process restores including GC; cold: the first restore in a new process;",
+    " peak RSS: of the process that measured the row, when it had one of its own)",
   ].join("\n");
 }
 
@@ -224,8 +297,14 @@ async function main(args: string[]): Promise<void> {
       runs: { type: "string", default: "3" },
       json: { type: "boolean", default: false },
       cold: { type: "string" },
+      sparse: { type: "boolean", default: false },
     },
   });
+  if (values.sparse) {
+    // The child of sparseRow: the sparse case's row on stdout.
+    console.log(JSON.stringify(sparseCase()));
+    return;
+  }
   if (values.cold !== undefined) {
     // The child of coldRestore: one restore, its time on stdout.
     const bytes = await Deno.readFile(values.cold);

@@ -64,13 +64,16 @@ export async function readInput(path: string): Promise<Uint8Array> {
     if (path === "-") return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
     return await Deno.readFile(path);
   } catch (e) {
-    if (e instanceof Deno.errors.NotFound) throw new FileError(`${path}: no such file`);
-    if (e instanceof Deno.errors.IsADirectory) throw new FileError(`${path}: is a directory`);
-    if (e instanceof Deno.errors.PermissionDenied) {
-      throw new FileError(`${path}: permission denied`);
-    }
-    throw new FileError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+    throw fileError(path, e);
   }
+}
+
+/** The {@linkcode FileError} for `e`, thrown by an operation on file `path`. */
+export function fileError(path: string, e: unknown): FileError {
+  if (e instanceof Deno.errors.NotFound) return new FileError(`${path}: no such file`);
+  if (e instanceof Deno.errors.IsADirectory) return new FileError(`${path}: is a directory`);
+  if (e instanceof Deno.errors.PermissionDenied) return new FileError(`${path}: permission denied`);
+  return new FileError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
 }
 
 /**

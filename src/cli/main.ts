@@ -57,7 +57,7 @@ const OUTPUT: OptionSpec = { name: "output", short: "o", value: "FILE", help: "W
 const SNAPSHOT_OUT: OptionSpec = {
   name: "snapshot-out",
   value: "FILE",
-  help: "When the fuel runs out, write a snapshot to FILE and exit with status 75",
+  help: "When the fuel runs out (or on SIGINT/SIGTERM), write a snapshot to FILE, exit with 75",
 };
 const SNAPSHOT_ON_STDIN_WAIT: OptionSpec = {
   name: "snapshot-on-stdin-wait",
@@ -96,8 +96,13 @@ function sliceOptions(options: Record<string, unknown>, io: Io): SliceOptions {
     snapshotOnStdinWait: onWait,
     onSnapshot: (path, why) =>
       io.stderr(
-        `gab: ${why === "fuel" ? "fuel exhausted" : "waiting for standard input"}: ` +
-          `snapshot written to ${path} (status ${STATUS_PAUSED})\n`,
+        `gab: ${
+          why === "fuel"
+            ? "fuel exhausted"
+            : why === "stdin"
+            ? "waiting for standard input"
+            : `stopped by ${why}`
+        }: snapshot written to ${path} (status ${STATUS_PAUSED})\n`,
       ),
   };
 }
@@ -168,8 +173,9 @@ const COMMANDS: Record<string, Command> = {
     ],
     async run(positionals, options, _rest, io) {
       if (positionals.length !== 1) throw new UsageError("expected one snapshot <FILE>");
-      const bytes = await readInput(positionals[0]);
-      const { lines, status } = await resumeSnapshot(bytes, {
+      const path = positionals[0];
+      const source = path === "-" ? await readInput(path) : path;
+      const { lines, status } = await resumeSnapshot(source, {
         fuel: fuelOption(options.fuel),
         stdio: stdio(io),
         ...sliceOptions(options, io),

@@ -27,27 +27,18 @@
  * @module
  */
 
-import { Runtime, type WasmInstance } from "../api/runtime.ts";
+import { Runtime } from "../api/runtime.ts";
 import type { CompiledModule } from "../api/module.ts";
-import { Exhaustion, LinkError, SnapshotError } from "../errors.ts";
+import { Exhaustion, LinkError, WasmError } from "../errors.ts";
 import { Execution } from "../exec/execution.ts";
-import type { Machine } from "../exec/machine.ts";
-import type { HostImpl, RawValue } from "../exec/values.ts";
+import type { RawValue } from "../exec/values.ts";
 import { funcTypeOf } from "../runtime/link.ts";
-import { type HostBindings, restore } from "../snapshot/restore.ts";
-import { snapshot } from "../snapshot/snapshot.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
-import {
-  createWasi,
-  importsWasi,
-  ProcExit,
-  type Wasi,
-  WasiConfigError,
-  type WasiState,
-} from "../wasi/api.ts";
-import { bind, WASI_MODULES } from "../wasi/host.ts";
+import { createWasi, importsWasi, ProcExit } from "../wasi/api.ts";
+import { restoreProgram, WasiProgram } from "../wasi/program.ts";
 import { UsageError } from "./args.ts";
+import { fileError } from "./load.ts";
 import {
   formatResult,
   initializeReactor,
@@ -72,19 +63,10 @@ export interface SliceOptions {
    */
   snapshotOnStdinWait?: boolean;
   /**
-   * Told the snapshot's path when one is written, and why: the fuel ran out, or the program
-   * waits for standard input (the CLI prints it on stderr).
+   * Told the snapshot's path when one is written, and why: the fuel ran out, the program
+   * waits for standard input, or a signal stopped it (the CLI prints it on stderr).
    */
-  onSnapshot?: (path: string, why: "fuel" | "stdin") => void;
-}
-
-/**
- * Ticks for a budget: finite when deterministic WASI clocks count them (`done` ticks ran in
- * earlier budgets; the clock's `fuelStart` must stay a safe integer).
- */
-function budgetOf(fuel: number | undefined, wasi: Wasi | null, done = 0): number {
-  if (fuel !== undefined) return fuel;
-  return wasi?.state.clock.deterministic ? Number.MAX_SAFE_INTEGER - done : Infinity;
+  onSnapshot?: (path: string, why: "fuel" | "stdin" | Deno.Signal) => void;
 }
 
 /**
@@ -96,6 +78,7 @@ export async function runSliced(
   args: readonly string[],
   options: RunOptions & SliceOptions,
 ): Promise<RunResult> {
+  if (options.snapshotOut !== undefined) checkWritable(options.snapshotOut);
   const wasi = importsWasi(compiled)
     ? createWasi(wasiOptions(options.invoke === undefined ? args : [], options))
     : null;
@@ -128,39 +111,72 @@ export async function runSliced(
   }
   // What instantiation (and a reactor's _initialize) left of the budget.
   const left = options.fuel === undefined ? undefined : runtime.fuel;
-  const budget = budgetOf(left, wasi);
-  if (wasi !== null) wasi.state.clock.fuelStart = budget;
   const ex = Execution.start(runtime.machine, ev.addr, raw);
-  return await finish(ex, wasi, budget, options);
+  return await finish(new WasiProgram(runtime, ex, wasi), left, options);
 }
 
 /**
- * Runs `ex` for `budget` ticks (a WASI program through the async driver, `wasi/driver.ts`):
- * its results as lines (status 0), the guest's exit status, a snapshot (status 75) or a
- * thrown error.
+ * Checks that a snapshot can be written at `path` before a run spends its budget: the file
+ * is opened for writing (created and removed again when it did not exist).
+ *
+ * @throws FileError naming the path and the problem.
+ */
+export function checkWritable(path: string): void {
+  let existed = true;
+  try {
+    Deno.statSync(path);
+  } catch {
+    existed = false;
+  }
+  try {
+    Deno.openSync(path, { write: true, create: true }).close();
+    if (!existed) Deno.removeSync(path);
+  } catch (e) {
+    throw fileError(path, e);
+  }
+}
+
+/**
+ * Runs `program` for `fuel` ticks: its results as lines (status 0), the guest's exit
+ * status, a snapshot (status 75) or a thrown error. With a snapshot file, SIGINT and SIGTERM
+ * stop the run at the next instruction boundary and write the snapshot (status 75).
  */
 async function finish(
-  ex: Execution,
-  wasi: Wasi | null,
-  budget: number,
+  program: WasiProgram,
+  fuel: number | undefined,
   options: SliceOptions,
 ): Promise<RunResult> {
+  const out = options.snapshotOut;
+  let signal: Deno.Signal | null = null;
+  const listeners = out === undefined ? [] : SIGNALS.map((s) => {
+    const listener = () => void (signal ??= s);
+    try {
+      Deno.addSignalListener(s, listener);
+    } catch {
+      return null; // Not available on this platform.
+    }
+    return [s, listener] as const;
+  });
   try {
-    const stopAtWait = options.snapshotOnStdinWait && options.snapshotOut !== undefined
+    const stopAtWait = options.snapshotOnStdinWait && out !== undefined
       ? (reason: string) => reason === "stdin"
       : undefined;
-    const r = wasi === null
-      ? ex.runFor(budget)
-      : await wasi.drive(ex, { fuel: budget, stopAtWait });
+    const r = await program.run({
+      fuel,
+      stopAtWait,
+      interrupt: out === undefined ? undefined : () => signal !== null,
+    });
     switch (r.status) {
-      case "complete":
-        return { lines: r.results.map((v, i) => formatResult(v, ex.type.results[i])), status: 0 };
+      case "complete": {
+        const types = program.execution.type.results;
+        return { lines: r.results.map((v, i) => formatResult(v, types[i])), status: 0 };
+      }
       case "paused":
       case "waiting": {
-        if (options.snapshotOut === undefined) throw new Exhaustion("fuel exhausted");
-        const host = wasi === null ? null : { wasi: wasi.state };
-        Deno.writeFileSync(options.snapshotOut, snapshot(ex.machine, { execution: ex, host }));
-        options.onSnapshot?.(options.snapshotOut, r.status === "paused" ? "fuel" : "stdin");
+        if (out === undefined) throw new Exhaustion("fuel exhausted");
+        program.writeSnapshot(out);
+        const why = r.status === "waiting" ? "stdin" : signal !== null ? signal : "fuel";
+        options.onSnapshot?.(out, why);
         return { lines: [], status: STATUS_PAUSED };
       }
       case "trapped":
@@ -170,9 +186,13 @@ async function finish(
         throw new Error(`unexpected run result ${r.status}`);
     }
   } finally {
-    wasi?.close();
+    for (const l of listeners) if (l !== null) Deno.removeSignalListener(l[0], l[1]);
+    program.close();
   }
 }
+
+/** The signals that stop a run with a snapshot file. */
+const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
 /** Options of {@linkcode resumeSnapshot}: the budget, and WASI's standard streams. */
 export interface ResumeOptions extends SliceOptions {
@@ -181,72 +201,26 @@ export interface ResumeOptions extends SliceOptions {
 }
 
 /**
- * Restores snapshot `bytes` (which must hold a running execution) and runs it on for the
- * budget, as `gab resume` does: the same results, output and status as an uninterrupted
- * run, or status 75 and a new snapshot when the budget runs out again.
+ * Restores a snapshot (bytes, or a file path, read streamed), which must hold a running
+ * execution, and runs it on for the budget, as `gab resume` does: the same results, output
+ * and status as an uninterrupted run, or status 75 and a new snapshot when the budget runs
+ * out again.
  *
  * @throws SnapshotError for a bad snapshot or one this host cannot resume.
  */
 export async function resumeSnapshot(
-  bytes: Uint8Array,
+  source: Uint8Array | string,
   options: ResumeOptions = {},
 ): Promise<RunResult> {
-  let wasi: Wasi | null = null;
-  const bound: Record<string, Record<string, HostImpl>> = {};
-  const bindings: HostBindings = {};
-  for (const [module, table] of Object.entries(WASI_MODULES)) {
-    const late: Record<string, HostImpl> = bindings[module] = {};
-    for (const name of Object.keys(table)) {
-      late[name] = (args) => bound[module][name](args);
+  if (options.snapshotOut !== undefined) checkWritable(options.snapshotOut);
+  let program: WasiProgram;
+  try {
+    program = restoreProgram(source, { ...options.stdio });
+  } catch (e) {
+    if (typeof source === "string" && e instanceof Error && !(e instanceof WasmError)) {
+      throw fileError(source, e);
     }
+    throw e;
   }
-  const { machine, execution, host } = restore(bytes, bindings);
-  if (execution === null || execution.state !== "running") {
-    throw new SnapshotError("the snapshot holds no execution under way");
-  }
-  const runtime = new Runtime({ machine });
-  const wasiInstance = findWasiInstance(runtime);
-  const state = wasiStateOf(host);
-  if (state !== null || wasiInstance !== null) {
-    try {
-      wasi = createWasi({ state: state ?? undefined, ...options.stdio });
-    } catch (e) {
-      if (e instanceof WasiConfigError) throw e; // a preopened directory that is gone
-      throw new SnapshotError(`the snapshot's WASI state is bad: ${(e as Error)?.message ?? e}`);
-    }
-    for (const [module, table] of Object.entries(WASI_MODULES)) {
-      bound[module] = {};
-      for (const [name, w] of Object.entries(table)) bound[module][name] = bind(wasi.ctx, w);
-    }
-  }
-  const done = wasi === null ? 0 : wasi.state.clock.fuelStart - fuelOf(machine);
-  if (wasi !== null && wasiInstance !== null) wasi.bind(wasiInstance);
-  const budget = budgetOf(options.fuel, wasi, done);
-  if (wasi !== null) wasi.state.clock.fuelStart = done + budget;
-  return await finish(execution, wasi, budget, options);
-}
-
-function fuelOf(m: Machine): number {
-  return Number.isFinite(m.fuel) ? m.fuel : 0;
-}
-
-/** The WASI state in a snapshot's host state `{ wasi }`, or null. */
-function wasiStateOf(host: unknown): WasiState | null {
-  if (typeof host !== "object" || host === null || !("wasi" in host)) return null;
-  const s = (host as { wasi: unknown }).wasi;
-  if (typeof s !== "object" || s === null || (s as { version?: unknown }).version !== 1) {
-    throw new SnapshotError("the snapshot's host state holds no usable WASI state");
-  }
-  return s as WasiState;
-}
-
-/** The last instance whose module imports WASI (whose memory WASI works on), or null. */
-function findWasiInstance(runtime: Runtime): WasmInstance | null {
-  const instances = runtime.store.instances;
-  for (let i = instances.length - 1; i >= 0; i--) {
-    if (instances[i].module.imports.some((im) => Object.hasOwn(WASI_MODULES, im.module))) {
-      return runtime.instance(i);
-    }
-  }
-  return null;
+  return await finish(program, options.fuel, options);
 }

@@ -28,6 +28,7 @@ import { type ModuleInfo, validateModule } from "../valid/validate.ts";
 import { externKindName } from "../runtime/link.ts";
 import { arr, bin, bool, i32s, int, obj, str } from "./check.ts";
 import { readSnapshot } from "./format.ts";
+import { bytesReader, type DataReader, PAGE, readMemoryBytes, readRuns } from "./memory.ts";
 import { readValType, resolveTypes } from "./types.ts";
 import { slotCount, slotsOf } from "../exec/values.ts";
 
@@ -74,8 +75,23 @@ const TOP_KEYS = [
  */
 export function restore(bytes: Uint8Array, bindings: HostBindings = {}): Restored {
   const file = readSnapshot(bytes);
+  return restoreBody(file.body, bytesReader(file.data), bindings, file.engine);
+}
+
+/**
+ * Rebuilds the machine of a decoded, checksummed snapshot document `body`, its memories read
+ * from `data` (the data section). What {@linkcode restore} and `restoreFile` share.
+ *
+ * @throws SnapshotError as {@linkcode restore} does.
+ */
+export function restoreBody(
+  body: unknown,
+  data: DataReader,
+  bindings: HostBindings,
+  engine: string,
+): Restored {
   try {
-    return build(file.body, bindings, file.engine);
+    return build(body, data, bindings, engine);
   } catch (e) {
     if (e instanceof SnapshotError) throw e;
     if (e instanceof WasmError) {
@@ -85,7 +101,12 @@ export function restore(bytes: Uint8Array, bindings: HostBindings = {}): Restore
   }
 }
 
-function build(body: unknown, bindings: HostBindings, engine: string): Restored {
+function build(
+  body: unknown,
+  data: DataReader,
+  bindings: HostBindings,
+  engine: string,
+): Restored {
   const top = obj(body, TOP_KEYS, "snapshot");
   const modules: Module[] = [];
   const infos: ModuleInfo[] = [];
@@ -135,7 +156,12 @@ function build(body: unknown, bindings: HostBindings, engine: string): Restored 
     }
   }
   store.tables = arr(top.tables, "tables").map((v, i) => readTable(v, i, types, nobj));
-  store.memories = arr(top.memories, "memories").map((v, i) => readMemory(v, i));
+  const heads = arr(top.memories, "memories").map((v, i) => readMemoryHead(v, i));
+  const need = heads.reduce((n, h) => n + h.runs.reduce((k, r) => k + r[1] * PAGE, 0), 0);
+  if (need !== data.left) {
+    throw new SnapshotError(`data section: ${data.left} bytes, the memories' runs need ${need}`);
+  }
+  store.memories = heads.map((h, i) => readMemory(h, i, data));
   const gs = obj(top.globalSlots, ["capacity", "count", "bytes"], "globalSlots");
   const capacity = int(gs.capacity, 8, MAX, "globalSlots.capacity");
   const count = int(gs.count, 0, capacity >> 3, "globalSlots.count");
@@ -248,14 +274,25 @@ function readTable(v: unknown, i: number, types: readonly number[], nobj: number
   };
 }
 
-function readMemory(v: unknown, i: number): MemInst {
+/** A memory's fields, checked, before its bytes are read. */
+interface MemoryHead {
+  fields: Record<string, unknown>;
+  pages: number;
+  runs: [number, number][];
+}
+
+function readMemoryHead(v: unknown, i: number): MemoryHead {
   const what = `memories[${i}]`;
-  const m = obj(v, ["type", "pages", "generation", "bytes"], what);
+  const fields = obj(v, ["type", "pages", "generation", "runs"], what);
+  const pages = int(fields.pages, 0, 2 ** 20, `${what}.pages`);
+  return { fields, pages, runs: readRuns(fields.runs, pages, `${what}.runs`) };
+}
+
+function readMemory(head: MemoryHead, i: number, data: DataReader): MemInst {
+  const what = `memories[${i}]`;
+  const m = head.fields, pages = head.pages;
   const ty = obj(m.type, ["is64", "limits", "shared"], `${what}.type`);
-  const pages = int(m.pages, 0, 2 ** 20, `${what}.pages`);
-  const bytes = bin(m.bytes, `${what}.bytes`, 1, pages * 65536);
-  const buffer = new ArrayBuffer(bytes.length);
-  new Uint8Array(buffer).set(bytes);
+  const buffer = readMemoryBytes(pages, head.runs, data);
   return {
     type: {
       is64: bool(ty.is64, `${what}.is64`),

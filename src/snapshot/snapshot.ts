@@ -15,7 +15,8 @@ import type { Machine } from "../exec/machine.ts";
 import type { HeapObj } from "../runtime/store.ts";
 import type { Module } from "../syntax/module.ts";
 import { wordsBin } from "./check.ts";
-import { writeSnapshot } from "./format.ts";
+import { type SnapshotParts, snapshotParts } from "./format.ts";
+import { memoryRuns, runViews } from "./memory.ts";
 import { TypeWriter } from "./types.ts";
 
 /** What else goes into a snapshot besides the machine. */
@@ -33,6 +34,16 @@ export interface SnapshotExtra {
  *   carry (an externref to a JS object, a type that cannot be described).
  */
 export function snapshot(m: Machine, extra: SnapshotExtra = {}): Uint8Array {
+  return snapshotOf(m, extra).bytes();
+}
+
+/**
+ * The state of `m` (and `extra`) as the parts of a snapshot, whose memory runs are views of
+ * the live memories (see {@linkcode SnapshotParts}): write them before the machine runs on.
+ *
+ * @throws SnapshotError as {@linkcode snapshot} does.
+ */
+export function snapshotOf(m: Machine, extra: SnapshotExtra = {}): SnapshotParts {
   if (m.status === "running") {
     throw new SnapshotError("cannot snapshot a running machine (inside run or a host call)");
   }
@@ -64,12 +75,17 @@ export function snapshot(m: Machine, extra: SnapshotExtra = {}): Uint8Array {
     size: t.size,
     elems: wordsBin(t.elems.subarray(0, t.size)),
   }));
-  const memories = store.memories.map((mem) => ({
-    type: { is64: mem.type.is64, limits: limits(mem.type.limits), shared: mem.type.shared },
-    pages: mem.pages,
-    generation: mem.generation,
-    bytes: new Uint8Array(mem.buffer),
-  }));
+  const data: Uint8Array[] = [];
+  const memories = store.memories.map((mem) => {
+    const runs = memoryRuns(mem.buffer, mem.pages);
+    data.push(...runViews(mem.buffer, runs));
+    return {
+      type: { is64: mem.type.is64, limits: limits(mem.type.limits), shared: mem.type.shared },
+      pages: mem.pages,
+      generation: mem.generation,
+      runs,
+    };
+  });
   const globals = store.globals.map((g) => ({
     type: tw.val(g.type),
     mutable: g.mutable,
@@ -114,7 +130,7 @@ export function snapshot(m: Machine, extra: SnapshotExtra = {}): Uint8Array {
   if (!Number.isSafeInteger(body.machine.fuel ?? 0) || (body.machine.fuel ?? 0) < 0) {
     throw new SnapshotError(`fuel ${m.fuel} cannot be written`);
   }
-  return writeSnapshot(body);
+  return snapshotParts(body, data);
 }
 
 function limits(l: { min: bigint; max: bigint | null }): { min: bigint; max: bigint | null } {

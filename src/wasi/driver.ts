@@ -61,7 +61,17 @@ export interface DriveOptions {
    * pending) instead of waiting. Default: always wait.
    */
   stopAtWait?: (reason: WaitReason) => boolean;
+  /**
+   * Asked between slices of {@linkcode SLICE_TICKS} ticks, after the driver let the event loop
+   * run (so that signal listeners and timers get their turn): true ends the drive there with
+   * `paused`, at an instruction boundary, the rest of the budget unspent. Without it the
+   * budget runs in one piece.
+   */
+  interrupt?: () => boolean;
 }
+
+/** Ticks run between two {@linkcode DriveOptions.interrupt} checks. */
+export const SLICE_TICKS = 1 << 22;
 
 /** A host call: its import names and raw arguments. */
 /** The WASI function `module.name`, or null for another host function. */
@@ -82,6 +92,42 @@ function markSuspending(m: Machine): number[] {
     added.push(addr);
   }
   return added;
+}
+
+/**
+ * Runs `ex` for `fuel` ticks in slices, asking `interrupt` between them (after a macrotask
+ * turn of the event loop); returns as `runFor` does. Between slices and on return the
+ * machine's fuel and the deterministic clock's `fuelStart` are as if the budget had run in
+ * one piece (during a slice `fuelStart` is moved down by the ticks beyond the slice, so the
+ * virtual clocks count the same ticks).
+ */
+async function runSliced(
+  ctx: WasiContext,
+  ex: Execution,
+  fuel: number,
+  interrupt: () => boolean,
+): Promise<RunResult> {
+  const clock = ctx.state.clock;
+  for (;;) {
+    const slice = Math.min(fuel, SLICE_TICKS);
+    const rest = fuel - slice;
+    const shift = clock.deterministic && Number.isFinite(rest) ? rest : 0;
+    clock.fuelStart -= shift;
+    let r: RunResult;
+    let left = 0;
+    try {
+      r = ex.runFor(slice);
+    } finally {
+      clock.fuelStart += shift;
+      left = ex.machine.fuel;
+      ex.machine.fuel += rest;
+    }
+    // Paused at the end of a slice, with budget left: a boundary to check for interrupts.
+    if (r.status !== "paused" || rest === 0 || left > 0) return r;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    if (interrupt()) return r;
+    fuel = rest;
+  }
 }
 
 /** Runs `f` (a WASI call) in suspendable mode: its errno, or the WouldBlock it threw. */
@@ -119,7 +165,9 @@ export async function drive(
     let call = pendingHostCall(m);
     for (;;) {
       if (call === null) {
-        const r = ex.runFor(fuel);
+        const r = options.interrupt === undefined
+          ? ex.runFor(fuel)
+          : await runSliced(ctx, ex, fuel, options.interrupt);
         if (r.status !== "host-call") return r;
         fuel = ex.fuel;
         call = r;

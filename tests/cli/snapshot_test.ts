@@ -8,6 +8,7 @@
 
 import assert from "node:assert/strict";
 import { main } from "../../src/cli/main.ts";
+import { FORMAT_VERSION } from "../../src/snapshot/format.ts";
 import { runCli, withTempDir } from "./process.ts";
 
 const KERNELS = new URL("../../testdata/kernels/", import.meta.url).pathname;
@@ -96,7 +97,7 @@ Deno.test("snapshot info: modules, instances, memories, the paused frame, host s
     const r = await gab("snapshot", "info", `${dir}/w`);
     assert.equal(r.status, 0, r.err);
     const lines = r.out.split("\n");
-    assert.equal(lines[0], "format: 1");
+    assert.equal(lines[0], `format: ${FORMAT_VERSION}`);
     assert.match(lines[1], /^engine: \d+\.\d+\.\d+/);
     assert.match(r.out, /\nmodules: 1\n {2}module 0: \d+ bytes\n/);
     assert.match(r.out, /\ninstances: 1\n {2}instance 0: \d+ functions \(\d+ imported\)/);
