@@ -80,6 +80,8 @@ export interface RecordingOptions {
   budget?: number;
   /** Ticks between checkpoints while recording; default 1,000,000. */
   interval?: number;
+  /** Whether the interval grows when checkpoints cost too much (see `interval`); default true. */
+  adaptive?: boolean;
   /** The decay fraction (see history.ts); default 0.01. */
   fraction?: number;
   /** Host functions (`module.name`) that write no guest memory (faster to log). */
@@ -142,8 +144,12 @@ export class Recording {
   checkpoints: Checkpoint[] = [];
   /** The memory budget in bytes. */
   readonly budget: number;
-  /** Ticks between checkpoints while recording. */
-  readonly interval: number;
+  /**
+   * Ticks between checkpoints while recording: the option, doubled while taking a checkpoint
+   * costs more than a tenth of running the interval (a large memory), so that recording stays
+   * within about 1.1x of a plain run.
+   */
+  interval: number;
   /** The decay fraction now in force (grows when the budget is tight). */
   fraction: number;
   private readonly wasi: Wasi | null;
@@ -169,6 +175,7 @@ export class Recording {
     this.budget = options.budget ?? 256 * 2 ** 20;
     this.interval = options.interval ?? 1_000_000;
     this.fraction = options.fraction ?? 0.01;
+    this.adaptive = options.adaptive ?? true;
     this.log.install(this.machine, this.wasi, options.pure);
     this.lastCheckpoint = this.checkpoint();
     this.timelines.push(this.saveTimeline(-1, 0));
@@ -216,7 +223,9 @@ export class Recording {
     for (;;) {
       const next = this.lastCheckpoint.tick + this.interval;
       const budget = Math.min(left, next - this.pos);
+      const t0 = performance.now();
       const r = this.runBudget(budget);
+      this.runMs += performance.now() - t0;
       left -= this.lastRun;
       this.frontier = this.pos;
       if (r.status === "complete" || r.status === "trapped") {
@@ -224,7 +233,15 @@ export class Recording {
         this.lastCheckpoint = this.checkpoint();
         return r;
       }
-      if (this.pos >= next) this.lastCheckpoint = this.checkpoint();
+      if (this.pos >= next) {
+        const t1 = performance.now();
+        this.lastCheckpoint = this.checkpoint();
+        const cost = performance.now() - t1;
+        if (this.adaptive && cost > 0.1 * this.runMs && this.interval < 2 ** 40) {
+          this.interval *= 2;
+        }
+        this.runMs = 0;
+      }
       if (r.status !== "paused" || left <= 0) {
         if (this.lastCheckpoint.tick !== this.pos) this.lastCheckpoint = this.checkpoint();
         return r;
@@ -234,6 +251,9 @@ export class Recording {
 
   /** Ticks the last `runBudget` executed. */
   private lastRun = 0;
+  private readonly adaptive: boolean;
+  /** ms spent running since the last checkpoint. */
+  private runMs = 0;
 
   /** Runs `budget` ticks (deterministic WASI clocks count true ticks). */
   private runBudget(budget: number): RunResult {
@@ -370,6 +390,7 @@ export class Recording {
     return { parent: t.parent, tick: t.start };
   }
 
+  /** The current timeline's fields, as a {@linkcode Timeline}. */
   private saveTimeline(parent: number, start: number): Timeline {
     return {
       checkpoints: this.checkpoints,
@@ -383,6 +404,7 @@ export class Recording {
     };
   }
 
+  /** Makes `t` the current timeline's fields. */
   private loadTimeline(t: Timeline): void {
     this.checkpoints = t.checkpoints;
     this.log.entries = t.entries;

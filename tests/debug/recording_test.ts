@@ -139,7 +139,7 @@ Deno.test("travel: the end, going live, recording on", () => {
 
 Deno.test("history: decay from the newest end and the memory budget", () => {
   const s = setup();
-  const rec = new Recording(s.ex, { interval: 100, fraction: 0.05 });
+  const rec = new Recording(s.ex, { interval: 100, fraction: 0.05, adaptive: false });
   rec.record();
   const cps = rec.checkpoints;
   assert.equal(cps[0].tick, 0);
@@ -151,7 +151,7 @@ Deno.test("history: decay from the newest end and the memory budget", () => {
   }
   // A small budget: the history stays within it.
   const t = setup();
-  const tight = new Recording(t.ex, { interval: 100, budget: 600_000 });
+  const tight = new Recording(t.ex, { interval: 100, budget: 600_000, adaptive: false });
   tight.record();
   const st = tight.stats;
   assert.ok(st.checkpointBytes + st.logBytes <= 600_000, JSON.stringify(st));
