@@ -148,8 +148,12 @@ async function finish(
 ): Promise<RunResult> {
   const out = options.snapshotOut;
   let signal: Deno.Signal | null = null;
+  const stop = new AbortController();
   const listeners = out === undefined ? [] : SIGNALS.map((s) => {
-    const listener = () => void (signal ??= s);
+    const listener = () => {
+      signal ??= s;
+      stop.abort();
+    };
     try {
       Deno.addSignalListener(s, listener);
     } catch {
@@ -164,7 +168,7 @@ async function finish(
     const r = await program.run({
       fuel,
       stopAtWait,
-      interrupt: out === undefined ? undefined : () => signal !== null,
+      signal: out === undefined ? undefined : stop.signal,
     });
     switch (r.status) {
       case "complete": {
@@ -175,7 +179,7 @@ async function finish(
       case "waiting": {
         if (out === undefined) throw new Exhaustion("fuel exhausted");
         program.writeSnapshot(out);
-        const why = r.status === "waiting" ? "stdin" : signal !== null ? signal : "fuel";
+        const why = signal ?? (r.status === "waiting" ? "stdin" : "fuel");
         options.onSnapshot?.(out, why);
         return { lines: [], status: STATUS_PAUSED };
       }

@@ -62,15 +62,16 @@ export interface DriveOptions {
    */
   stopAtWait?: (reason: WaitReason) => boolean;
   /**
-   * Asked between slices of {@linkcode SLICE_TICKS} ticks, after the driver let the event loop
-   * run (so that signal listeners and timers get their turn): true ends the drive there with
-   * `paused`, at an instruction boundary, the rest of the budget unspent. Without it the
-   * budget runs in one piece.
+   * Stops the drive when aborted: checked between slices of {@linkcode SLICE_TICKS} ticks,
+   * after the driver let the event loop run (so that signal listeners and timers get their
+   * turn), where it ends the drive with `paused` at an instruction boundary, the rest of the
+   * budget unspent; and while a WASI call waits, where it ends the drive with `waiting`, the
+   * call pending. Without it the budget runs in one piece.
    */
-  interrupt?: () => boolean;
+  signal?: AbortSignal;
 }
 
-/** Ticks run between two {@linkcode DriveOptions.interrupt} checks. */
+/** Ticks run between two checks of {@linkcode DriveOptions.signal}. */
 export const SLICE_TICKS = 1 << 22;
 
 /** A host call: its import names and raw arguments. */
@@ -95,7 +96,7 @@ function markSuspending(m: Machine): number[] {
 }
 
 /**
- * Runs `ex` for `fuel` ticks in slices, asking `interrupt` between them (after a macrotask
+ * Runs `ex` for `fuel` ticks in slices, checking `signal` between them (after a macrotask
  * turn of the event loop); returns as `runFor` does. Between slices and on return the
  * machine's fuel and the deterministic clock's `fuelStart` are as if the budget had run in
  * one piece (during a slice `fuelStart` is moved down by the ticks beyond the slice, so the
@@ -105,7 +106,7 @@ async function runSliced(
   ctx: WasiContext,
   ex: Execution,
   fuel: number,
-  interrupt: () => boolean,
+  signal: AbortSignal,
 ): Promise<RunResult> {
   const clock = ctx.state.clock;
   for (;;) {
@@ -125,9 +126,24 @@ async function runSliced(
     // Paused at the end of a slice, with budget left: a boundary to check for interrupts.
     if (r.status !== "paused" || rest === 0 || left > 0) return r;
     await new Promise((resolve) => setTimeout(resolve, 0));
-    if (interrupt()) return r;
+    if (signal.aborted) return r;
     fuel = rest;
   }
+}
+
+/**
+ * Awaits `wait`; true when it settled, false when `signal` was aborted first (the wait goes
+ * on unobserved; a retry would wait again).
+ */
+function waitUnlessAborted(wait: Promise<void>, signal?: AbortSignal): Promise<boolean> {
+  if (signal === undefined) return wait.then(() => true);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(false);
+    signal.addEventListener("abort", onAbort, { once: true });
+    wait.then(() => resolve(true), reject).finally(() =>
+      signal.removeEventListener("abort", onAbort)
+    );
+  });
 }
 
 /** Runs `f` (a WASI call) in suspendable mode: its errno, or the WouldBlock it threw. */
@@ -165,9 +181,9 @@ export async function drive(
     let call = pendingHostCall(m);
     for (;;) {
       if (call === null) {
-        const r = options.interrupt === undefined
+        const r = options.signal === undefined
           ? ex.runFor(fuel)
-          : await runSliced(ctx, ex, fuel, options.interrupt);
+          : await runSliced(ctx, ex, fuel, options.signal);
         if (r.status !== "host-call") return r;
         fuel = ex.fuel;
         call = r;
@@ -178,10 +194,12 @@ export async function drive(
       const again = () => w.fn(ctx, ...args);
       let outcome = attempt(ctx, again);
       while (outcome instanceof WouldBlock) {
-        if (options.stopAtWait?.(outcome.reason)) {
+        if (options.stopAtWait?.(outcome.reason) || options.signal?.aborted) {
           return { status: "waiting", reason: outcome.reason };
         }
-        await outcome.wait();
+        if (!await waitUnlessAborted(outcome.wait(), options.signal)) {
+          return { status: "waiting", reason: outcome.reason };
+        }
         outcome = attempt(ctx, outcome.retry ?? again);
       }
       call = null;

@@ -70,10 +70,11 @@ export interface ProgramRunOptions {
   /** Stop at a wait instead of waiting (see `DriveOptions.stopAtWait`). */
   stopAtWait?: (reason: WaitReason) => boolean;
   /**
-   * Asked every few million ticks, after the event loop had a turn: true ends the run with
-   * `paused` at that instruction boundary (e.g. a flag that a SIGINT listener sets).
+   * Stops the run when aborted (e.g. by a SIGINT listener): checked every few million ticks,
+   * after the event loop had a turn, where the run ends `paused` at an instruction boundary,
+   * and during a wait, where it ends `waiting` (see `DriveOptions.signal`).
    */
-  interrupt?: () => boolean;
+  signal?: AbortSignal;
 }
 
 /** An execution under way, its runtime, and its WASI host (null for a program without). */
@@ -114,10 +115,10 @@ export class WasiProgram {
       return await wasi.drive(ex, {
         fuel: budget,
         stopAtWait: options.stopAtWait,
-        interrupt: options.interrupt,
+        signal: options.signal,
       });
     }
-    if (options.interrupt === undefined) return ex.runFor(budget);
+    if (options.signal === undefined) return ex.runFor(budget);
     for (;;) {
       const slice = Math.min(budget, 1 << 22), rest = budget - slice;
       const r = ex.runFor(slice);
@@ -125,7 +126,7 @@ export class WasiProgram {
       m.fuel += rest;
       if (r.status !== "paused" || rest === 0 || left > 0) return r;
       await new Promise((resolve) => setTimeout(resolve, 0));
-      if (options.interrupt()) return r;
+      if (options.signal.aborted) return r;
       budget = rest;
     }
   }
