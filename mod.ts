@@ -105,6 +105,14 @@ export {
 } from "./src/debug/hostlog.ts";
 export { stateHash } from "./src/debug/hash.ts";
 export {
+  callStack,
+  type FrameInfo,
+  functionWat,
+  type LocalInfo,
+  locals,
+  wasmOffset,
+} from "./src/debug/inspect.ts";
+export {
   createWasi,
   type DriveOptions,
   type DriveResult,
