@@ -59,7 +59,7 @@ import {
   oobMemory,
 } from "./memory_ops.ts";
 import * as N from "./numerics.ts";
-import { simdMemOp, simdOp } from "./interp_simd.ts";
+import { simdMem0Op, simdMemOp, simdOp } from "./interp_simd.ts";
 import {
   elemDrop,
   tableCopy,
@@ -521,6 +521,10 @@ function loop(m: Machine): number {
           case 319 /* simd.mem */:
             simdMemOp(m, cf, pc, fp);
             pc += 7;
+            continue;
+          case 320 /* simd.mem0 */:
+            simdMem0Op(m, cf, pc, fp);
+            pc += 6;
             continue;
           case 14 /* const32 */:
             I32[fp + code[pc + 1]] = code[pc + 2];

@@ -16,6 +16,7 @@
  */
 
 import type { CompiledFunc } from "../ir/compiled.ts";
+import type { MemInst } from "../runtime/store.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
 import type { Machine } from "./machine.ts";
 import { oobMemory } from "./memory_ops.ts";
@@ -534,14 +535,11 @@ for (const info of OPS) {
 
 /**
  * Executes the `simd.mem` IR instruction at `pc` of `cf`'s code (`w d s1 s2 m k`): a SIMD
- * load or store on any memory; traps "out of bounds memory access".
+ * load or store on any memory (memory64 included); traps "out of bounds memory access".
  */
 export function simdMemOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void {
   const code = cf.code;
-  const op = code[pc + 1] & 0xffff, lane = code[pc + 1] >>> 16;
-  const d = (fp + code[pc + 2]) << 2;
   const at = fp + code[pc + 3];
-  const v = (fp + code[pc + 4]) << 2;
   const mem = m.store.memories[code[pc + 5]];
   const offset = BigInt.asUintN(64, cf.pool64[code[pc + 6]]);
   let base: number;
@@ -549,6 +547,26 @@ export function simdMemOp(m: Machine, cf: CompiledFunc, pc: number, fp: number):
     const x = BigInt.asUintN(64, m.i64[at >> 1]) + offset;
     base = x > 0x20000000000000n ? Number.MAX_SAFE_INTEGER : Number(x);
   } else base = (m.i32[at] >>> 0) + Number(offset);
+  simdMemAt(m, mem, code[pc + 1], base, fp + code[pc + 2], fp + code[pc + 4]);
+}
+
+/**
+ * Executes the `simd.mem0` IR instruction at `pc` of `cf`'s code (`w d s1 s2 o`): a SIMD
+ * load or store on memory 0 (i32 addresses); traps "out of bounds memory access".
+ */
+export function simdMem0Op(m: Machine, cf: CompiledFunc, pc: number, fp: number): void {
+  const code = cf.code;
+  const base = (m.i32[fp + code[pc + 3]] >>> 0) + (code[pc + 5] >>> 0);
+  simdMemAt(m, cf.mem0!, code[pc + 1], base, fp + code[pc + 2], fp + code[pc + 4]);
+}
+
+/**
+ * The SIMD memory instruction `w` (an Op, the lane index in its upper bits) at effective
+ * address `base` of `mem`; `di` and `vi` the Int32 indices of the result and vector operand.
+ */
+function simdMemAt(m: Machine, mem: MemInst, w: number, base: number, di: number, vi: number) {
+  const op = w & 0xffff, lane = w >>> 16;
+  const d = di << 2, v = vi << 2;
   const size = SIZE[op];
   if (base + size > mem.buffer.byteLength) oobMemory();
   if (mem.buffer !== memBuffer) {

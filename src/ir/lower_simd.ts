@@ -2,7 +2,8 @@
  * Lowering of the SIMD and relaxed-SIMD instructions (prefix 0xFD) to IR: `v128.const` and
  * `i8x16.shuffle` put their 16 bytes in the constant pool (two consecutive entries);
  * `v128.load`/`v128.store` on memory 0 (i32 addresses, offset below 2^32) become the main
- * loop's own rows; every other memory form becomes `simd.mem`, and every other instruction
+ * loop's own rows; every other memory form becomes `simd.mem0` (memory 0, offset inline) or
+ * `simd.mem` (any memory), and every other instruction
  * the generic `simd` row, which the SIMD dispatch (src/exec/interp_simd.ts) executes.
  *
  * Selects and globals of type v128 are lowered in `lower.ts` with the other selects and
@@ -19,6 +20,7 @@ import { irOp } from "./ops.ts";
 
 const SIMD = irOp("simd");
 const SIMD_MEM = irOp("simd.mem");
+const SIMD_MEM0 = irOp("simd.mem0");
 const V128_CONST = irOp("v128.const");
 const V128_LOAD = irOp("v128.load");
 const V128_STORE = irOp("v128.store");
@@ -94,12 +96,15 @@ function memory(L: Lowering, r: CodeReader, op: number): void {
   const v = info.params!.length === 2 ? b.pop() : 0;
   const a = b.pop();
   const d = isStore ? 0 : b.pushResult(V128);
-  b.op(SIMD_MEM);
+  b.op(fast ? SIMD_MEM0 : SIMD_MEM);
   b.arg(op | (info.imm === "memarg_lane" ? r.lane << 16 : 0));
   const at = b.arg(d);
   b.arg(a);
   b.arg(v);
-  b.arg(L.inst.memories[r.index]);
-  b.arg(b.constBig(r.offset));
+  if (fast) b.arg(Number(r.offset) | 0);
+  else {
+    b.arg(L.inst.memories[r.index]);
+    b.arg(b.constBig(r.offset));
+  }
   if (!isStore) b.fresh(at);
 }

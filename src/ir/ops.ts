@@ -473,6 +473,11 @@ const SIMD: Row[] = [
     "of a load, s2 the vector of a store or a lane load/store; the lane index is in the " +
     "upper bits of w (w >> 16)",
   ],
+  [
+    "simd.mem0",
+    "wdsso",
+    "as `simd.mem` on memory 0 (i32 addresses) with the offset o inline (the common case)",
+  ],
 ];
 
 const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED, ...SIMD];
