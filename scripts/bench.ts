@@ -1,7 +1,9 @@
 /**
  * Runs the compute kernels of `testdata/kernels/` on Deno's own WebAssembly (V8) and on gab,
  * side by side, and prints each kernel's median time on both, the ratio gab/V8 and the
- * geometric mean of the ratios.
+ * geometric mean of the ratios; then (unless `--filter` narrows the run) the front end's
+ * throughput, the snapshots' cost, time travel's, and the SIMD kernels' vectorized against
+ * scalar builds (`bench_frontend.ts`, `bench_snapshot.ts`, `bench_debug.ts`, `bench_simd.ts`).
  *
  * ```sh
  * deno task bench                  # every kernel at its default n
@@ -32,6 +34,7 @@ import { instantiate, UnsupportedError } from "../mod.ts";
 import { benchFrontend, formatFrontend } from "./bench_frontend.ts";
 import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
 import { benchDebug, formatDebug } from "./bench_debug.ts";
+import { benchSimd, formatSimd } from "./bench_simd.ts";
 
 /** The directory of the kernels (sources, binaries and `kernels.json`). */
 export const KERNELS_DIR: URL = new URL("../testdata/kernels/", import.meta.url);
@@ -407,17 +410,21 @@ async function main(args: string[]): Promise<number> {
   const snapshots = options.filter === null ? await benchSnapshot() : [];
   // Then time travel's (scripts/bench_debug.ts), likewise.
   const debug = options.filter === null ? benchDebug() : [];
+  // Then vectorized against scalar builds of the SIMD kernels (scripts/bench_simd.ts).
+  const simd = options.filter === null ? await benchSimd(options) : [];
   if (options.json) {
     console.log(
-      JSON.stringify({ ...toJson(rows, options), frontend, snapshots, debug }, null, 2),
+      JSON.stringify({ ...toJson(rows, options), frontend, snapshots, debug, simd }, null, 2),
     );
   } else {
     console.log(formatTable(rows).trimEnd());
     if (frontend.length > 0) console.log(`\n${formatFrontend(frontend)}`);
     if (snapshots.length > 0) console.log(`\n${formatSnapshot(snapshots)}`);
     if (debug.length > 0) console.log(`\n${formatDebug(debug)}`);
+    if (simd.length > 0) console.log(`\n${formatSimd(simd).trimEnd()}`);
   }
-  return rows.some((row) => row.problem !== null) ? 1 : 0;
+  const failed = [...rows, ...simd].some((row) => row.problem !== null);
+  return failed ? 1 : 0;
 }
 
 if (import.meta.main) Deno.exit(await main(Deno.args));

@@ -12,8 +12,12 @@
 # `apt-get install -y clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32`. After changing one,
 # regenerate its expected output with `node scripts/wasi_expected.mjs NAME` (see that script).
 #
-# Usage: scripts/build_testdata.sh [NAME...]   (default: every kernel and every WASI program;
-#        NAME is a kernel, e.g. fib, or `wasi` for the WASI programs)
+# The SIMD kernels in testdata/simd/ (NAME.c) are built twice, with -O3 -msimd128 (NAME.simd.wasm,
+# clang's auto-vectorizer on) and with -O3 alone (NAME.scalar.wasm), for scripts/bench_simd.ts.
+#
+# Usage: scripts/build_testdata.sh [NAME...]   (default: every kernel, every SIMD kernel and
+#        every WASI program; NAME is a kernel, e.g. fib, `wasi` for the WASI programs or `simd`
+#        for the SIMD kernels)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 CLANG=${CLANG:-clang-19}
@@ -38,11 +42,35 @@ build_wasi() {
   )
 }
 
+# Builds every SIMD kernel of testdata/simd twice (vectorized and scalar).
+build_simd() {
+  command -v "$CLANG" >/dev/null 2>&1 ||
+    { echo "build_testdata.sh: $CLANG not found; install it with: apt-get install -y clang-19 lld-19" >&2; exit 1; }
+  (
+    cd "$root/testdata/simd"
+    for source in *.c; do
+      name="${source%.c}"
+      flags=(--target=wasm32 -O3 -ffreestanding -nostdlib -Wl,--no-entry)
+      "$CLANG" "${flags[@]}" -msimd128 "$source" -o "$name.simd.wasm"
+      "$CLANG" "${flags[@]}" "$source" -o "$name.scalar.wasm"
+      chmod 644 "$name.simd.wasm" "$name.scalar.wasm"
+      echo "built testdata/simd/$name.simd.wasm and $name.scalar.wasm"
+    done
+  )
+}
+
 if [ "$#" -eq 1 ] && [ "$1" = wasi ]; then
   build_wasi
   exit 0
 fi
-if [ "$#" -eq 0 ]; then build_wasi; fi
+if [ "$#" -eq 1 ] && [ "$1" = simd ]; then
+  build_simd
+  exit 0
+fi
+if [ "$#" -eq 0 ]; then
+  build_wasi
+  build_simd
+fi
 cd "$root/testdata/kernels"
 
 COMMON=(--target=wasm32 -O2 -ffreestanding -nostdlib -Wl,--no-entry)

@@ -17,7 +17,7 @@
 
 import type { CompiledFunc } from "../ir/compiled.ts";
 import type { MemInst } from "../runtime/store.ts";
-import { Op, OPS } from "../syntax/opcodes.ts";
+import { OPS } from "../syntax/opcodes.ts";
 import type { Machine } from "./machine.ts";
 import { oobMemory } from "./memory_ops.ts";
 import { type SimdHandler, simdHandler, type SimdViews } from "./simd.ts";
@@ -51,6 +51,19 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
     case 13 /* i8x16.shuffle */:
       shuffle(V, d, a, b, cf.pool, code[pc + 6] * 2);
       return;
+    case 512 /* SIMD_SHUFFLE_WORDS */: {
+      const k = code[pc + 6];
+      const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;
+      const w0 = k0 < 4 ? I[a + k0] : I[b + k0 - 4];
+      const w1 = k1 < 4 ? I[a + k1] : I[b + k1 - 4];
+      const w2 = k2 < 4 ? I[a + k2] : I[b + k2 - 4];
+      const w3 = k3 < 4 ? I[a + k3] : I[b + k3 - 4];
+      I[d] = w0;
+      I[d + 1] = w1;
+      I[d + 2] = w2;
+      I[d + 3] = w3;
+      return;
+    }
     case 15 /* i8x16.splat */:
       I[d] =
         I[d + 1] =
@@ -527,10 +540,10 @@ let memBuffer: ArrayBufferLike = new ArrayBuffer(0);
 let memDV = new DataView(memBuffer);
 let memU8 = new Uint8Array(memBuffer);
 
-/** The byte length of each memory instruction's access, by `Op`. */
-const SIZE = new Uint8Array(OPS.length);
+/** The byte length of each SIMD memory instruction's access, by its 0xFD number. */
+const SIZE = new Uint8Array(256);
 for (const info of OPS) {
-  if (info.prefix === 0xfd && info.naturalAlign >= 0) SIZE[info.op] = 1 << info.naturalAlign;
+  if (info.prefix === 0xfd && info.naturalAlign >= 0) SIZE[info.code] = 1 << info.naturalAlign;
 }
 
 /**
@@ -561,7 +574,7 @@ export function simdMem0Op(m: Machine, cf: CompiledFunc, pc: number, fp: number)
 }
 
 /**
- * The SIMD memory instruction `w` (an Op, the lane index in its upper bits) at effective
+ * The SIMD memory instruction `w` (its 0xFD number, the lane index above it) at effective
  * address `base` of `mem`; `di` and `vi` the Int32 indices of the result and vector operand.
  */
 function simdMemAt(m: Machine, mem: MemInst, w: number, base: number, di: number, vi: number) {
@@ -578,81 +591,81 @@ function simdMemAt(m: Machine, mem: MemInst, w: number, base: number, di: number
   const V = m.simd;
   const u8 = V.u8, I = V.i32, i = d >> 2;
   switch (op) {
-    case Op["v128.load"]:
+    case 0 /* v128.load */:
       for (let l = 0; l < 4; l++) I[i + l] = dv.getInt32(base + 4 * l, true);
       return;
-    case Op["v128.store"]:
+    case 11 /* v128.store */:
       for (let l = 0; l < 4; l++) dv.setInt32(base + 4 * l, I[(v >> 2) + l], true);
       return;
-    case Op["v128.load8x8_s"]:
+    case 1 /* v128.load8x8_s */:
       for (let l = 0; l < 8; l++) V.i16[(d >> 1) + l] = dv.getInt8(base + l);
       return;
-    case Op["v128.load8x8_u"]:
+    case 2 /* v128.load8x8_u */:
       for (let l = 0; l < 8; l++) V.i16[(d >> 1) + l] = M[base + l];
       return;
-    case Op["v128.load16x4_s"]:
+    case 3 /* v128.load16x4_s */:
       for (let l = 0; l < 4; l++) I[i + l] = dv.getInt16(base + 2 * l, true);
       return;
-    case Op["v128.load16x4_u"]:
+    case 4 /* v128.load16x4_u */:
       for (let l = 0; l < 4; l++) I[i + l] = dv.getUint16(base + 2 * l, true);
       return;
-    case Op["v128.load32x2_s"]:
-    case Op["v128.load32x2_u"]: {
+    case 5 /* v128.load32x2_s */:
+    case 6 /* v128.load32x2_u */: {
       const x = dv.getInt32(base, true), y = dv.getInt32(base + 4, true);
-      const signed = op === Op["v128.load32x2_s"];
+      const signed = op === 5 /* v128.load32x2_s */;
       I[i] = x;
       I[i + 1] = signed ? x >> 31 : 0;
       I[i + 2] = y;
       I[i + 3] = signed ? y >> 31 : 0;
       return;
     }
-    case Op["v128.load8_splat"]:
+    case 7 /* v128.load8_splat */:
       I[i] =
         I[i + 1] =
         I[i + 2] =
         I[i + 3] =
           M[base] * 0x01010101;
       return;
-    case Op["v128.load16_splat"]:
+    case 8 /* v128.load16_splat */:
       I[i] =
         I[i + 1] =
         I[i + 2] =
         I[i + 3] =
           dv.getUint16(base, true) * 0x10001;
       return;
-    case Op["v128.load32_splat"]:
+    case 9 /* v128.load32_splat */:
       I[i] =
         I[i + 1] =
         I[i + 2] =
         I[i + 3] =
           dv.getInt32(base, true);
       return;
-    case Op["v128.load64_splat"]:
+    case 10 /* v128.load64_splat */:
       I[i] = I[i + 2] = dv.getInt32(base, true);
       I[i + 1] = I[i + 3] = dv.getInt32(base + 4, true);
       return;
-    case Op["v128.load32_zero"]:
+    case 92 /* v128.load32_zero */:
       I[i] = dv.getInt32(base, true);
       I[i + 1] = I[i + 2] = I[i + 3] = 0;
       return;
-    case Op["v128.load64_zero"]:
+    case 93 /* v128.load64_zero */:
       I[i] = dv.getInt32(base, true);
       I[i + 1] = dv.getInt32(base + 4, true);
       I[i + 2] = I[i + 3] = 0;
       return;
-    case Op["v128.load8_lane"]:
-    case Op["v128.load16_lane"]:
-    case Op["v128.load32_lane"]:
-    case Op["v128.load64_lane"]:
+    case 84 /* v128.load8_lane */:
+    case 85 /* v128.load16_lane */:
+    case 86 /* v128.load32_lane */:
+    case 87 /* v128.load64_lane */:
       if (d !== v) u8.copyWithin(d, v, v + 16);
       for (let l = 0; l < size; l++) u8[d + lane * size + l] = M[base + l];
       return;
-    case Op["v128.store8_lane"]:
-    case Op["v128.store16_lane"]:
-    case Op["v128.store32_lane"]:
-    case Op["v128.store64_lane"]:
+    case 88 /* v128.store8_lane */:
+    case 89 /* v128.store16_lane */:
+    case 90 /* v128.store32_lane */:
+    case 91 /* v128.store64_lane */:
       for (let l = 0; l < size; l++) M[base + l] = u8[v + lane * size + l];
       return;
   }
-  throw new Error(`simd.mem: unexpected op ${OPS[op].name}`);
+  throw new Error(`simd.mem: unexpected instruction 0xFD ${op}`);
 }

@@ -307,6 +307,7 @@ export function source(): string {
     `(local.set $v (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31 (local.get $v) (v128.load32_zero ${addr})))`,
   );
   body.push(`(local.set $v (f32x4.add (local.get $v) (v128.const f32x4 1 2 3 4)))`);
+  body.push(`(local.set $v (v128.load64_splat $m1 ${addr}))`);
   // Globals, select, calls, tables, references, branches, exceptions.
   body.push(`(global.set $g (i32.add (global.get $g) (local.get $r)))`);
   body.push(`(global.set $h (i64.add (global.get $h) (local.get $q)))`);

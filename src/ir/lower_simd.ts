@@ -1,6 +1,7 @@
 /**
  * Lowering of the SIMD and relaxed-SIMD instructions (prefix 0xFD) to IR: `v128.const` and
- * `i8x16.shuffle` put their 16 bytes in the constant pool (two consecutive entries);
+ * `i8x16.shuffle` put their 16 bytes in the constant pool (two consecutive entries), except a
+ * shuffle of whole words, whose four word indices fit in its immediate;
  * `v128.load`/`v128.store` on memory 0 (i32 addresses, offset below 2^32) become the main
  * loop's own rows; every other memory form becomes `simd.mem0` (memory 0, offset inline) or
  * `simd.mem` (any memory), and every other instruction
@@ -16,7 +17,7 @@ import type { CodeReader } from "../binary/code.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
 import { F32, F64, I32, I64, V128, type ValType } from "../syntax/types.ts";
 import type { Lowering } from "./lower_ctx.ts";
-import { irOp } from "./ops.ts";
+import { irOp, SIMD_SHUFFLE_WORDS } from "./ops.ts";
 
 const SIMD = irOp("simd");
 const SIMD_MEM = irOp("simd.mem");
@@ -58,14 +59,37 @@ export function lowerSimd(L: Lowering, r: CodeReader, op: number): void {
   const s2 = n >= 2 ? b.pop() : 0;
   const s1 = b.pop();
   const d = b.pushResult(letter(results));
+  let w = info.code, imm = info.imm === "lane" ? r.lane : 0;
+  if (op === Op["i8x16.shuffle"]) {
+    const words = shuffleWords(r.bytes);
+    if (words >= 0) {
+      w = SIMD_SHUFFLE_WORDS;
+      imm = words;
+    } else imm = b.constV128(r.bytes);
+  }
   b.op(SIMD);
-  b.arg(info.code);
+  b.arg(w);
   const at = b.arg(d);
   b.arg(s1);
   b.arg(s2);
   b.arg(s3);
-  b.arg(op === Op["i8x16.shuffle"] ? b.constV128(r.bytes) : info.imm === "lane" ? r.lane : 0);
+  b.arg(imm);
   b.fresh(at);
+}
+
+/**
+ * For shuffle lanes that move whole words (see {@linkcode SIMD_SHUFFLE_WORDS}), the four
+ * source word indices packed 3 bits each; else -1.
+ */
+function shuffleWords(lanes: Uint8Array): number {
+  let packed = 0;
+  for (let g = 0; g < 4; g++) {
+    const first = lanes[4 * g];
+    if (first % 4 !== 0) return -1;
+    for (let k = 1; k < 4; k++) if (lanes[4 * g + k] !== first + k) return -1;
+    packed |= (first >> 2) << (3 * g);
+  }
+  return packed;
 }
 
 /** Loads and stores (whole vectors, extending, splatting, zeroing, single lanes). */
@@ -97,7 +121,7 @@ function memory(L: Lowering, r: CodeReader, op: number): void {
   const a = b.pop();
   const d = isStore ? 0 : b.pushResult(V128);
   b.op(fast ? SIMD_MEM0 : SIMD_MEM);
-  b.arg(op | (info.imm === "memarg_lane" ? r.lane << 16 : 0));
+  b.arg(info.code | (info.imm === "memarg_lane" ? r.lane << 16 : 0));
   const at = b.arg(d);
   b.arg(a);
   b.arg(v);

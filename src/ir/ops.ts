@@ -450,9 +450,17 @@ const FUSED: Row[] = [
  * Vectors (v128): the moves the main loop executes itself (constants, select, globals, loads
  * and stores of whole vectors on memory 0), and two generic rows that hand every other SIMD
  * instruction to the SIMD dispatch (src/exec/interp_simd.ts), so that the main loop's size
- * does not grow with the ~240 SIMD instructions. `w` of `simd` is the instruction's number
- * after the 0xFD prefix (the binary format's, stable); `w` of `simd.mem` is its `Op`.
+ * does not grow with the ~240 SIMD instructions. `w` is the instruction's number after the
+ * 0xFD prefix (the binary format's, stable), with a lane index above it for lane loads/stores.
  */
+/**
+ * The `w` of a `simd` row for an `i8x16.shuffle` that moves whole 32-bit words (every group of
+ * four lanes is four consecutive bytes of one word, as a compiler's shuffles of i32/f32/i64/f64
+ * lanes are): `i` then holds the four source words (0-3 of s1, 4-7 of s2), 3 bits each. Past
+ * every 0xFD number (the largest is 275).
+ */
+export const SIMD_SHUFFLE_WORDS = 512;
+
 const SIMD: Row[] = [
   ["v128.const", "dk", "d = the 16 bytes of pool entries k, k + 1"],
   ["select_v128", "dsss", "d = (i32 s3 != 0) ? s1 : s2 (v128 values)"],
@@ -469,9 +477,9 @@ const SIMD: Row[] = [
   [
     "simd.mem",
     "wdssmk",
-    "SIMD memory instruction w (an Op) on memory m at address s1 + pool[k]: d = the result " +
-    "of a load, s2 the vector of a store or a lane load/store; the lane index is in the " +
-    "upper bits of w (w >> 16)",
+    "SIMD memory instruction 0xFD (w & 0xffff) on memory m at address s1 + pool[k]: d = the " +
+    "result of a load, s2 the vector of a store or a lane load/store; the lane index is " +
+    "w >> 16",
   ],
   [
     "simd.mem0",

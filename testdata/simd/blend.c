@@ -3,7 +3,9 @@
  * >> 8, then the bytes above a threshold counted; widening u8 -> u16 multiplies, narrowing
  * back, byte compares. run(n) does n rounds over 16384 bytes with changing weights.
  *
- * Returns: i32. Built twice by scripts/build_testdata.sh (see testdata/simd/README.md).
+ * Returns: i32. Default n = 100.
+ * Built twice by scripts/build_testdata.sh (simd):
+ *   clang-19 --target=wasm32 -O3 -ffreestanding -nostdlib -Wl,--no-entry [-msimd128]
  */
 #include "../kernels/kernel.h"
 

@@ -3,7 +3,9 @@
  * the shape of checksums, filters and integer dot products. run(n) fills two i16 arrays of
  * 8192 elements and n times sums x[i] * y[i] + (x[i] ^ r), returning the total.
  *
- * Returns: i32. Built twice by scripts/build_testdata.sh (see testdata/simd/README.md).
+ * Returns: i32. Default n = 200.
+ * Built twice by scripts/build_testdata.sh (simd):
+ *   clang-19 --target=wasm32 -O3 -ffreestanding -nostdlib -Wl,--no-entry [-msimd128]
  */
 #include "../kernels/kernel.h"
 

@@ -3,7 +3,9 @@
  * two arrays of 4096 floats, then n times computes y[i] = a * x[i] + y[i] (a changes each
  * round so nothing folds) and returns a weighted sum of y's bits.
  *
- * Returns: i32. Built twice by scripts/build_testdata.sh (see testdata/simd/README.md).
+ * Returns: i32. Default n = 400.
+ * Built twice by scripts/build_testdata.sh (simd):
+ *   clang-19 --target=wasm32 -O3 -ffreestanding -nostdlib -Wl,--no-entry [-msimd128]
  */
 #include "../kernels/kernel.h"
 
