@@ -84,7 +84,7 @@ export {
 export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/api/module.ts";
 export { fork, type ForkHandle, type ForkOptions } from "./src/api/fork.ts";
 export { Execution, type ExecutionState, type RunResult } from "./src/exec/execution.ts";
-export type { HostImpl, RawValue } from "./src/exec/values.ts";
+export type { HostImpl, RawValue } from "./src/runtime/values.ts";
 export { type Machine, WasmException } from "./src/exec/machine.ts";
 export type { SnapshotExtra } from "./src/snapshot/snapshot.ts";
 export { type HostBindings, restore, type Restored } from "./src/snapshot/restore.ts";

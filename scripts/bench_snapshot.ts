@@ -28,7 +28,7 @@ import { parseArgs } from "node:util";
 import { decodeModule } from "../src/binary/decode.ts";
 import { Execution } from "../src/exec/execution.ts";
 import { Machine } from "../src/exec/machine.ts";
-import { instantiate } from "../src/runtime/instantiate.ts";
+import { instantiate } from "../src/exec/instantiate.ts";
 import { newStore } from "../src/runtime/store.ts";
 import { restoreFile, writeSnapshotFile } from "../src/snapshot/file.ts";
 import { restore } from "../src/snapshot/restore.ts";

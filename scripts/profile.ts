@@ -19,7 +19,7 @@ import { DONE, run } from "../src/exec/interp.ts";
 import { Machine } from "../src/exec/machine.ts";
 import { IR_OPS } from "../src/ir/ops.ts";
 import { printIr } from "../src/ir/print.ts";
-import { instantiate } from "../src/runtime/instantiate.ts";
+import { instantiate } from "../src/exec/instantiate.ts";
 import { newStore } from "../src/runtime/store.ts";
 import { validateModule } from "../src/valid/validate.ts";
 import { loadKernels, readKernel } from "./bench.ts";

@@ -1,5 +1,5 @@
 /**
- * Conversions between JS values and raw values (src/exec/values.ts) for the embedding API,
+ * Conversions between JS values and raw values (src/runtime/values.ts) for the embedding API,
  * by value type, as the WebAssembly JS API does: an i32 is a JS number (results signed), an
  * i64 a bigint, f32 and f64 JS numbers (NaN payloads are not kept), a v128 a 16-byte
  * `Uint8Array`; references are `null` or, for the extern hierarchy, any JS value, for the
@@ -12,7 +12,7 @@
  * @module
  */
 
-import type { RawValue } from "../exec/values.ts";
+import type { RawValue } from "../runtime/values.ts";
 import {
   F32,
   F64,

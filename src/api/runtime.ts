@@ -13,7 +13,7 @@
  *   {@linkcode UncaughtWasmException} (which, thrown back through a host function, re-enters
  *   wasm as the same exception).
  * - Instantiation errors: `LinkError` "unknown import" / "incompatible import type", and those
- *   of `src/runtime/instantiate.ts`.
+ *   of `src/exec/instantiate.ts`.
  *
  * {@linkcode instantiate} picks the runtime of the wasm objects among the imports (or a new
  * one), so linking instances together needs no explicit runtime.
@@ -48,10 +48,10 @@ import { LinkError, WasmError } from "../errors.ts";
 import { Execution } from "../exec/execution.ts";
 import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
-import type { HostImpl, RawValue } from "../exec/values.ts";
+import type { HostImpl, RawValue } from "../runtime/values.ts";
 import { allocGlobal } from "../runtime/global.ts";
 import { allocHostFunc } from "../runtime/host.ts";
-import { instantiate as instantiateModule } from "../runtime/instantiate.ts";
+import { instantiate as instantiateModule } from "../exec/instantiate.ts";
 import { funcTypeOf } from "../runtime/link.ts";
 import { tryNewMemory } from "../runtime/memory.ts";
 import { type ExternVal, newStore, type Store } from "../runtime/store.ts";

@@ -10,7 +10,7 @@
  */
 
 import type { Machine } from "../exec/machine.ts";
-import type { HostImpl } from "../exec/values.ts";
+import type { HostImpl } from "../runtime/values.ts";
 import { readSnapshot } from "../snapshot/format.ts";
 import { type HostBindings, restore } from "../snapshot/restore.ts";
 import type { WasiState } from "../wasi/api.ts";

@@ -16,7 +16,7 @@
 
 import { type CompiledModule, Runtime } from "../api/runtime.ts";
 import { invoke } from "../exec/invoke.ts";
-import type { RawValue } from "../exec/values.ts";
+import type { RawValue } from "../runtime/values.ts";
 import { LinkError } from "../errors.ts";
 import { funcTypeOf } from "../runtime/link.ts";
 import {

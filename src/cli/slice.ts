@@ -31,7 +31,7 @@ import { Runtime } from "../api/runtime.ts";
 import type { CompiledModule } from "../api/module.ts";
 import { Exhaustion, LinkError, WasmError } from "../errors.ts";
 import { Execution } from "../exec/execution.ts";
-import type { RawValue } from "../exec/values.ts";
+import type { RawValue } from "../runtime/values.ts";
 import { funcTypeOf } from "../runtime/link.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";

@@ -22,7 +22,7 @@
  */
 
 import type { Machine } from "../exec/machine.ts";
-import type { HostImpl, RawValue } from "../exec/values.ts";
+import type { HostImpl, RawValue } from "../runtime/values.ts";
 import type { HeapObj, HostFunc } from "../runtime/store.ts";
 import type { Wasi } from "../wasi/api.ts";
 import { WASI_MODULES } from "../wasi/host.ts";

@@ -63,7 +63,7 @@
 
 import type { Execution, RunResult } from "../exec/execution.ts";
 import type { Machine } from "../exec/machine.ts";
-import { slotCount, slotViews, writeSlot } from "../exec/values.ts";
+import { slotCount, slotViews, writeSlot } from "../runtime/values.ts";
 import type { ValType } from "../syntax/types.ts";
 import type { WasmFunc } from "../runtime/store.ts";
 import type { Wasi } from "../wasi/api.ts";

@@ -10,7 +10,13 @@ import type { HostFunc, WasmFunc } from "../runtime/store.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonSub, canonType } from "../valid/registry.ts";
 import type { Machine } from "./machine.ts";
-import { type RawValue, readSlot, type SlotViews, slotViews, writeSlot } from "./values.ts";
+import {
+  type RawValue,
+  readSlot,
+  type SlotViews,
+  slotViews,
+  writeSlot,
+} from "../runtime/values.ts";
 
 /**
  * The function address `call_indirect` calls: element `I32/I64[idx]` of table `tableAddr`,

@@ -31,7 +31,7 @@ import type { ExnObj } from "../runtime/store.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import { type Machine, WasmException } from "./machine.ts";
-import { type RawValue, readSlot } from "./values.ts";
+import { type RawValue, readSlot } from "../runtime/values.ts";
 
 /**
  * Allocates an exception of tag `tag` whose arguments are the `n` slots at Int32 index `at`

@@ -30,7 +30,7 @@ import { funcTypeOf, stackViews } from "./calls.ts";
 import { exnArgs, unwind } from "./exceptions.ts";
 import { DONE, HOST_CALL, run, YIELDED } from "./interp.ts";
 import { type Machine, WasmException } from "./machine.ts";
-import { type RawValue, readSlot, slotCount, writeSlot } from "./values.ts";
+import { type RawValue, readSlot, slotCount, writeSlot } from "../runtime/values.ts";
 import { warmUp } from "./warmup.ts";
 
 /** What {@linkcode Execution.runFor} returns. */
@@ -98,7 +98,6 @@ export class Execution {
         `Execution.start: expected ${ft.params.length} arguments, got ${args.length}`,
       );
     }
-    warmUp();
     const cf = m.code(funcAddr);
     const at = 0;
     const views = stackViews(m);
@@ -152,6 +151,8 @@ export class Execution {
           m.status = "paused";
           return { status: "paused" };
         }
+        // A whole slice ran: a long run, worth the warm-up (once per process).
+        warmUp();
       }
     } catch (e) {
       const r = this.fail(e);

@@ -32,7 +32,7 @@
  * BigInt shifts by a non-constant amount are slow, so i64 shifts work on 32-bit words; no
  * loop may sit inside the dispatch loop (V8 would OSR into it); `run` returns every
  * {@linkcode SLICE} ticks so that V8 enters its newest optimized code; `warmup.ts` gives
- * every case type feedback before real programs run.
+ * every case type feedback once a run has lasted a slice.
  *
  * Traps throw {@linkcode Trap}; the machine's frames are then restored by `invoke`.
  *

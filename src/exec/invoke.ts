@@ -25,7 +25,7 @@ import { stackViews } from "./calls.ts";
 import { DONE, HOST_CALL, run } from "./interp.ts";
 import type { Machine } from "./machine.ts";
 import { warmUp } from "./warmup.ts";
-import { type RawValue, readSlot, slotCount, writeSlot } from "./values.ts";
+import { type RawValue, readSlot, slotCount, writeSlot } from "../runtime/values.ts";
 
 /**
  * Calls the function at store address `funcAddr` with `args` (raw values per its type) and
@@ -49,7 +49,6 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
     if (impl === undefined) throw new Error(`host function ${fn.module}.${fn.name} is not bound`);
     return impl(args);
   }
-  warmUp();
   const cf = m.code(funcAddr);
   if (at + cf.frameSize * 2 > m.stackLimit) throw new Exhaustion("call stack exhausted");
   let slot = at >> 1;
@@ -80,6 +79,8 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
         restore(m, depth);
         throw new Exhaustion("fuel exhausted");
       }
+      // A whole slice ran: a long run, worth the warm-up (once per process).
+      warmUp();
     }
   } catch (e) {
     // The loop may not have saved its depth: the entry record at `depth` is intact anyway.

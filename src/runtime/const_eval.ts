@@ -19,7 +19,7 @@
 
 import { CodeReader } from "../binary/code.ts";
 import { UnsupportedError } from "../errors.ts";
-import type { RawValue } from "../exec/values.ts";
+import type { RawValue } from "./values.ts";
 import type { Expr } from "../syntax/module.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
 import { readGlobal } from "./global.ts";

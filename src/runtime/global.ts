@@ -14,7 +14,7 @@
  * @module
  */
 
-import { type RawValue, readSlot, slotCount, slotViews, writeSlot } from "../exec/values.ts";
+import { type RawValue, readSlot, slotCount, slotViews, writeSlot } from "./values.ts";
 import type { ValType } from "../syntax/types.ts";
 import type { GlobalInst, Store } from "./store.ts";
 

@@ -9,11 +9,23 @@
  * @module
  */
 
-import type { Machine } from "../exec/machine.ts";
-import type { HostImpl } from "../exec/values.ts";
 import { emptyModule } from "../syntax/module.ts";
 import type { ValType } from "../syntax/types.ts";
 import { validateTypes } from "../valid/types.ts";
+import type { Store } from "./store.ts";
+import type { HostImpl } from "./values.ts";
+
+/**
+ * Where host functions are bound to their implementations: the engine's machine
+ * (src/exec/machine.ts) is one. The store holds that a host function exists and its type;
+ * the implementation is not state, so it lives with whoever runs the code.
+ */
+export interface HostBinder {
+  /** The store the host function is allocated in. */
+  readonly store: Store;
+  /** Binds the host function at `addr` to `impl`. */
+  bindHost(addr: number, impl: HostImpl): void;
+}
 
 const funcTypeIds = new Map<string, number>();
 
@@ -40,10 +52,10 @@ export function canonFuncType(params: readonly ValType[], results: readonly ValT
 
 /**
  * Allocates a host function of canonical type `type`, known as `module`.`name`, binds
- * `impl` to it on `machine`, and returns its address.
+ * `impl` to it on `machine` (the engine), and returns its address.
  */
 export function allocHostFunc(
-  machine: Machine,
+  machine: HostBinder,
   type: number,
   module: string,
   name: string,

@@ -3,7 +3,9 @@
  * `Eval.init`): checks the imports' types, allocates the module's functions, tables,
  * memories, globals, tags and segments in the store, builds the instance's exports, then
  * initializes active element segments (all, in order) and active data segments (all, in
- * order), drops active and declarative segments, and runs the start function.
+ * order), and drops active and declarative segments. Running the start function is the
+ * engine's: src/exec/instantiate.ts does all three steps (the reference interpreter keeps
+ * instantiation in its evaluator for the same reason), so that this folder runs no code.
  *
  * The order of allocation follows the spec: imports, tags, functions, globals (each
  * initializer sees the functions and the earlier globals), tables (their initializers see
@@ -13,18 +15,14 @@
  * stays valid (functions of the failed instance remain callable, as the spec requires).
  *
  * Not here: resolving import names to external values and "unknown import" (src/api,
- * src/script/engine.ts), and running code (src/exec; the start function goes through
- * `invoke`).
+ * src/script/engine.ts), and running code (src/exec).
  *
  * @module
  */
 
 import { Exhaustion, LinkError, Trap } from "../errors.ts";
-import type { Machine } from "../exec/machine.ts";
-import { invoke } from "../exec/invoke.ts";
 import type { Module } from "../syntax/module.ts";
 import { ExternKind } from "../syntax/types.ts";
-import { checkRuns } from "../ir/support.ts";
 import { canonValType } from "../valid/match.ts";
 import type { ModuleInfo } from "../valid/validate.ts";
 import { evalConst } from "./const_eval.ts";
@@ -35,39 +33,18 @@ import type { ExternVal, Instance, Store } from "./store.ts";
 import { tryNewTable } from "./table.ts";
 
 /**
- * Instantiates a validated module with external values for its imports (in import order)
- * and returns the new instance's index in `store.instances`.
- *
- * @throws LinkError "incompatible import type" when an import does not match (nothing is
- *   allocated then); UnsupportedError for an instruction this engine does not run yet (SIMD,
- *   GC; checked after the imports, before anything is allocated);
- *   Exhaustion when a table or memory is too large to allocate; Trap "out of bounds table
- *   access" / "out of bounds memory access" from segment initialization; and whatever the
- *   start function throws (Trap, Exhaustion, WasmException).
- */
-export function instantiate(
-  machine: Machine,
-  module: Module,
-  info: ModuleInfo,
-  imports: readonly ExternVal[],
-): number {
-  const store = machine.store;
-  const inst = allocateInstance(store, module, info, imports);
-  const index = store.instances.length - 1;
-  initialize(machine, inst);
-  return index;
-}
-
-/**
  * Checks the imports, allocates everything the module defines, evaluates the initializers
- * and pushes the instance into `store.instances` (segment initialization and the start
- * function are {@linkcode initialize}'s).
+ * and pushes the instance into `store.instances` (segment initialization is
+ * {@linkcode initialize}'s, the start function the engine's). `beforeAllocation` runs after
+ * the imports are checked and before anything is allocated: the engine's own check that it
+ * can run the module's code.
  */
 export function allocateInstance(
   store: Store,
   module: Module,
   info: ModuleInfo,
   imports: readonly ExternVal[],
+  beforeAllocation?: () => void,
 ): Instance {
   const canon = info.types.canon;
   if (imports.length !== module.imports.length) {
@@ -98,7 +75,7 @@ export function allocateInstance(
         break;
     }
   }
-  checkRuns(module, info);
+  beforeAllocation?.();
 
   const index = store.instances.length;
   const funcAddrs = new Int32Array(info.funcTypes.length);
@@ -184,15 +161,14 @@ function offsetOf(v: unknown): number {
 }
 
 /**
- * Runs an allocated instance's initialization (spec: the instructions `table.init` +
+ * Runs an allocated instance's segment initialization (spec: the instructions `table.init` +
  * `elem.drop` per active element segment, `elem.drop` per declarative one, then
- * `memory.init` + `data.drop` per active data segment, then `call start`).
+ * `memory.init` + `data.drop` per active data segment); the start function is left to the
+ * caller.
  *
- * @throws Trap "out of bounds table access" / "out of bounds memory access", or what the
- *   start function throws.
+ * @throws Trap "out of bounds table access" / "out of bounds memory access".
  */
-export function initialize(machine: Machine, inst: Instance): void {
-  const store = machine.store;
+export function initialize(store: Store, inst: Instance): void {
   const module = inst.module;
   const ctx = { funcs: inst.funcs, globals: inst.globals };
   for (let i = 0; i < module.elems.length; i++) {
@@ -218,5 +194,4 @@ export function initialize(machine: Machine, inst: Instance): void {
     new Uint8Array(mem.buffer).set(d.bytes, off);
     inst.datas[i] = null;
   }
-  if (module.start !== null) invoke(machine, inst.funcs[module.start], []);
 }

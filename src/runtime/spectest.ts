@@ -11,14 +11,13 @@
  * @module
  */
 
-import type { Machine } from "../exec/machine.ts";
-import type { RawValue } from "../exec/values.ts";
 import { F32, F64, FUNCREF, I32, I64, type ValType } from "../syntax/types.ts";
 import { allocGlobal } from "./global.ts";
-import { allocHostFunc, canonFuncType } from "./host.ts";
+import { allocHostFunc, canonFuncType, type HostBinder } from "./host.ts";
 import { newMemory } from "./memory.ts";
 import type { ExternVal } from "./store.ts";
 import { newTable } from "./table.ts";
+import type { RawValue } from "./values.ts";
 
 /** Receives the arguments of a `spectest` print function (raw values, see values.ts). */
 export type PrintSink = (name: string, args: RawValue[]) => void;
@@ -34,10 +33,11 @@ const PRINTS: [string, ValType[]][] = [
 ];
 
 /**
- * Allocates the `spectest` module's exports in `machine`'s store and returns them by name.
+ * Allocates the `spectest` module's exports in `machine`'s store (its print functions bound
+ * on `machine`) and returns them by name.
  */
 export function createSpectest(
-  machine: Machine,
+  machine: HostBinder,
   sink: PrintSink = () => {},
 ): Map<string, ExternVal> {
   const store = machine.store;

@@ -17,7 +17,7 @@ import { decodeModule } from "../binary/decode.ts";
 import { SnapshotError, WasmError } from "../errors.ts";
 import { Execution, type ExecutionState } from "../exec/execution.ts";
 import { FRAME_STRIDE, Machine, STACK_SLOTS } from "../exec/machine.ts";
-import type { HostImpl } from "../exec/values.ts";
+import type { HostImpl } from "../runtime/values.ts";
 import { IR_ARITY } from "../ir/ops.ts";
 import type { ExternVal, HeapObj, Instance, MemInst, Store, TableInst } from "../runtime/store.ts";
 import { newStore } from "../runtime/store.ts";
@@ -30,7 +30,7 @@ import { arr, bin, bool, i32s, int, obj, str } from "./check.ts";
 import { readSnapshot } from "./format.ts";
 import { bytesReader, type DataReader, PAGE, readMemoryBytes, readRuns } from "./memory.ts";
 import { readValType, resolveTypes } from "./types.ts";
-import { slotCount, slotsOf } from "../exec/values.ts";
+import { slotCount, slotsOf } from "../runtime/values.ts";
 
 /** Host implementations by module and name (what `restore` binds host functions to). */
 export type HostBindings = Record<string, Record<string, HostImpl>>;

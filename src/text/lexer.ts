@@ -17,7 +17,41 @@
  */
 
 import { ParseError } from "../errors.ts";
-import type { Pos, SAtom, SExpr, SList } from "./sexpr.ts";
+
+/** Where a token starts in the source (1-based line and column, 0-based UTF-16 offset). */
+export interface Pos {
+  line: number;
+  column: number;
+  offset: number;
+}
+
+/**
+ * A token that is not a parenthesis.
+ * - `keyword`: starts with a lowercase letter (`module`, `i32.add`, `offset=8`, `nan:0x1`).
+ * - `id`: a `$name` or `$"quoted name"`; `text` is the name without `$`, decoded.
+ * - `number`: starts with a digit, or a sign then a digit, or is `inf`/`nan` with a sign.
+ * - `string`: `text` is the raw source between the quotes; `bytes` its decoded value.
+ * - `reserved`: any other run of identifier characters (always an error where it is read).
+ */
+export interface SAtom {
+  kind: "keyword" | "id" | "number" | "string" | "reserved";
+  text: string;
+  /** The decoded bytes of a `string` token. */
+  bytes?: Uint8Array;
+  pos: Pos;
+}
+
+/** A parenthesized list. */
+export interface SList {
+  kind: "list";
+  items: SExpr[];
+  pos: Pos;
+  /** Source offset just past the closing parenthesis (for `module quote` and error context). */
+  end: number;
+}
+
+/** A node of the tree. */
+export type SExpr = SAtom | SList;
 
 /** Token kinds returned by {@linkcode Lexer.next}. */
 export const TOK_LPAR = 0;

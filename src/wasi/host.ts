@@ -7,7 +7,7 @@
  * @module
  */
 
-import type { HostImpl, RawValue } from "../exec/values.ts";
+import type { HostImpl, RawValue } from "../runtime/values.ts";
 import type { WasiContext } from "./ctx.ts";
 import { errnoOf } from "./errno.ts";
 import * as fd from "./fd.ts";

@@ -1,6 +1,6 @@
 /**
  * Every IR instruction is produced by the lowering and executed by the interpreter in a test:
- * the coverage module below (the warm-up's module, which exercises every op) is lowered and
+ * the warm-up's module (scripts/warmup_module.ts, which exercises every op) is lowered and
  * run one tick at a time, and the op at each instruction boundary is recorded. An op that no
  * wasm code lowers to, or that never runs, fails here: then either add code to the module
  * that makes it, or remove the row from src/ir/ops.ts.
@@ -10,7 +10,7 @@
 
 import assert from "node:assert/strict";
 import { Execution } from "../../src/exec/execution.ts";
-import { source } from "../../src/exec/warmup.ts";
+import { source } from "../../scripts/warmup_module.ts";
 import { IR_ARITY, IR_OPS } from "../../src/ir/ops.ts";
 import { load } from "../exec/harness.ts";
 

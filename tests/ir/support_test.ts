@@ -3,7 +3,7 @@ import { encodeModule } from "../../src/binary/encode.ts";
 import { decodeModule } from "../../src/binary/decode.ts";
 import { LinkError, UnsupportedError } from "../../src/errors.ts";
 import { Machine } from "../../src/exec/machine.ts";
-import { instantiate } from "../../src/runtime/instantiate.ts";
+import { instantiate } from "../../src/exec/instantiate.ts";
 import { newStore } from "../../src/runtime/store.ts";
 import { RUNS, useName } from "../../src/ir/support.ts";
 import { USE_GLOBAL_GET_V128, USE_GLOBAL_SET_V128, USE_SELECT_V128 } from "../../src/valid/code.ts";

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { invoke } from "../../src/exec/invoke.ts";
 import { Machine } from "../../src/exec/machine.ts";
-import type { RawValue } from "../../src/exec/values.ts";
+import type { RawValue } from "../../src/runtime/values.ts";
 import { readGlobal } from "../../src/runtime/global.ts";
 import { createSpectest } from "../../src/runtime/spectest.ts";
 import { newStore } from "../../src/runtime/store.ts";

@@ -8,8 +8,8 @@
 import { decodeModule } from "../../src/binary/decode.ts";
 import { Execution, type RunResult } from "../../src/exec/execution.ts";
 import { Machine } from "../../src/exec/machine.ts";
-import type { RawValue } from "../../src/exec/values.ts";
-import { instantiate } from "../../src/runtime/instantiate.ts";
+import type { RawValue } from "../../src/runtime/values.ts";
+import { instantiate } from "../../src/exec/instantiate.ts";
 import { type ExternVal, newStore } from "../../src/runtime/store.ts";
 import { parseModuleText } from "../../src/text/parse.ts";
 import { validateModule } from "../../src/valid/validate.ts";

@@ -12,7 +12,7 @@ import { SnapshotError } from "../../src/errors.ts";
 import { Execution } from "../../src/exec/execution.ts";
 import { invoke } from "../../src/exec/invoke.ts";
 import { type Machine, WasmException } from "../../src/exec/machine.ts";
-import type { RawValue } from "../../src/exec/values.ts";
+import type { RawValue } from "../../src/runtime/values.ts";
 import { allocHostFunc, canonFuncType } from "../../src/runtime/host.ts";
 import { restore } from "../../src/snapshot/restore.ts";
 import { snapshot } from "../../src/snapshot/snapshot.ts";

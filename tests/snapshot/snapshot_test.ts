@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { SnapshotError } from "../../src/errors.ts";
 import { Execution } from "../../src/exec/execution.ts";
 import type { Machine } from "../../src/exec/machine.ts";
-import type { RawValue } from "../../src/exec/values.ts";
+import type { RawValue } from "../../src/runtime/values.ts";
 import { lowerFunction } from "../../src/ir/lower.ts";
 import { allocHostFunc, canonFuncType } from "../../src/runtime/host.ts";
 import { restore } from "../../src/snapshot/restore.ts";

@@ -3,7 +3,7 @@ import { LinkError, Trap } from "../../src/errors.ts";
 import { invoke } from "../../src/exec/invoke.ts";
 import { Machine } from "../../src/exec/machine.ts";
 import { readGlobal } from "../../src/runtime/global.ts";
-import { instantiate } from "../../src/runtime/instantiate.ts";
+import { instantiate } from "../../src/exec/instantiate.ts";
 import { createSpectest } from "../../src/runtime/spectest.ts";
 import { type ExternVal, newStore } from "../../src/runtime/store.ts";
 import { parseModuleText } from "../../src/text/parse.ts";
