@@ -2,8 +2,9 @@
  * Runs the compute kernels of `testdata/kernels/` on Deno's own WebAssembly (V8) and on gab,
  * side by side, and prints each kernel's median time on both, the ratio gab/V8 and the
  * geometric mean of the ratios; then (unless `--filter` narrows the run) the front end's
- * throughput, the snapshots' cost, time travel's, and the SIMD kernels' vectorized against
- * scalar builds (`bench_frontend.ts`, `bench_snapshot.ts`, `bench_debug.ts`, `bench_simd.ts`).
+ * throughput, the snapshots' cost, time travel's, the SIMD kernels' vectorized against
+ * scalar builds, and the start-up of a process (`bench_frontend.ts`, `bench_snapshot.ts`,
+ * `bench_debug.ts`, `bench_simd.ts`, `bench_startup.ts`).
  *
  * ```sh
  * deno task bench                  # every kernel at its default n
@@ -35,6 +36,7 @@ import { benchFrontend, formatFrontend } from "./bench_frontend.ts";
 import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
 import { benchDebug, formatDebug } from "./bench_debug.ts";
 import { benchSimd, formatSimd } from "./bench_simd.ts";
+import { benchStartup, formatStartup } from "./bench_startup.ts";
 
 /** The directory of the kernels (sources, binaries and `kernels.json`). */
 export const KERNELS_DIR: URL = new URL("../testdata/kernels/", import.meta.url);
@@ -412,9 +414,15 @@ async function main(args: string[]): Promise<number> {
   const debug = options.filter === null ? benchDebug() : [];
   // Then vectorized against scalar builds of the SIMD kernels (scripts/bench_simd.ts).
   const simd = options.filter === null ? await benchSimd(options) : [];
+  // And the start-up of a process (scripts/bench_startup.ts).
+  const startup = options.filter === null ? await benchStartup() : null;
   if (options.json) {
     console.log(
-      JSON.stringify({ ...toJson(rows, options), frontend, snapshots, debug, simd }, null, 2),
+      JSON.stringify(
+        { ...toJson(rows, options), frontend, snapshots, debug, simd, startup },
+        null,
+        2,
+      ),
     );
   } else {
     console.log(formatTable(rows).trimEnd());
@@ -422,6 +430,7 @@ async function main(args: string[]): Promise<number> {
     if (snapshots.length > 0) console.log(`\n${formatSnapshot(snapshots)}`);
     if (debug.length > 0) console.log(`\n${formatDebug(debug)}`);
     if (simd.length > 0) console.log(`\n${formatSimd(simd).trimEnd()}`);
+    if (startup !== null) console.log(`\n${formatStartup(startup)}`);
   }
   const failed = [...rows, ...simd].some((row) => row.problem !== null);
   return failed ? 1 : 0;
