@@ -13,7 +13,7 @@
 
 import type { Machine } from "../exec/machine.ts";
 import { FRAME_STRIDE } from "../exec/machine.ts";
-import { readSlot, slotCount, type SlotViews, slotViews } from "../exec/values.ts";
+import { readSlot, slotCount, type SlotViews, slotViews } from "../runtime/values.ts";
 import type { WasmFunc } from "../runtime/store.ts";
 import { ExternKind, type ValType } from "../syntax/types.ts";
 import { funcTypeOf } from "../exec/calls.ts";

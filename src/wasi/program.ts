@@ -53,7 +53,7 @@ import { Runtime, type WasmInstance } from "../api/runtime.ts";
 import { fromRawValue } from "../api/convert.ts";
 import { SnapshotError } from "../errors.ts";
 import type { Execution } from "../exec/execution.ts";
-import type { HostImpl } from "../exec/values.ts";
+import type { HostImpl } from "../runtime/values.ts";
 import { restoreFile, writeSnapshotFile } from "../snapshot/file.ts";
 import { type HostBindings, restore, type Restored } from "../snapshot/restore.ts";
 import { snapshot } from "../snapshot/snapshot.ts";
