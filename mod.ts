@@ -87,7 +87,9 @@ export { Execution, type ExecutionState, type RunResult } from "./src/exec/execu
 export type { HostImpl, RawValue } from "./src/runtime/values.ts";
 export { type Machine, WasmException } from "./src/exec/machine.ts";
 export type { SnapshotExtra } from "./src/snapshot/snapshot.ts";
-export { type HostBindings, restore, type Restored } from "./src/snapshot/restore.ts";
+export type { HostBindings, Restored } from "./src/snapshot/restore.ts";
+export { restore, type RestoredRuntime } from "./src/api/restore.ts";
+export type { ValueConversion } from "./src/exec/execution.ts";
 export {
   type Breakpoint,
   Recording,

@@ -346,8 +346,8 @@ export class Runtime implements HandleOwner {
 
   /**
    * Starts a call of wasm function `fn` (an export of this runtime) with JS arguments as an
-   * {@linkcode Execution} that runs in budgets: `runFor(ticks)` returns `complete` (raw
-   * results), `paused` or `trapped`. Between budgets the runtime can be written with
+   * {@linkcode Execution} that runs in budgets: `runFor(ticks)` returns `complete` (its
+   * results as JS values, converted as a call's are), `paused`, `trapped` or `host-call`. Between budgets the runtime can be written with
    * {@linkcode snapshot}, and the snapshot resumed in another process (`gab resume`,
    * `fork` of src/api/fork.ts). The machine must be idle.
    *
@@ -362,11 +362,31 @@ export class Runtime implements HandleOwner {
     if (args.length !== ft.params.length) {
       throw new TypeError(`expected ${ft.params.length} arguments, got ${args.length}`);
     }
-    return Execution.start(
+    const execution = Execution.start(
       this.machine,
       addr,
       args.map((a, i) => toRawValue(this, a, ft.params[i])),
     );
+    return this.adopt(execution);
+  }
+
+  /**
+   * Makes `execution` (one on this runtime's machine, e.g. restored from a snapshot) give
+   * and take JS values as this runtime's exported functions do: `runFor` results and
+   * host-call arguments converted from raw values, `answer` results converted to them.
+   * Returns it.
+   *
+   * @throws TypeError for an execution on another machine.
+   */
+  adopt(execution: Execution): Execution {
+    if (execution.machine !== this.machine) {
+      throw new TypeError("adopt: the execution runs on another machine");
+    }
+    execution.values = {
+      out: (raw, t) => fromRawValue(this, raw, t),
+      into: (value, t) => toRawValue(this, value, t),
+    };
+    return execution;
   }
 
   /**

@@ -173,7 +173,7 @@ async function finish(
     switch (r.status) {
       case "complete": {
         const types = program.execution.type.results;
-        return { lines: r.results.map((v, i) => formatResult(v, types[i])), status: 0 };
+        return { lines: r.results.map((v, i) => formatResult(v as RawValue, types[i])), status: 0 };
       }
       case "paused":
       case "waiting": {
@@ -220,6 +220,7 @@ export async function resumeSnapshot(
   let program: WasiProgram;
   try {
     program = restoreProgram(source, { ...options.stdio });
+    program.execution.values = null; // raw results, printed as wasmtime prints them
   } catch (e) {
     if (typeof source === "string" && e instanceof Error && !(e instanceof WasmError)) {
       throw fileError(source, e);

@@ -24,7 +24,7 @@
 
 import { WasmError } from "../errors.ts";
 import type { ExnObj, HostFunc } from "../runtime/store.ts";
-import type { FuncType } from "../syntax/types.ts";
+import type { FuncType, ValType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import { funcTypeOf, stackViews } from "./calls.ts";
 import { exnArgs, unwind } from "./exceptions.ts";
@@ -33,9 +33,19 @@ import { type Machine, WasmException } from "./machine.ts";
 import { type RawValue, readSlot, slotCount, writeSlot } from "../runtime/values.ts";
 import { warmUp } from "./warmup.ts";
 
-/** What {@linkcode Execution.runFor} returns. */
+/**
+ * What {@linkcode Execution.runFor} returns. Results and host-call arguments are raw values
+ * (src/exec/values.ts: f32 bits, references as store addresses), or JS values for an
+ * execution with {@linkcode Execution.values} set (one started by `Runtime.start`, or
+ * restored by the API's `restore`), converted as an exported function's results are.
+ */
 export type RunResult =
-  | { status: "complete"; results: RawValue[] }
+  | {
+    /** The call returned. */
+    status: "complete";
+    /** Its results (raw, or JS values: see {@linkcode RunResult}). */
+    results: unknown[];
+  }
   | { status: "paused" }
   | { status: "trapped"; error: WasmError }
   | {
@@ -45,9 +55,21 @@ export type RunResult =
     module: string;
     /** Its import field name. */
     name: string;
-    /** Its arguments (raw values per its type). */
-    args: RawValue[];
+    /** Its arguments (raw, or JS values: see {@linkcode RunResult}). */
+    args: unknown[];
   };
+
+/**
+ * How an execution hands values to its embedder and takes them back: `out` converts a raw
+ * value of (canonical) type `t` for a result or a host call's argument, `into` converts an
+ * answer's value back. The embedding API's runtime provides one (src/api/convert.ts).
+ */
+export interface ValueConversion {
+  /** A raw value of type `t` as the embedder's value. */
+  out(raw: RawValue, t: ValType): unknown;
+  /** The embedder's value as a raw value of type `t`. */
+  into(value: unknown, t: ValType): RawValue;
+}
 
 /** The life cycle of an execution. */
 export type ExecutionState = "running" | "complete" | "trapped";
@@ -68,6 +90,11 @@ export class Execution {
   state: ExecutionState;
   /** The function's type. */
   readonly type: FuncType;
+  /**
+   * How results, host-call arguments and answers are converted (null: raw values, as the
+   * engine keeps them). `Runtime.start` sets it to the JS API's conversions.
+   */
+  values: ValueConversion | null = null;
 
   private constructor(m: Machine, funcAddr: number, at: number, state: ExecutionState) {
     this.machine = m;
@@ -145,7 +172,7 @@ export class Execution {
         if (status === DONE) break;
         if (status === HOST_CALL) {
           m.status = "paused";
-          return { status: "host-call", ...pendingHostCall(m)! };
+          return { status: "host-call", ...this.pendingCall()! };
         }
         if (status === YIELDED || m.fuel <= 0) {
           m.status = "paused";
@@ -163,13 +190,14 @@ export class Execution {
   }
 
   /**
-   * Answers the pending host call with its `results` (raw values per its type). For a tail
+   * Answers the pending host call with its `results` (raw values per its type, or the
+   * embedder's values when {@linkcode values} is set). For a tail
    * call this also returns from the calling frame; when that ends the execution, returns its
    * `complete` result. Otherwise returns null: continue with {@linkcode runFor}.
    *
    * @throws Error if no host call is pending or the result count is wrong.
    */
-  answer(results: RawValue[]): RunResult | null {
+  answer(results: readonly unknown[]): RunResult | null {
     const m = this.pending("answer");
     const ft = funcTypeOf(m, m.hostCallee);
     if (results.length !== ft.results.length) {
@@ -177,9 +205,11 @@ export class Execution {
     }
     const views = stackViews(m);
     let slot = m.hostAt >> 1;
+    const conv = this.values;
     for (let i = 0; i < results.length; i++) {
-      writeSlot(views, slot, ft.results[i], results[i]);
-      slot += slotCount(ft.results[i]);
+      const t = ft.results[i];
+      writeSlot(views, slot, t, conv === null ? results[i] as RawValue : conv.into(results[i], t));
+      slot += slotCount(t);
     }
     const tail = m.hostTail === 1;
     clearHostCall(m);
@@ -245,13 +275,27 @@ export class Execution {
     m.status = "idle";
     this.state = "complete";
     const views = stackViews(m);
-    const results: RawValue[] = [];
+    const results: unknown[] = [];
+    const conv = this.values;
     let slot = this.at >> 1;
     for (const t of this.type.results) {
-      results.push(readSlot(views, slot, t));
+      const raw = readSlot(views, slot, t);
+      results.push(conv === null ? raw : conv.out(raw, t));
       slot += slotCount(t);
     }
     return { status: "complete", results };
+  }
+
+  /**
+   * The host call pending in the machine (its module, name and arguments, converted by
+   * {@linkcode values} when set), or null when none is.
+   */
+  pendingCall(): { module: string; name: string; args: unknown[] } | null {
+    const call = pendingHostCall(this.machine);
+    const conv = this.values;
+    if (call === null || conv === null) return call;
+    const params = funcTypeOf(this.machine, this.machine.hostCallee).params;
+    return { ...call, args: call.args.map((a, i) => conv.out(a, params[i])) };
   }
 
   /** Ticks left from the last budget (after `paused`: 0). */

@@ -264,7 +264,7 @@ function tortured(
   try {
     for (let n = 0;; n++) {
       const r = ex.runFor(n < slices ? ticks : ticks * 2 ** Math.min(n - slices + 1, 40));
-      if (r.status === "complete") return r.results;
+      if (r.status === "complete") return r.results as RawValue[]; // no conversion set
       if (r.status === "trapped") throw r.error;
       const back = restore(snapshot(s.machine, { execution: ex }), SPECTEST_BINDINGS);
       if (back.execution === null) throw new Error("torture: the snapshot lost its execution");

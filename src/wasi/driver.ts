@@ -186,10 +186,10 @@ export async function drive(
           : await runSliced(ctx, ex, fuel, options.signal);
         if (r.status !== "host-call") return r;
         fuel = ex.fuel;
-        call = r;
+        call = pendingHostCall(m)!;
       }
       const w = wasiFunction(call.module, call.name);
-      if (w === null || !w.result) return { status: "host-call", ...call };
+      if (w === null || !w.result) return { status: "host-call", ...ex.pendingCall()! };
       const args = call.args;
       const again = () => w.fn(ctx, ...args);
       let outcome = attempt(ctx, again);

@@ -50,7 +50,6 @@
 
 import * as fs from "node:fs";
 import { Runtime, type WasmInstance } from "../api/runtime.ts";
-import { fromRawValue } from "../api/convert.ts";
 import { SnapshotError } from "../errors.ts";
 import type { Execution } from "../exec/execution.ts";
 import type { HostImpl } from "../runtime/values.ts";
@@ -97,7 +96,8 @@ export class WasiProgram {
   }
 
   /**
-   * Runs on for `options.fuel` ticks through the async driver: `complete` (raw results),
+   * Runs on for `options.fuel` ticks through the async driver: `complete` (its results, JS
+   * values for an execution the runtime adopted: `Runtime.start`, {@linkcode restoreProgram}),
    * `paused` (budget spent or interrupted), `waiting` (stopped at a wait), `trapped` (a
    * `ProcExit` error carries the guest's exit status) or `host-call`.
    */
@@ -202,6 +202,7 @@ export function restoreProgram(
     throw new SnapshotError("the snapshot holds no execution under way");
   }
   const runtime = new Runtime({ machine });
+  runtime.adopt(execution); // JS values, as Runtime.start gives them
   const instance = findWasiInstance(runtime);
   let state = wasiStateOf(host);
   if (state === null && instance === null) return new WasiProgram(runtime, execution, null);
@@ -276,10 +277,7 @@ export async function resumeWasi(
         if (program.wasi !== null && isStart(program.runtime, ex.funcAddr)) {
           return { status: "exited", code: 0 };
         }
-        const results = r.results.map((v, i) =>
-          fromRawValue(program.runtime, v, ex.type.results[i])
-        );
-        return { status: "complete", results };
+        return { status: "complete", results: r.results };
       }
       case "paused":
       case "waiting":

@@ -54,11 +54,11 @@ export function runWhole(l: Loaded, name: string, args: RawValue[]): {
   const budget = Number.MAX_SAFE_INTEGER;
   const r = ex.runFor(budget);
   if (r.status !== "complete") throw new Error(`expected complete, got ${r.status}`);
-  return { results: r.results, ticks: budget - l.machine.fuel };
+  return { results: r.results as RawValue[], ticks: budget - l.machine.fuel };
 }
 
 /** The final result of a sequence of `runFor` calls. */
 export function finalResult(r: RunResult): RawValue[] {
   if (r.status !== "complete") throw new Error(`expected complete, got ${JSON.stringify(r)}`);
-  return r.results;
+  return r.results as RawValue[];
 }

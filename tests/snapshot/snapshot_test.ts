@@ -35,7 +35,7 @@ function sliced(
   for (;;) {
     const r = ex.runFor(slice);
     slices++;
-    if (r.status === "complete") return { results: r.results, slices };
+    if (r.status === "complete") return { results: r.results as RawValue[], slices };
     assert.equal(r.status, "paused");
     const bytes = snapshot(ex.machine, { execution: ex });
     const back = restore(bytes, bindings);
