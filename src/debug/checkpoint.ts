@@ -92,6 +92,11 @@ export interface Checkpoint {
   host: string | null;
   /** Bytes of pages this checkpoint introduced (its share of the history's memory). */
   ownBytes: number;
+  /**
+   * Never dropped by retention: a branch's first checkpoint, which holds writes no replay
+   * makes.
+   */
+  pinned?: boolean;
 }
 
 /** Whether two byte ranges are equal (a native compare). */

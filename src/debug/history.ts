@@ -4,8 +4,8 @@
  * costs at most `max(minGap, fraction * age)` ticks, the age being that of the newer
  * neighbour (ticks from it to the newest end): recent history stays dense, old history grows
  * sparse, and any tick is reached by replaying at most `max(minGap, fraction * its age)`
- * ticks from a kept checkpoint. The first (the recording's start) and the newest are always
- * kept. Over the memory budget, the fraction doubles until the history fits.
+ * ticks from a kept checkpoint. The first (the recording's start), the newest and pinned ones
+ * (where a branch's writes are) are always kept. Over the memory budget, the fraction doubles until the history fits.
  *
  * Pages are shared between neighbouring checkpoints (checkpoint.ts): dropping one hands the
  * pages it introduced that the newer neighbour still uses over to that neighbour.
@@ -47,6 +47,7 @@ export function thin(cps: Checkpoint[], now: number, minGap: number, fraction: n
   let dropped = 0;
   // From the newest end back: cps[i] sits between cps[i - 1] (older) and cps[i + 1] (newer).
   for (let i = cps.length - 2; i >= 1; i--) {
+    if (cps[i].pinned === true) continue;
     const older = cps[i - 1], newer = cps[i + 1];
     const allowed = Math.max(minGap, fraction * (now - newer.tick));
     if (newer.tick - older.tick <= allowed) {

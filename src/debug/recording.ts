@@ -5,7 +5,10 @@
  * host result (hostlog.ts). From then on the run can be visited at any tick:
  *
  * - `travel(tick)` restores the nearest earlier checkpoint and replays forward on a budget to
- *   the exact tick (or just runs forward when the target is ahead of where it stands);
+ *   the exact tick (or just runs forward when the target is ahead of where it stands); on the
+ *   way it leaves checkpoints every 2^17 ticks (a grid that doubles when checkpoints are dear)
+ *   in the last 10^6 ticks before the target, kept in a small cache outside the history, so
+ *   that steps near the target replay little;
  * - `stepForward`/`stepBack` by ticks, `stepOutBack` to the call that entered the current
  *   frame, `continue`/`reverseContinue` to the next or previous breakpoint or watchpoint hit;
  * - `goLive` returns to the end of the recording and `record` goes on recording from there.
@@ -80,6 +83,8 @@ export interface RecordingOptions {
   budget?: number;
   /** Ticks between checkpoints while recording; default 1,000,000. */
   interval?: number;
+  /** Ticks between the travel cache's checkpoints (see `travel`); default 2^17. */
+  grid?: number;
   /** Whether the interval grows when checkpoints cost too much (see `interval`); default true. */
   adaptive?: boolean;
   /** The decay fraction (see history.ts); default 0.01. */
@@ -123,8 +128,10 @@ interface Timeline {
   start: number;
 }
 
-/** How far before a far travel's target it leaves a checkpoint for near steps. */
-const NEAR = 1 << 16;
+/** How far before its target a travel leaves checkpoints on the grid (for near steps). */
+const SPAN = 1_000_000;
+/** The most checkpoints the travel cache keeps. */
+const CACHE_MAX = 24;
 /** Replay block size of watchpoint-only searches. */
 const BLOCK = 4096;
 
@@ -157,8 +164,12 @@ export class Recording {
   private frontier = 0;
   private last: RunResult | null = null;
   private lastCheckpoint: Checkpoint;
-  /** A checkpoint outside the history, a little before the last far travel's target. */
-  private near: Checkpoint | null = null;
+  /** Checkpoints outside the history near where travel went lately, by tick (on the grid). */
+  private readonly cache = new Map<number, Checkpoint>();
+  /** Ticks between the travel cache's checkpoints. */
+  private grid: number;
+  /** ms per tick measured while recording (0 before any). */
+  private tickMs = 0;
   /** Every timeline (the current one's entry is stale while it is current). */
   private readonly timelines: Timeline[] = [];
   private current = 0;
@@ -176,6 +187,7 @@ export class Recording {
     this.interval = options.interval ?? 1_000_000;
     this.fraction = options.fraction ?? 0.01;
     this.adaptive = options.adaptive ?? true;
+    this.grid = options.grid ?? 1 << 17;
     this.log.install(this.machine, this.wasi, options.pure);
     this.lastCheckpoint = this.checkpoint();
     this.timelines.push(this.saveTimeline(-1, 0));
@@ -225,7 +237,9 @@ export class Recording {
       const budget = Math.min(left, next - this.pos);
       const t0 = performance.now();
       const r = this.runBudget(budget);
-      this.runMs += performance.now() - t0;
+      const ms = performance.now() - t0;
+      this.runMs += ms;
+      if (this.lastRun >= 100_000) this.tickMs = ms / this.lastRun;
       left -= this.lastRun;
       this.frontier = this.pos;
       if (r.status === "complete" || r.status === "trapped") {
@@ -332,25 +346,59 @@ export class Recording {
       return t;
     }
     let c = this.checkpoints[this.checkpointBefore(t)];
-    const near = this.near;
-    if (near !== null && near.tick <= t && near.tick > c.tick) c = near;
+    for (const k of this.cache.values()) if (k.tick <= t && k.tick > c.tick) c = k;
     if (!(this.pos <= t && this.pos >= c.tick && this.execution.state === "running")) {
       this.restore(c);
-      // Far from any checkpoint: leave one a little before the target, for steps near it.
-      if (t - this.pos > 2 * NEAR && this.runTo(t - NEAR)) {
-        this.near = takeCheckpoint(
-          this.machine,
-          this.execution,
-          this.pos,
-          this.log.cursor,
-          this.log.hostState(),
-          c,
-        );
-      }
     }
     this.log.mode = "replay";
-    this.runTo(t);
+    // Replay, leaving checkpoints on the grid in the last SPAN ticks before the target.
+    const from = t - Math.max(SPAN, 8 * this.grid);
+    while (this.pos < t) {
+      let g = (Math.floor(this.pos / this.grid) + 1) * this.grid;
+      if (g < from) g = Math.ceil(from / this.grid) * this.grid;
+      if (g >= t) {
+        this.runTo(t);
+        break;
+      }
+      if (!this.runTo(g)) return this.pos;
+      if (!this.cache.has(g) && this.checkpoints[this.checkpointBefore(g)].tick !== g) {
+        this.cacheHere(c, t);
+      }
+    }
     return this.pos;
+  }
+
+  /**
+   * Adds a checkpoint of the current tick to the travel cache (sharing pages with `base`),
+   * dropping the one farthest from `target` beyond CACHE_MAX; the grid doubles while a
+   * checkpoint costs more than replaying half a grid step.
+   */
+  private cacheHere(base: Checkpoint, target: number): void {
+    const t0 = performance.now();
+    const c = takeCheckpoint(
+      this.machine,
+      this.execution,
+      this.pos,
+      this.log.cursor,
+      this.log.hostState(),
+      base,
+    );
+    this.cache.set(c.tick, c);
+    if (this.cache.size > CACHE_MAX) {
+      let far = -1;
+      for (const k of this.cache.keys()) {
+        if (far < 0 || Math.abs(k - target) > Math.abs(far - target)) far = k;
+      }
+      this.cache.delete(far);
+    }
+    const cost = performance.now() - t0;
+    const replay = this.lastRunMs(this.grid);
+    if (this.adaptive && cost > replay / 2 && this.grid < 2 ** 40) this.grid *= 2;
+  }
+
+  /** An estimate of the ms to replay `ticks` (from the recording's speed), or Infinity. */
+  private lastRunMs(ticks: number): number {
+    return this.tickMs === 0 ? Infinity : ticks * this.tickMs;
   }
 
   /** Replays forward to `t`; false (at the end state) if the run ended on the way. */
@@ -412,7 +460,7 @@ export class Recording {
     this.frontier = t.frontier;
     this.last = t.last;
     this.lastCheckpoint = t.lastCheckpoint;
-    this.near = null;
+    this.cache.clear();
   }
 
   /**
@@ -431,7 +479,7 @@ export class Recording {
     this.log.bytes = 0;
     this.frontier = t;
     this.last = this.execution.state === "running" ? null : this.last;
-    this.near = null;
+    this.cache.clear();
     this.log.mode = "record";
     this.wasi?.close();
     this.lastCheckpoint = this.checkpoint();
@@ -465,9 +513,10 @@ export class Recording {
     }
   }
 
-  /** After a write: the branch's checkpoint at this tick holds it. */
+  /** After a write: the branch's checkpoint at this tick holds it (pinned: no replay can). */
   private afterWrite(): void {
     this.lastCheckpoint = this.checkpoint();
+    this.lastCheckpoint.pinned = true;
     this.timelines[this.current] = this.saveTimeline(
       this.timelines[this.current].parent,
       this.timelines[this.current].start,
