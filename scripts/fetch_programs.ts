@@ -6,7 +6,8 @@
  * - `sqlite/src/` (shell.c, sqlite3.c, sqlite3.h, sqlite3ext.h) from the SQLite amalgamation
  *   tarball inside the npm package `sqlite3`, and `sqlite/sqlite3.wasm` built from them with
  *   clang-19 for wasm32-wasi (skipped, with one line saying so, where clang-19 or wasi-libc is
- *   missing: `apt-get install clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32`);
+ *   missing: `apt-get install clang-19 lld-19 wasi-libc libclang-rt-19-dev-wasm32`), and
+ *   `sqlite/sqlite3-simd.wasm`, the same built with `-O3 -msimd128` (vectorized code);
  * - `expected/NAME.json`: each case's outcome under Node's node:wasi, for machines without
  *   `node` (skipped where `node` is missing).
  *
@@ -102,6 +103,12 @@ const CFLAGS = [
   "wasi_shim.h",
   "-Wno-unused-result",
 ];
+
+/**
+ * The SIMD build's flags instead of `-O2`: `-O3` with SIMD on, so that clang's loop and SLP
+ * vectorizers turn loops (and libc's string functions compiled into the program) into SIMD.
+ */
+const SIMD_CFLAGS = ["-O3", "-msimd128"];
 
 /** The link flags. */
 const LDFLAGS = [
@@ -248,12 +255,15 @@ async function canBuild(): Promise<boolean> {
  * Builds sqlite3.wasm unless built from the same sources with the same flags; returns whether
  * it did (or said) anything.
  */
-async function buildSqlite(): Promise<boolean> {
+async function buildSqlite(simd = false): Promise<boolean> {
   const sources = readText(path.join(SQLITE_SRC, "VERSION"));
   if (sources === null) return false; // the fetch failed and said so
-  const recipe = JSON.stringify({ sources: sources.trim(), CLANG, CFLAGS, LDFLAGS, SHIM }) + "\n";
-  const stamp = path.join(CACHE, "sqlite", "BUILD");
-  if (fs.existsSync(PROGRAMS.sqlite) && readText(stamp) === recipe) return false;
+  const wasm = simd ? PROGRAMS.sqlite_simd : PROGRAMS.sqlite;
+  const cflags = simd ? [...CFLAGS.filter((f) => f !== "-O2"), ...SIMD_CFLAGS] : CFLAGS;
+  const recipe = JSON.stringify({ sources: sources.trim(), CLANG, CFLAGS: cflags, LDFLAGS, SHIM }) +
+    "\n";
+  const stamp = path.join(CACHE, "sqlite", simd ? "BUILD-simd" : "BUILD");
+  if (fs.existsSync(wasm) && readText(stamp) === recipe) return false;
   if (!(await canBuild())) {
     console.log(
       `skipping the SQLite shell: ${CLANG} for wasm32-wasi with wasi-libc not found ` +
@@ -261,17 +271,17 @@ async function buildSqlite(): Promise<boolean> {
     );
     return true; // said why
   }
-  console.log(`building ${rel(PROGRAMS.sqlite)} with ${CLANG} (shell.c and sqlite3.c in parallel)`);
+  console.log(`building ${rel(wasm)} with ${CLANG} (shell.c and sqlite3.c in parallel)`);
   const t0 = performance.now();
   fs.writeFileSync(path.join(SQLITE_SRC, "wasi_shim.h"), SHIM);
-  const flags = [...CFLAGS, ...sysroot()];
+  const flags = [...cflags, ...sysroot()];
   const results = await Promise.all(
     ["shell", "sqlite3"].map((n) =>
       run(CLANG, [...flags, "-c", `${n}.c`, "-o", `${n}.o`], SQLITE_SRC)
     ),
   );
   for (const [ok, err] of results) if (!ok) throw new Error(`compiling failed:\n${err}`);
-  const out = `${PROGRAMS.sqlite}.tmp`;
+  const out = `${wasm}.tmp`;
   const [ok, err] = await run(
     CLANG,
     [...LDFLAGS, ...sysroot(), "shell.o", "sqlite3.o", "-o", out],
@@ -280,11 +290,11 @@ async function buildSqlite(): Promise<boolean> {
   for (const n of ["shell.o", "sqlite3.o"]) fs.rmSync(path.join(SQLITE_SRC, n), { force: true });
   if (!ok) throw new Error(`linking failed:\n${err}`);
   fs.chmodSync(out, 0o644);
-  fs.renameSync(out, PROGRAMS.sqlite);
+  fs.renameSync(out, wasm);
   writeAtomic(stamp, recipe);
-  const size = fs.statSync(PROGRAMS.sqlite).size;
+  const size = fs.statSync(wasm).size;
   const s = ((performance.now() - t0) / 1000).toFixed(1);
-  console.log(`  built ${rel(PROGRAMS.sqlite)} (${size} bytes) in ${s} s`);
+  console.log(`  built ${rel(wasm)} (${size} bytes) in ${s} s`);
   return true;
 }
 
@@ -321,6 +331,7 @@ async function main(): Promise<number> {
   steps.push(await step("fetching flite", fetchFlite));
   steps.push(await step("fetching the SQLite sources", fetchSqliteSources));
   steps.push(await step("building the SQLite shell", buildSqlite));
+  steps.push(await step("building the SQLite shell with SIMD", () => buildSqlite(true)));
   steps.push(await step("recording the expected outcomes", recordExpected));
   const acted = steps.some(([a]) => a), failed = steps.some(([, ok]) => !ok);
   if (!acted && !failed) console.log(`${rel(CACHE)}: everything present, nothing to do`);

@@ -70,9 +70,11 @@ export const PACKAGES: { flite: Package; sqlite3: Package } = {
 };
 
 /** The programs' binaries, once fetched (and built). */
-export const PROGRAMS: { flite: string; sqlite: string } = {
+export const PROGRAMS: { flite: string; sqlite: string; sqlite_simd: string } = {
   flite: path.join(CACHE, "flite", "flite.wasm"),
   sqlite: path.join(CACHE, "sqlite", "sqlite3.wasm"),
+  /** The same shell built with `-O3 -msimd128` (clang's auto-vectorizer on: SIMD code). */
+  sqlite_simd: path.join(CACHE, "sqlite", "sqlite3-simd.wasm"),
 };
 
 /** One run: arguments (argv[0] included), environment, standard input. */
@@ -169,8 +171,8 @@ select label, qty from items where label between 'part-10' and 'part-11' order b
 pragma integrity_check;
 `;
 
-/** The cases. */
-export const CASES: RealCase[] = [
+/** The cases (the SQLite ones also on the SIMD build: see {@linkcode withSimd}). */
+export const CASES: RealCase[] = withSimd([
   {
     name: "flite_slt",
     program: "flite",
@@ -232,7 +234,17 @@ export const CASES: RealCase[] = [
       { args: ["sqlite3", "-batch", "/data/test.db", ".tables", "select count(*) from items;"] },
     ],
   },
-];
+]);
+
+/** `cases`, then each SQLite case again on the SIMD build (named `NAME_simd`). */
+function withSimd(cases: RealCase[]): RealCase[] {
+  const simd = cases.filter((c) => c.program === "sqlite").map((c): RealCase => ({
+    ...c,
+    name: `${c.name}_simd`,
+    program: "sqlite_simd",
+  }));
+  return [...cases, ...simd];
+}
 
 /** Whether every file case `c` needs is present. */
 export function present(c: RealCase): boolean {

@@ -51,7 +51,7 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
     case 13 /* i8x16.shuffle */:
       shuffle(V, d, a, b, cf.pool, code[pc + 6] * 2);
       return;
-    case 512 /* SIMD_SHUFFLE_WORDS */: {
+    case 276 /* SIMD_SHUFFLE_WORDS */: {
       const k = code[pc + 6];
       const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;
       const w0 = k0 < 4 ? I[a + k0] : I[b + k0 - 4];

@@ -193,7 +193,10 @@ export class FuncBuilder {
    * lanes); returns the first one's index.
    */
   constV128(v: Uint8Array): number {
-    const w = new Int32Array(v.slice(0, 16).buffer);
+    // A copy (not `v.slice()`: the bytes may be a Node Buffer, whose slice is a view).
+    const copy = new Uint8Array(16);
+    copy.set(v.subarray(0, 16));
+    const w = new Int32Array(copy.buffer);
     for (let k = 0; k + 1 < this.poolN; k++) {
       const p = this.pool;
       if (

@@ -456,10 +456,11 @@ const FUSED: Row[] = [
 /**
  * The `w` of a `simd` row for an `i8x16.shuffle` that moves whole 32-bit words (every group of
  * four lanes is four consecutive bytes of one word, as a compiler's shuffles of i32/f32/i64/f64
- * lanes are): `i` then holds the four source words (0-3 of s1, 4-7 of s2), 3 bits each. Past
- * every 0xFD number (the largest is 275).
+ * lanes are): `i` then holds the four source words (0-3 of s1, 4-7 of s2), 3 bits each. The
+ * number after the largest 0xFD one (275): close to the others, so that the SIMD dispatch's
+ * switch stays dense (V8 makes jump tables of dense literal cases).
  */
-export const SIMD_SHUFFLE_WORDS = 512;
+export const SIMD_SHUFFLE_WORDS = 276;
 
 const SIMD: Row[] = [
   ["v128.const", "dk", "d = the 16 bytes of pool entries k, k + 1"],

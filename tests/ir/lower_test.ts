@@ -4,6 +4,7 @@ import { UnsupportedError } from "../../src/errors.ts";
 import { printIr } from "../../src/ir/print.ts";
 import { parseModuleText } from "../../src/text/parse.ts";
 import { load } from "../exec/harness.ts";
+import { instantiate } from "../../src/api/runtime.ts";
 
 /** The IR of export "f" of `wat`. */
 function ir(wat: string): string {
@@ -239,4 +240,20 @@ Deno.test("lowering: i64.add of a fresh i64.xor fuses (i64.add_xor), same result
   for (const [a, b, c] of cases) {
     assert.deepEqual(l.call("f", a, b, c), [BigInt.asIntN(64, a + (b ^ c))]);
   }
+});
+
+Deno.test("lowering: v128 constants from a Node Buffer (whose slice is a view) lower", async () => {
+  const { Buffer } = await import("node:buffer");
+  const wat = `(func (export "f") (result i32)
+    (i32x4.extract_lane 2 (i8x16.shuffle 0 1 2 3 20 21 22 23 8 9 10 11 12 13 14 15
+      (v128.const i32x4 1 2 3 4) (v128.const i32x4 5 6 7 8))))`;
+  const bytes = encodeModule(parseModuleText(wat));
+  // A buffer whose underlying ArrayBuffer has a length no multiple of 4, as fs.readFileSync's.
+  const backing = new ArrayBuffer(
+    bytes.length + (bytes.length % 4 === 3 ? 2 : 3 - bytes.length % 4),
+  );
+  new Uint8Array(backing).set(bytes);
+  const buf = Buffer.from(backing, 0, bytes.length);
+  const { exports } = instantiate(buf);
+  assert.equal((exports.f as () => number)(), 3);
 });
