@@ -22,7 +22,8 @@
  *
  * Options: `--mode whole|cut|both`, `-j N` (processes at once; default 2), `--suite DIR`,
  * `--verbose` (the outputs of failing tests). It prints a line per test and mode and a summary;
- * the exit status is 1 when a test fails. `tests/wasi/testsuite_test.ts` runs it under
+ * the exit status is 1 when a test fails (a process that takes over two minutes is killed and
+ * its test fails) or no test matches the words. `tests/wasi/testsuite_test.ts` runs it under
  * `deno task test`.
  *
  * @module
@@ -207,20 +208,28 @@ interface Outcome {
   status: number;
   stdout: string;
   stderr: string;
+  /** Whether the process was killed for taking longer than {@linkcode TIMEOUT_MS}. */
+  timedOut?: boolean;
 }
+
+/** How long one process of a test may take (the suite's own runner has a timeout too). */
+export const TIMEOUT_MS = 120_000;
 
 const dec = new TextDecoder();
 
 /** Runs the gab command `gab` with `args` in a new process (no standard input). */
 async function spawn(gab: readonly string[], args: string[]): Promise<Outcome> {
+  const signal = AbortSignal.timeout(TIMEOUT_MS);
   const o = await new Deno.Command(gab[0], {
     args: [...gab.slice(1), ...args],
     stdin: "null",
     stdout: "piped",
     stderr: "piped",
     env: { NO_COLOR: "1" },
+    signal,
   }).output();
-  return { status: o.code, stdout: dec.decode(o.stdout), stderr: dec.decode(o.stderr) };
+  const out = { status: o.code, stdout: dec.decode(o.stdout), stderr: dec.decode(o.stderr) };
+  return signal.aborted ? { ...out, timedOut: true } : out;
 }
 
 /**
@@ -306,6 +315,7 @@ export async function runTest(
   } finally {
     fs.rmSync(tmp, { recursive: true, force: true });
   }
+  if (outcome.timedOut) failures.push(`killed after ${TIMEOUT_MS / 1000} s`);
   if (failures.length === 0) {
     const s = test.spec;
     if (outcome.status !== s.exitCode) {
@@ -389,6 +399,10 @@ async function main(argv: string[]): Promise<number> {
   const tests = findTests(suite).filter((t) =>
     words.length === 0 || words.some((w) => t.name.includes(w))
   );
+  if (tests.length === 0) {
+    console.error(`no test's name holds ${words.map((w) => `'${w}'`).join(" or ")}`);
+    return 1;
+  }
   const results = await runSuite(tests, modes, {
     jobs,
     onResult: (r) => {
