@@ -4,9 +4,10 @@
  * (`deno run -A jsr:@gab/cli testdata/hello.wasm`).
  *
  * It reads, writes, prints and validates WebAssembly 3.0 modules in both formats, and runs them
- * (SIMD and relaxed SIMD included; GC is on its way) with a WASI preview 1 host. A run can go in budgets of ticks,
- * be written down as snapshot bytes, restored in another process and forked; the debugger comes
- * next.
+ * (SIMD and relaxed SIMD included; GC is on its way) with a WASI preview 1 host. A run can go
+ * in budgets of ticks, be written down as snapshot bytes, restored in another process and
+ * forked, and recorded for time travel ({@linkcode Recording}: travel, reverse steps,
+ * breakpoints and watchpoints both ways).
  *
  * @example Instantiate a module and call its exports
  * ```ts
