@@ -198,7 +198,7 @@ export async function measure(
     }
     return { ms: median(times), times, checksum: sum ?? "" };
   } catch (err) {
-    // An instruction the engine does not run yet (GC, SIMD) is a known gap, not a failure.
+    // An instruction the engine does not run yet (GC) is a known gap, not a failure.
     if (err instanceof UnsupportedError) return { unsupported: err.describe() };
     return { error: `${engine.name}: ${describe(err)}` };
   }

@@ -102,7 +102,7 @@ export class Exhaustion extends WasmError {
 }
 
 /**
- * A valid module uses an instruction this engine does not run yet (SIMD, GC): it is refused
+ * A valid module uses an instruction this engine does not run yet (GC): it is refused
  * at instantiation, before anything is allocated. The message names the instruction; the
  * fields say where it is first used (`src/ir/support.ts` holds what the engine runs).
  */

@@ -20,8 +20,8 @@ import type { Machine } from "./machine.ts";
  * and returns the new instance's index in `store.instances`.
  *
  * @throws LinkError "incompatible import type" when an import does not match (nothing is
- *   allocated then); UnsupportedError for an instruction this engine does not run yet (SIMD,
- *   GC; checked after the imports, before anything is allocated);
+ *   allocated then); UnsupportedError for an instruction this engine does not run yet
+ *   (GC; checked after the imports, before anything is allocated);
  *   Exhaustion when a table or memory is too large to allocate; Trap "out of bounds table
  *   access" / "out of bounds memory access" from segment initialization; and whatever the
  *   start function throws (Trap, Exhaustion, WasmException).
