@@ -1,8 +1,9 @@
 /**
  * Forking a paused execution into another process (issue 5): {@linkcode fork} takes a
- * snapshot's bytes, writes them to a temporary file, and starts `deno run` on this package's
- * `cli.ts resume FILE` (found through `import.meta.url`, so it works from a checkout and from
- * a published copy). The caller goes on at once; the returned {@linkcode ForkHandle} gives the
+ * snapshot's bytes, writes them to a temporary file, and starts `gab resume FILE` in a new
+ * process: `deno run` on this package's `cli.ts` (found through `import.meta.url`, so it works
+ * from a checkout and from a published copy), or, in a binary made by `deno compile`, the
+ * binary itself ({@linkcode gabCommand} decides). The caller goes on at once; the returned {@linkcode ForkHandle} gives the
  * child's pid, its exit status and its whole standard output and error. The temporary file is
  * removed when the child has exited.
  *
@@ -34,7 +35,12 @@ export interface ForkOptions {
   snapshotOut?: string;
   /** Bytes for the child's standard input (default: none, the guest reads end of file). */
   stdin?: Uint8Array;
-  /** Deno permission flags of the child (default `["-A"]`). */
+  /**
+   * Preopened directories moved for the child: guest name → host directory (`resume --dir
+   * HOST::GUEST`), so that children of one snapshot work on their own copies of a directory.
+   */
+  preopens?: Record<string, string>;
+  /** Deno permission flags of the child (default `["-A"]`; unused by a compiled gab). */
   permissions?: string[];
   /** The child's working directory (default: the parent's). */
   cwd?: string;
@@ -55,6 +61,32 @@ export interface ForkHandle {
 /** This package's command-line entry point, next to mod.ts. */
 const CLI = new URL("../../cli.ts", import.meta.url);
 
+/** How to start a gab process: the program and the arguments before gab's own. */
+export interface GabCommand {
+  /** The executable. */
+  command: string;
+  /** Its arguments before the gab command line (`run -A .../cli.ts`, or none). */
+  prefix: string[];
+}
+
+/**
+ * How this process starts another gab: a binary made by `deno compile` (its modules are in
+ * the binary, under a `deno-compile-` directory) runs itself, `execPath` with gab's
+ * arguments; otherwise `execPath` is deno and runs `cli.ts` with `permissions`.
+ * The parameters default to this process's.
+ */
+export function gabCommand(
+  permissions: readonly string[] = ["-A"],
+  execPath: string = Deno.execPath(),
+  cli: URL = CLI,
+): GabCommand {
+  const compiled = cli.protocol === "file:" && /[\\/]deno-compile-[^\\/]+[\\/]/.test(
+    decodeURIComponent(cli.pathname),
+  );
+  if (compiled) return { command: execPath, prefix: [] };
+  return { command: execPath, prefix: ["run", ...permissions, cli.href] };
+}
+
 /**
  * Starts a new process that restores snapshot `bytes` and runs on (see the module doc).
  *
@@ -64,11 +96,15 @@ export function fork(bytes: Uint8Array, options: ForkOptions = {}): ForkHandle {
   const file = Deno.makeTempFileSync({ prefix: "gab-fork-", suffix: ".gabsnap" });
   try {
     Deno.writeFileSync(file, bytes);
-    const args = ["run", ...(options.permissions ?? ["-A"]), CLI.href, "resume"];
+    const gab = gabCommand(options.permissions ?? ["-A"]);
+    const args = [...gab.prefix, "resume"];
     if (options.fuel !== undefined) args.push("--fuel", String(options.fuel));
     if (options.snapshotOut !== undefined) args.push("--snapshot-out", options.snapshotOut);
+    for (const [guest, host] of Object.entries(options.preopens ?? {})) {
+      args.push("--dir", `${host}::${guest}`);
+    }
     args.push(file);
-    const child = new Deno.Command(Deno.execPath(), {
+    const child = new Deno.Command(gab.command, {
       args,
       cwd: options.cwd,
       stdin: options.stdin === undefined ? "null" : "piped",

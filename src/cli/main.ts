@@ -64,6 +64,34 @@ const SNAPSHOT_ON_STDIN_WAIT: OptionSpec = {
   help: "Also write the snapshot when the program waits for standard input (no data yet)",
 };
 
+const MOVE_DIR: OptionSpec = {
+  name: "dir",
+  value: "HOST::GUEST",
+  multiple: true,
+  help: "Move the snapshot's preopened directory GUEST to HOST",
+};
+
+/** `--dir HOST::GUEST` values of `resume`/`fork` as preopen moves (guest → host). */
+function dirMoves(v: unknown): Record<string, string> | undefined {
+  if (!Array.isArray(v) || v.length === 0) return undefined;
+  const moves: Record<string, string> = {};
+  for (const d of v as string[]) {
+    const at = d.indexOf("::");
+    if (at <= 0 || at + 2 >= d.length) throw new UsageError(`--dir takes HOST::GUEST, not '${d}'`);
+    moves[d.slice(at + 2)] = d.slice(0, at);
+  }
+  return moves;
+}
+
+/**
+ * What the children of `fork` read by default: a copy of this process's standard input, read
+ * to its end (none when it is a terminal, or when `io` is not the process's own).
+ */
+async function parentStdin(io: Io): Promise<Uint8Array | undefined> {
+  if (io !== processIo || Deno.stdin.isTerminal()) return undefined;
+  return new Uint8Array(await new Response(Deno.stdin.readable).arrayBuffer());
+}
+
 /** The value of `--fuel`: a whole number of ticks, or undefined. */
 function fuelOption(v: unknown): number | undefined {
   if (v === undefined) return undefined;
@@ -164,11 +192,12 @@ const COMMANDS: Record<string, Command> = {
   },
   resume: {
     summary: "Go on with a run from a snapshot",
-    usage: "gab resume [--fuel N --snapshot-out FILE2] <FILE>",
+    usage: "gab resume [--fuel N --snapshot-out FILE2] [--dir HOST::GUEST] <FILE>",
     options: [
       { name: "fuel", value: "N", help: "Stop after N more ticks of execution" },
       SNAPSHOT_OUT,
       SNAPSHOT_ON_STDIN_WAIT,
+      MOVE_DIR,
       HELP,
     ],
     async run(positionals, options, _rest, io) {
@@ -178,6 +207,7 @@ const COMMANDS: Record<string, Command> = {
       const { lines, status } = await resumeSnapshot(source, {
         fuel: fuelOption(options.fuel),
         stdio: stdio(io),
+        preopens: dirMoves(options.dir),
         ...sliceOptions(options, io),
       });
       for (const line of lines) io.stdout(`${line}\n`);
@@ -199,10 +229,13 @@ const COMMANDS: Record<string, Command> = {
   },
   fork: {
     summary: "Resume a snapshot in N child processes at once",
-    usage: "gab fork [-n N] [--fuel N] <FILE>",
+    usage: "gab fork [-n N] [--fuel N] [--dir HOST::GUEST] [--stdin FILE | --no-stdin] <FILE>",
     options: [
       { name: "count", short: "n", value: "N", help: "How many children (default 1)" },
       { name: "fuel", value: "N", help: "Each child's budget of ticks" },
+      { ...MOVE_DIR, help: `${MOVE_DIR.help}; {i} in HOST is the child's number` },
+      { name: "stdin", value: "FILE", help: "Each child reads FILE (default: a copy of stdin)" },
+      { name: "no-stdin", help: "The children's standard input is empty" },
       HELP,
     ],
     async run(positionals, options, _rest, io) {
@@ -211,9 +244,23 @@ const COMMANDS: Record<string, Command> = {
       if (!Number.isSafeInteger(count) || count < 1 || count > 1000) {
         throw new UsageError(`-n takes a count from 1 to 1000, not '${options.count}'`);
       }
+      if (options["no-stdin"] === true && typeof options.stdin === "string") {
+        throw new UsageError("--stdin and --no-stdin exclude each other");
+      }
       const bytes = await readInput(positionals[0]);
       const fuel = fuelOption(options.fuel);
-      const children = Array.from({ length: count }, () => fork(bytes, { fuel }));
+      const stdin = options["no-stdin"] === true
+        ? undefined
+        : typeof options.stdin === "string"
+        ? await readInput(options.stdin)
+        : await parentStdin(io);
+      const dirs = Array.isArray(options.dir) ? options.dir as string[] : [];
+      const children = Array.from({ length: count }, (_, i) =>
+        fork(bytes, {
+          fuel,
+          stdin,
+          preopens: dirMoves(dirs.map((d) => d.replaceAll("{i}", String(i)))),
+        }));
       let status = 0;
       const decoder = new TextDecoder();
       for (const [i, child] of children.entries()) {

@@ -198,10 +198,12 @@ async function finish(
 /** The signals that stop a run with a snapshot file. */
 const SIGNALS: Deno.Signal[] = ["SIGINT", "SIGTERM"];
 
-/** Options of {@linkcode resumeSnapshot}: the budget, and WASI's standard streams. */
+/** Options of {@linkcode resumeSnapshot}: the budget, WASI's standard streams, moved dirs. */
 export interface ResumeOptions extends SliceOptions {
   /** WASI's standard streams (default: the process's own). */
   stdio?: RunOptions["stdio"];
+  /** Preopened directories moved on this host: guest name → host directory. */
+  preopens?: Record<string, string>;
 }
 
 /**
@@ -219,7 +221,7 @@ export async function resumeSnapshot(
   if (options.snapshotOut !== undefined) checkWritable(options.snapshotOut);
   let program: WasiProgram;
   try {
-    program = restoreProgram(source, { ...options.stdio });
+    program = restoreProgram(source, { ...options.stdio, preopens: options.preopens });
     program.execution.values = null; // raw results, printed as wasmtime prints them
   } catch (e) {
     if (typeof source === "string" && e instanceof Error && !(e instanceof WasmError)) {

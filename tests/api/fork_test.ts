@@ -6,7 +6,7 @@
  */
 
 import assert from "node:assert/strict";
-import { fork } from "../../src/api/fork.ts";
+import { fork, gabCommand } from "../../src/api/fork.ts";
 import { Runtime, type WasmFunction } from "../../src/api/runtime.ts";
 import { main } from "../../src/cli/main.ts";
 import { createWasi } from "../../src/wasi/api.ts";
@@ -80,4 +80,32 @@ Deno.test("fork: children with different stdin from one runtime's snapshot", asy
   // The parent's own execution goes on, with its own (empty) stdin.
   assert.equal(execution.runFor(Infinity).status, "complete");
   assert.equal(out.reduce((n, b) => n + b.length, 0), 0);
+});
+
+Deno.test("gabCommand: deno runs cli.ts; a compiled gab runs itself", () => {
+  assert.deepEqual(gabCommand(["-A"], "/usr/bin/deno", new URL("file:///src/gab/cli.ts")), {
+    command: "/usr/bin/deno",
+    prefix: ["run", "-A", "file:///src/gab/cli.ts"],
+  });
+  assert.deepEqual(
+    gabCommand(["--allow-read"], "/usr/bin/deno", new URL("https://jsr.io/@gab/cli/0.1.0/cli.ts")),
+    {
+      command: "/usr/bin/deno",
+      prefix: ["run", "--allow-read", "https://jsr.io/@gab/cli/0.1.0/cli.ts"],
+    },
+  );
+  // deno compile serves the modules from <temp>/deno-compile-<binary name>/...
+  for (
+    const url of [
+      "file:///tmp/deno-compile-gab/work/gab/cli.ts",
+      "file:///C:/Users/a/AppData/Local/Temp/deno-compile-gab.exe/gab/cli.ts",
+    ]
+  ) {
+    assert.deepEqual(gabCommand(["-A"], "/opt/bin/gab", new URL(url)), {
+      command: "/opt/bin/gab",
+      prefix: [],
+    });
+  }
+  // This test runs under deno, not compiled.
+  assert.deepEqual(gabCommand().prefix.slice(0, 2), ["run", "-A"]);
 });

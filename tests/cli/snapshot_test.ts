@@ -150,6 +150,51 @@ Deno.test("gab fork -n 2: two children resume the same snapshot", async () => {
   });
 });
 
+Deno.test("gab fork: children get a copy of stdin and their own preopened directories", async () => {
+  await withTempDir("gab-snap-", async (dir) => {
+    const echo = new URL("../../testdata/wasi/echo.wasm", import.meta.url).pathname;
+    await Deno.mkdir(`${dir}/base`);
+    // Snapshot at the first wait for stdin: /out/log.txt is open (created in base).
+    const first = await runCli(
+      [
+        "run",
+        "--snapshot-out",
+        `${dir}/s`,
+        "--snapshot-on-stdin-wait",
+        "--dir",
+        `${dir}/base::/out`,
+        echo,
+      ],
+      "",
+      true,
+    );
+    assert.equal(first.status, 75, first.err);
+    for (const i of [0, 1]) {
+      await Deno.mkdir(`${dir}/out-${i}`);
+      await Deno.copyFile(`${dir}/base/log.txt`, `${dir}/out-${i}/log.txt`);
+    }
+    const r = await runCli(
+      ["fork", "-n", "2", "--dir", `${dir}/out-{i}::/out`, `${dir}/s`],
+      "red\ngreen\n",
+    );
+    assert.equal(r.status, 0, r.err);
+    const children = r.out.split(/^== child \d+ \(pid \d+\): status 0\n/m).slice(1);
+    assert.equal(children.length, 2, r.out);
+    assert.equal(children[0], children[1]);
+    assert.match(children[0], /^1: red .*\n2: green .*\n2 lines, 8 bytes\nlog: line 1 hash/);
+    for (const i of [0, 1]) {
+      assert.match(await Deno.readTextFile(`${dir}/out-${i}/log.txt`), /^line 1 .*\nline 2 /);
+    }
+    assert.equal(await Deno.readTextFile(`${dir}/base/log.txt`), "");
+    // --no-stdin: the children read end of file at once (no lines: status 2).
+    const none = await runCli(
+      ["fork", "--no-stdin", "--dir", `${dir}/out-0::/out`, `${dir}/s`],
+      "ignored\n",
+    );
+    assert.match(none.out, /^== child 0 \(pid \d+\): status 2\n0 lines, 0 bytes\n/);
+  });
+});
+
 Deno.test("deterministic WASI clocks count the ticks of every budget", async () => {
   const clock = `(module
     (import "wasi_snapshot_preview1" "clock_time_get" (func $t (param i32 i64 i32) (result i32)))
