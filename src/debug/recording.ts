@@ -7,8 +7,8 @@
  * - `travel(tick)` restores the nearest earlier checkpoint and replays forward on a budget to
  *   the exact tick (or just runs forward when the target is ahead of where it stands); on the
  *   way it leaves checkpoints every 2^17 ticks (a grid that doubles when checkpoints are dear)
- *   in the last 10^6 ticks before the target, kept in a small cache outside the history, so
- *   that steps near the target replay little;
+ *   in the last 10^6 ticks before the target, and after a far jump in the 10^6 after it too,
+ *   kept in a small cache outside the history, so that steps near the target replay little;
  * - `stepForward`/`stepBack` by ticks, `stepOutBack` to the call that entered the current
  *   frame, `continue`/`reverseContinue` to the next or previous breakpoint or watchpoint hit;
  * - `goLive` returns to the end of the recording and `record` goes on recording from there.
@@ -85,6 +85,8 @@ export interface RecordingOptions {
   interval?: number;
   /** Ticks between the travel cache's checkpoints (see `travel`); default 2^17. */
   grid?: number;
+  /** Ticks around a travel's target that the travel cache covers; default 10^6. */
+  span?: number;
   /** Whether the interval grows when checkpoints cost too much (see `interval`); default true. */
   adaptive?: boolean;
   /** The decay fraction (see history.ts); default 0.01. */
@@ -131,7 +133,7 @@ interface Timeline {
 /** How far before its target a travel leaves checkpoints on the grid (for near steps). */
 const SPAN = 1_000_000;
 /** The most checkpoints the travel cache keeps. */
-const CACHE_MAX = 24;
+const CACHE_MAX = 32;
 /** Replay block size of watchpoint-only searches. */
 const BLOCK = 4096;
 
@@ -153,8 +155,8 @@ export class Recording {
   readonly budget: number;
   /**
    * Ticks between checkpoints while recording: the option, doubled while taking a checkpoint
-   * costs more than a tenth of running the interval (a large memory), so that recording stays
-   * within about 1.1x of a plain run.
+   * costs on average (over the last few) more than a quarter of running the interval (a large
+   * memory), so that checkpoints keep recording within about 1.25x of a plain run.
    */
   interval: number;
   /** The decay fraction now in force (grows when the budget is tight). */
@@ -168,6 +170,7 @@ export class Recording {
   private readonly cache = new Map<number, Checkpoint>();
   /** Ticks between the travel cache's checkpoints. */
   private grid: number;
+  private readonly span: number;
   /** ms per tick measured while recording (0 before any). */
   private tickMs = 0;
   /** Every timeline (the current one's entry is stale while it is current). */
@@ -188,6 +191,7 @@ export class Recording {
     this.fraction = options.fraction ?? 0.01;
     this.adaptive = options.adaptive ?? true;
     this.grid = options.grid ?? 1 << 17;
+    this.span = options.span ?? SPAN;
     this.log.install(this.machine, this.wasi, options.pure);
     this.lastCheckpoint = this.checkpoint();
     this.timelines.push(this.saveTimeline(-1, 0));
@@ -250,8 +254,14 @@ export class Recording {
       if (this.pos >= next) {
         const t1 = performance.now();
         this.lastCheckpoint = this.checkpoint();
-        const cost = performance.now() - t1;
-        if (this.adaptive && cost > 0.1 * this.runMs && this.interval < 2 ** 40) {
+        // Averages over several checkpoints: one garbage collection must not double it.
+        this.costAvg = 0.75 * this.costAvg + 0.25 * (performance.now() - t1);
+        this.runAvg = 0.75 * this.runAvg + 0.25 * this.runMs;
+        if (
+          this.adaptive && ++this.samples >= 4 && this.costAvg > 0.25 * this.runAvg &&
+          this.interval < 2 ** 40
+        ) {
+          this.samples = 0;
           this.interval *= 2;
         }
         this.runMs = 0;
@@ -268,6 +278,12 @@ export class Recording {
   private readonly adaptive: boolean;
   /** ms spent running since the last checkpoint. */
   private runMs = 0;
+  /** Moving averages of a checkpoint's ms and of the ms run between two (see `interval`). */
+  private costAvg = 0;
+  /** See `costAvg`. */
+  private runAvg = 0;
+  /** Checkpoints since the interval last changed. */
+  private samples = 0;
 
   /** Runs `budget` ticks (deterministic WASI clocks count true ticks). */
   private runBudget(budget: number): RunResult {
@@ -345,27 +361,49 @@ export class Recording {
       this.restore(this.checkpoints.at(-1)!);
       return t;
     }
-    let c = this.checkpoints[this.checkpointBefore(t)];
-    for (const k of this.cache.values()) if (k.tick <= t && k.tick > c.tick) c = k;
+    const start = this.pos;
+    const c = this.bestBefore(t);
     if (!(this.pos <= t && this.pos >= c.tick && this.execution.state === "running")) {
       this.restore(c);
     }
     this.log.mode = "replay";
-    // Replay, leaving checkpoints on the grid in the last SPAN ticks before the target.
-    const from = t - Math.max(SPAN, 8 * this.grid);
-    while (this.pos < t) {
-      let g = (Math.floor(this.pos / this.grid) + 1) * this.grid;
-      if (g < from) g = Math.ceil(from / this.grid) * this.grid;
-      if (g >= t) {
-        this.runTo(t);
-        break;
-      }
-      if (!this.runTo(g)) return this.pos;
-      if (!this.cache.has(g) && this.checkpoints[this.checkpointBefore(g)].tick !== g) {
-        this.cacheHere(c, t);
+    const span = Math.max(this.span, 8 * this.grid);
+    if (!this.replayTo(t, t - span, c)) return this.pos;
+    if (Math.abs(t - start) > span) {
+      // A far jump: cover the ticks just after the target too, then come back to it.
+      const ahead = Math.min(this.frontier - 1, t + span);
+      if (ahead > t + this.grid) {
+        this.replayTo(ahead, t, c);
+        const back = this.bestBefore(t);
+        this.restore(back);
+        this.replayTo(t, t, back);
       }
     }
     return this.pos;
+  }
+
+  /** The checkpoint (history or travel cache) nearest before or at `t`. */
+  private bestBefore(t: number): Checkpoint {
+    let c = this.checkpoints[this.checkpointBefore(t)];
+    for (const k of this.cache.values()) if (k.tick <= t && k.tick > c.tick) c = k;
+    return c;
+  }
+
+  /**
+   * Replays to `t`, leaving travel-cache checkpoints on the grid from tick `from` on (sharing
+   * pages with `base`); false (at the end state) if the run ended on the way.
+   */
+  private replayTo(t: number, from: number, base: Checkpoint): boolean {
+    while (this.pos < t) {
+      let g = (Math.floor(this.pos / this.grid) + 1) * this.grid;
+      if (g < from) g = Math.ceil(from / this.grid) * this.grid;
+      if (g >= t) return this.runTo(t);
+      if (!this.runTo(g)) return false;
+      if (!this.cache.has(g) && this.checkpoints[this.checkpointBefore(g)].tick !== g) {
+        this.cacheHere(base, g);
+      }
+    }
+    return true;
   }
 
   /**

@@ -88,7 +88,7 @@ function random(seed: number): () => number {
 }
 
 Deno.test("travel: random ticks give the straight run's state, the host is called once", () => {
-  const { rec, calls } = recorded(500, { grid: 64 }); // the travel cache in play too
+  const { rec, calls } = recorded(500, { grid: 64, span: 1024 }); // the travel cache in play
   const rnd = random(7);
   const targets = Array.from({ length: 150 }, () => Math.floor(rnd() * (rec.end + 1)));
   const all = [
