@@ -26,12 +26,19 @@
  * Watchpoints stop where a memory range, a global or a table slot changes: going forward,
  * at the first tick whose value differs from the tick before (just after the write); going
  * backward, at the last tick whose value differs from the tick after (just before the
- * write: the machine stands at the writing instruction). Backward searches skip the
- * intervals between checkpoints where the watched value is the same at both ends (page
- * versions first); a write that an interval undoes before its end is not seen there.
+ * write: the machine stands at the writing instruction). Backward searches skip the intervals
+ * between checkpoints where no watched page changed version (the dirty-page summary) and, up
+ * to the current tick, where the watched value is the same at both ends; in the others they
+ * replay in blocks of 4,096 ticks and step one tick at a time only in the last block whose
+ * ends differ. A value changed and changed back within one block is not seen (exact
+ * per-store watchpoints need a store hook in the interpreter).
  *
  * Searches with breakpoints run one tick at a time (a couple of microseconds a tick); a
  * watchpoint-only backward search replays in blocks and steps only inside the last one.
+ *
+ * Not handled: suspending host functions (`host-call` results: the recording stops there and
+ * a replay cannot answer them), host functions that call back into wasm, and changes the
+ * embedder makes to the machine between budgets other than through this class's writes.
  *
  * @example Record a loop, then go back to where a memory word was last written
  * ```ts
@@ -171,6 +178,8 @@ export class Recording {
   /** Ticks between the travel cache's checkpoints. */
   private grid: number;
   private readonly span: number;
+  /** Searches under way (they travel much: no look-ahead for them). */
+  private scans = 0;
   /** ms per tick measured while recording (0 before any). */
   private tickMs = 0;
   /** Every timeline (the current one's entry is stale while it is current). */
@@ -369,7 +378,7 @@ export class Recording {
     this.log.mode = "replay";
     const span = Math.max(this.span, 8 * this.grid);
     if (!this.replayTo(t, t - span, c)) return this.pos;
-    if (Math.abs(t - start) > span) {
+    if (Math.abs(t - start) > span && this.scans === 0) {
       // A far jump: cover the ticks just after the target too, then come back to it.
       const ahead = Math.min(this.frontier - 1, t + span);
       if (ahead > t + this.grid) {
@@ -607,13 +616,30 @@ export class Recording {
    * instruction. At the outermost frame, to the start.
    */
   stepOutBack(): number {
-    const depth = this.machine.depth;
-    const hit = this.searchBack((m) => m.depth < depth || m.funcAddr < 0, false);
-    return this.travel(hit ?? 0);
+    return this.scan(() => {
+      const depth = this.machine.depth;
+      const hit = this.searchBack((m) => m.depth < depth || m.funcAddr < 0, false);
+      return this.travel(hit ?? 0);
+    });
+  }
+
+  /** Runs search `f` (its travels leave no look-ahead). */
+  private scan<T>(f: () => T): T {
+    this.scans++;
+    try {
+      return f();
+    } finally {
+      this.scans--;
+    }
   }
 
   /** Runs forward to the next breakpoint or watchpoint hit, or to the end. */
   continue(): StopReason {
+    return this.scan(() => this.forward());
+  }
+
+  /** {@linkcode continue}'s search. */
+  private forward(): StopReason {
     const m = this.machine;
     const values = this.watchpoints.map((w) => this.watchValue(w));
     while (this.pos < this.frontier) {
@@ -630,8 +656,12 @@ export class Recording {
 
   /** Runs backward to the previous breakpoint or watchpoint hit, or to the start. */
   reverseContinue(): StopReason {
+    return this.scan(() => this.backward());
+  }
+
+  /** {@linkcode reverseContinue}'s search. */
+  private backward(): StopReason {
     if (this.breakpoints.length === 0 && this.watchpoints.length > 0) return this.reverseWatch();
-    const from = this.pos;
     let why: StopReason = { reason: "start" };
     const hit = this.searchBack((m) => {
       const b = this.breakpointAt(m);
@@ -645,7 +675,6 @@ export class Recording {
       this.travel(0);
       return { reason: "start" };
     }
-    void from;
     this.travel(hit);
     return why;
   }
@@ -692,10 +721,14 @@ export class Recording {
       const a = cps[i].tick;
       if (a >= from) continue;
       const b = i + 1 < cps.length ? Math.min(cps[i + 1].tick, from) : from;
-      // Skip the interval when every watched value is the same at both ends.
+      // The dirty-page summary: no watched page written between two checkpoints, skip.
+      const next = i + 1 < cps.length && cps[i + 1].tick === b ? cps[i + 1] : null;
+      if (next !== null && this.untouched(cps[i], next)) continue;
+      // Values the same at both ends: skip, unless a watched page was written in between
+      // (it may have changed and changed back).
       const endVals = this.valuesAt(b);
       const startVals = this.valuesAt(a, cps[i]);
-      if (endVals.every((v, k) => v === startVals[k])) continue;
+      if (next === null && endVals.every((v, k) => v === startVals[k])) continue;
       // Blocks: the last one whose ends differ.
       this.travel(a);
       let vals = startVals, lastBlock = -1;
@@ -730,6 +763,20 @@ export class Recording {
     }
     this.travel(0);
     return { reason: "start" };
+  }
+
+  /** Whether no watched page, global or table slot differs between checkpoints `a` and `b`. */
+  private untouched(a: Checkpoint, b: Checkpoint): boolean {
+    return this.watchpoints.every((w) => {
+      if (w.kind !== "memory") return this.watchValueIn(w, a) === this.watchValueIn(w, b);
+      const ia = a.memories[w.memory ?? 0], ib = b.memories[w.memory ?? 0];
+      if (ia.pages !== ib.pages) return false;
+      const last = Math.min(ia.pages - 1, Math.floor((w.address + w.length - 1) / PAGE));
+      for (let p = Math.floor(w.address / PAGE); p <= last; p++) {
+        if (ia.table[p] !== ib.table[p]) return false;
+      }
+      return true;
+    });
   }
 
   /** The watched values at tick `t` (from checkpoint `c` when it is at `t`, else by travel). */

@@ -280,3 +280,40 @@ Deno.test("branching: a write in the past starts a timeline, the recorded one st
   rec.switchTimeline(1);
   assert.deepEqual(rec.result, r);
 });
+
+Deno.test("watchpoints: a value written and written back inside one interval is found", () => {
+  // At i = 50 the word at 64 becomes 1 and at i = 1500 0 again (some 20,000 ticks later, more
+  // than a replay block): equal at the interval's ends, but its page was written.
+  const src = `(module (memory 1)
+    (func (export "run") (local $i i32)
+      (loop $l
+        (if (i32.eq (local.get $i) (i32.const 50)) (then (i32.store (i32.const 64) (i32.const 1))))
+        (if (i32.eq (local.get $i) (i32.const 1500)) (then (i32.store (i32.const 64) (i32.const 0))))
+        (i32.store (i32.const 200) (local.get $i))
+        (local.set $i (i32.add (local.get $i) (i32.const 1)))
+        (br_if $l (i32.lt_u (local.get $i) (i32.const 2000))))))`;
+  const start = () => {
+    const rt = new Runtime();
+    const inst = rt.instantiate(src);
+    return { rt, ex: rt.start(inst.exports.run as WasmFunction) };
+  };
+  // The oracle: a single-stepped run, the tick before the last change of the word.
+  const o = start();
+  const word = (rt: Runtime) => new DataView(rt.store.memories[0].buffer).getInt32(64, true);
+  let t = 0, lastWrite = -1, prev = word(o.rt);
+  while (o.ex.runFor(1).status === "paused") {
+    t++;
+    if (word(o.rt) !== prev) lastWrite = t - 1;
+    prev = word(o.rt);
+  }
+  const s = start();
+  const rec = new Recording(s.ex, { interval: 100_000, adaptive: false });
+  rec.record();
+  assert.equal(rec.checkpoints.length, 2); // the start and the end: one interval
+  rec.watchpoints.push({ kind: "memory", address: 64, length: 4 });
+  assert.deepEqual(rec.reverseContinue(), { reason: "watchpoint", index: 0 });
+  assert.equal(rec.tick, lastWrite);
+  assert.equal(word(s.rt), 1);
+  rec.stepForward();
+  assert.equal(word(s.rt), 0);
+});
