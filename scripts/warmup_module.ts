@@ -305,6 +305,9 @@ export function source(): string {
   );
   body.push(`(local.set $v (f32x4.add (local.get $v) (v128.const f32x4 1 2 3 4)))`);
   body.push(`(local.set $v (v128.load64_splat $m1 ${addr}))`);
+  body.push(
+    `(local.set $v (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $v) (global.get $gv)))`,
+  );
   // Globals, select, calls, tables, references, branches, exceptions.
   body.push(`(global.set $g (i32.add (global.get $g) (local.get $r)))`);
   body.push(`(global.set $h (i64.add (global.get $h) (local.get $q)))`);

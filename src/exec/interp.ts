@@ -526,6 +526,107 @@ function loop(m: Machine): number {
             simdMem0Op(m, cf, pc, fp);
             pc += 6;
             continue;
+          case 321 /* i32x4.add */:
+          case 322 /* i32x4.sub */:
+          case 323 /* i32x4.mul */:
+          case 324 /* v128.and */:
+          case 325 /* v128.or */:
+          case 326 /* v128.xor */: {
+            const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
+            const x0 = I32[a], x1 = I32[a + 1], x2 = I32[a + 2], x3 = I32[a + 3];
+            const y0 = I32[b], y1 = I32[b + 1], y2 = I32[b + 2], y3 = I32[b + 3];
+            switch (code[pc]) {
+              case 321 /* i32x4.add */:
+                I32[d] = x0 + y0;
+                I32[d + 1] = x1 + y1;
+                I32[d + 2] = x2 + y2;
+                I32[d + 3] = x3 + y3;
+                break;
+              case 322 /* i32x4.sub */:
+                I32[d] = x0 - y0;
+                I32[d + 1] = x1 - y1;
+                I32[d + 2] = x2 - y2;
+                I32[d + 3] = x3 - y3;
+                break;
+              case 323 /* i32x4.mul */:
+                I32[d] = Math.imul(x0, y0);
+                I32[d + 1] = Math.imul(x1, y1);
+                I32[d + 2] = Math.imul(x2, y2);
+                I32[d + 3] = Math.imul(x3, y3);
+                break;
+              case 324 /* v128.and */:
+                I32[d] = x0 & y0;
+                I32[d + 1] = x1 & y1;
+                I32[d + 2] = x2 & y2;
+                I32[d + 3] = x3 & y3;
+                break;
+              case 325 /* v128.or */:
+                I32[d] = x0 | y0;
+                I32[d + 1] = x1 | y1;
+                I32[d + 2] = x2 | y2;
+                I32[d + 3] = x3 | y3;
+                break;
+              default: // v128.xor
+                I32[d] = x0 ^ y0;
+                I32[d + 1] = x1 ^ y1;
+                I32[d + 2] = x2 ^ y2;
+                I32[d + 3] = x3 ^ y3;
+            }
+            pc += 4;
+            continue;
+          }
+          case 327 /* f32x4.add */:
+          case 328 /* f32x4.mul */: {
+            const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
+            const x0 = F32[a], x1 = F32[a + 1], x2 = F32[a + 2], x3 = F32[a + 3];
+            const y0 = F32[b], y1 = F32[b + 1], y2 = F32[b + 2], y3 = F32[b + 3];
+            if (code[pc] === 327 /* f32x4.add */) {
+              F32[d] = x0 + y0;
+              F32[d + 1] = x1 + y1;
+              F32[d + 2] = x2 + y2;
+              F32[d + 3] = x3 + y3;
+            } else {
+              F32[d] = x0 * y0;
+              F32[d + 1] = x1 * y1;
+              F32[d + 2] = x2 * y2;
+              F32[d + 3] = x3 * y3;
+            }
+            pc += 4;
+            continue;
+          }
+          case 329 /* f64x2.add */: {
+            const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
+            const b = (fp + code[pc + 3]) >> 1;
+            const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
+            F64[d] = x0 + y0;
+            F64[d + 1] = x1 + y1;
+            pc += 4;
+            continue;
+          }
+          case 330 /* f64x2.mul */: {
+            const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
+            const b = (fp + code[pc + 3]) >> 1;
+            const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
+            F64[d] = x0 * y0;
+            F64[d + 1] = x1 * y1;
+            pc += 4;
+            continue;
+          }
+          case 331 /* i8x16.shuffle_words */: {
+            const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
+            const k = code[pc + 4];
+            const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;
+            const w0 = k0 < 4 ? I32[a + k0] : I32[b + k0 - 4];
+            const w1 = k1 < 4 ? I32[a + k1] : I32[b + k1 - 4];
+            const w2 = k2 < 4 ? I32[a + k2] : I32[b + k2 - 4];
+            const w3 = k3 < 4 ? I32[a + k3] : I32[b + k3 - 4];
+            I32[d] = w0;
+            I32[d + 1] = w1;
+            I32[d + 2] = w2;
+            I32[d + 3] = w3;
+            pc += 5;
+            continue;
+          }
           case 14 /* const32 */:
             I32[fp + code[pc + 1]] = code[pc + 2];
             pc += 3;

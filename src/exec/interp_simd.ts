@@ -51,19 +51,6 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
     case 13 /* i8x16.shuffle */:
       shuffle(V, d, a, b, cf.pool, code[pc + 6] * 2);
       return;
-    case 276 /* SIMD_SHUFFLE_WORDS */: {
-      const k = code[pc + 6];
-      const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;
-      const w0 = k0 < 4 ? I[a + k0] : I[b + k0 - 4];
-      const w1 = k1 < 4 ? I[a + k1] : I[b + k1 - 4];
-      const w2 = k2 < 4 ? I[a + k2] : I[b + k2 - 4];
-      const w3 = k3 < 4 ? I[a + k3] : I[b + k3 - 4];
-      I[d] = w0;
-      I[d + 1] = w1;
-      I[d + 2] = w2;
-      I[d + 3] = w3;
-      return;
-    }
     case 15 /* i8x16.splat */:
       I[d] =
         I[d + 1] =
@@ -149,61 +136,153 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
       I[d + 2 * code[pc + 6] + 1] = hi;
       return;
     }
-    case 35 /* i8x16.eq */:
-      for (let l = 0; l < 4; l++) I[d + l] = ~nonzeroBytes(I[a + l] ^ I[b + l]);
+    case 35 /* i8x16.eq */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = ~nonzeroBytes(x0 ^ y0);
+      I[d + 1] = ~nonzeroBytes(x1 ^ y1);
+      I[d + 2] = ~nonzeroBytes(x2 ^ y2);
+      I[d + 3] = ~nonzeroBytes(x3 ^ y3);
       return;
-    case 36 /* i8x16.ne */:
-      for (let l = 0; l < 4; l++) I[d + l] = nonzeroBytes(I[a + l] ^ I[b + l]);
+    }
+    case 36 /* i8x16.ne */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = nonzeroBytes(x0 ^ y0);
+      I[d + 1] = nonzeroBytes(x1 ^ y1);
+      I[d + 2] = nonzeroBytes(x2 ^ y2);
+      I[d + 3] = nonzeroBytes(x3 ^ y3);
       return;
-    case 55 /* i32x4.eq */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] === I[b + l] ? -1 : 0;
+    }
+    case 55 /* i32x4.eq */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 === y0 ? -1 : 0;
+      I[d + 1] = x1 === y1 ? -1 : 0;
+      I[d + 2] = x2 === y2 ? -1 : 0;
+      I[d + 3] = x3 === y3 ? -1 : 0;
       return;
-    case 56 /* i32x4.ne */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] !== I[b + l] ? -1 : 0;
+    }
+    case 56 /* i32x4.ne */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 !== y0 ? -1 : 0;
+      I[d + 1] = x1 !== y1 ? -1 : 0;
+      I[d + 2] = x2 !== y2 ? -1 : 0;
+      I[d + 3] = x3 !== y3 ? -1 : 0;
       return;
-    case 57 /* i32x4.lt_s */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] < I[b + l] ? -1 : 0;
+    }
+    case 57 /* i32x4.lt_s */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 < y0 ? -1 : 0;
+      I[d + 1] = x1 < y1 ? -1 : 0;
+      I[d + 2] = x2 < y2 ? -1 : 0;
+      I[d + 3] = x3 < y3 ? -1 : 0;
       return;
-    case 58 /* i32x4.lt_u */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >>> 0 < I[b + l] >>> 0 ? -1 : 0;
+    }
+    case 58 /* i32x4.lt_u */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 >>> 0 < y0 >>> 0 ? -1 : 0;
+      I[d + 1] = x1 >>> 0 < y1 >>> 0 ? -1 : 0;
+      I[d + 2] = x2 >>> 0 < y2 >>> 0 ? -1 : 0;
+      I[d + 3] = x3 >>> 0 < y3 >>> 0 ? -1 : 0;
       return;
-    case 59 /* i32x4.gt_s */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] > I[b + l] ? -1 : 0;
+    }
+    case 59 /* i32x4.gt_s */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 > y0 ? -1 : 0;
+      I[d + 1] = x1 > y1 ? -1 : 0;
+      I[d + 2] = x2 > y2 ? -1 : 0;
+      I[d + 3] = x3 > y3 ? -1 : 0;
       return;
-    case 60 /* i32x4.gt_u */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >>> 0 > I[b + l] >>> 0 ? -1 : 0;
+    }
+    case 60 /* i32x4.gt_u */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 >>> 0 > y0 >>> 0 ? -1 : 0;
+      I[d + 1] = x1 >>> 0 > y1 >>> 0 ? -1 : 0;
+      I[d + 2] = x2 >>> 0 > y2 >>> 0 ? -1 : 0;
+      I[d + 3] = x3 >>> 0 > y3 >>> 0 ? -1 : 0;
       return;
-    case 61 /* i32x4.le_s */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] <= I[b + l] ? -1 : 0;
+    }
+    case 61 /* i32x4.le_s */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 <= y0 ? -1 : 0;
+      I[d + 1] = x1 <= y1 ? -1 : 0;
+      I[d + 2] = x2 <= y2 ? -1 : 0;
+      I[d + 3] = x3 <= y3 ? -1 : 0;
       return;
-    case 63 /* i32x4.ge_s */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >= I[b + l] ? -1 : 0;
+    }
+    case 63 /* i32x4.ge_s */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 >= y0 ? -1 : 0;
+      I[d + 1] = x1 >= y1 ? -1 : 0;
+      I[d + 2] = x2 >= y2 ? -1 : 0;
+      I[d + 3] = x3 >= y3 ? -1 : 0;
       return;
-    case 77 /* v128.not */:
-      for (let l = 0; l < 4; l++) I[d + l] = ~I[a + l];
+    }
+    case 77 /* v128.not */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = ~x0;
+      I[d + 1] = ~x1;
+      I[d + 2] = ~x2;
+      I[d + 3] = ~x3;
       return;
-    case 78 /* v128.and */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] & I[b + l];
+    }
+    case 78 /* v128.and */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 & y0;
+      I[d + 1] = x1 & y1;
+      I[d + 2] = x2 & y2;
+      I[d + 3] = x3 & y3;
       return;
-    case 79 /* v128.andnot */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] & ~I[b + l];
+    }
+    case 79 /* v128.andnot */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 & ~y0;
+      I[d + 1] = x1 & ~y1;
+      I[d + 2] = x2 & ~y2;
+      I[d + 3] = x3 & ~y3;
       return;
-    case 80 /* v128.or */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] | I[b + l];
+    }
+    case 80 /* v128.or */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 | y0;
+      I[d + 1] = x1 | y1;
+      I[d + 2] = x2 | y2;
+      I[d + 3] = x3 | y3;
       return;
-    case 81 /* v128.xor */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] ^ I[b + l];
+    }
+    case 81 /* v128.xor */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 ^ y0;
+      I[d + 1] = x1 ^ y1;
+      I[d + 2] = x2 ^ y2;
+      I[d + 3] = x3 ^ y3;
       return;
+    }
     case 82 /* v128.bitselect */:
     case 265 /* i8x16.relaxed_laneselect */:
     case 266 /* i16x8.relaxed_laneselect */:
     case 267 /* i32x4.relaxed_laneselect */:
     case 268 /* i64x2.relaxed_laneselect */: {
       const c = fp + code[pc + 5];
-      for (let l = 0; l < 4; l++) {
-        const m = I[c + l];
-        I[d + l] = (I[a + l] & m) | (I[b + l] & ~m);
-      }
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      const m0 = I[c], m1 = I[c + 1], m2 = I[c + 2], m3 = I[c + 3];
+      I[d] = (x0 & m0) | (y0 & ~m0);
+      I[d + 1] = (x1 & m1) | (y1 & ~m1);
+      I[d + 2] = (x2 & m2) | (y2 & ~m2);
+      I[d + 3] = (x3 & m3) | (y3 & ~m3);
       return;
     }
     case 83 /* v128.any_true */:
@@ -218,26 +297,40 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
       return;
     case 107 /* i8x16.shl */: {
       const c = I[b] & 7, m = ((0xff << c) & 0xff) * 0x01010101;
-      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] << c) & m;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = (x0 << c) & m;
+      I[d + 1] = (x1 << c) & m;
+      I[d + 2] = (x2 << c) & m;
+      I[d + 3] = (x3 << c) & m;
       return;
     }
     case 109 /* i8x16.shr_u */: {
       const c = I[b] & 7, m = (0xff >>> c) * 0x01010101;
-      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] >>> c) & m;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = (x0 >>> c) & m;
+      I[d + 1] = (x1 >>> c) & m;
+      I[d + 2] = (x2 >>> c) & m;
+      I[d + 3] = (x3 >>> c) & m;
       return;
     }
-    case 110 /* i8x16.add */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = ((x & 0x7f7f7f7f) + (y & 0x7f7f7f7f)) ^ ((x ^ y) & 0x80808080);
-      }
+    case 110 /* i8x16.add */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = ((x0 & 0x7f7f7f7f) + (y0 & 0x7f7f7f7f)) ^ ((x0 ^ y0) & 0x80808080);
+      I[d + 1] = ((x1 & 0x7f7f7f7f) + (y1 & 0x7f7f7f7f)) ^ ((x1 ^ y1) & 0x80808080);
+      I[d + 2] = ((x2 & 0x7f7f7f7f) + (y2 & 0x7f7f7f7f)) ^ ((x2 ^ y2) & 0x80808080);
+      I[d + 3] = ((x3 & 0x7f7f7f7f) + (y3 & 0x7f7f7f7f)) ^ ((x3 ^ y3) & 0x80808080);
       return;
-    case 113 /* i8x16.sub */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = ((x | 0x80808080) - (y & 0x7f7f7f7f)) ^ ((x ^ ~y) & 0x80808080);
-      }
+    }
+    case 113 /* i8x16.sub */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = ((x0 | 0x80808080) - (y0 & 0x7f7f7f7f)) ^ ((x0 ^ ~y0) & 0x80808080);
+      I[d + 1] = ((x1 | 0x80808080) - (y1 & 0x7f7f7f7f)) ^ ((x1 ^ ~y1) & 0x80808080);
+      I[d + 2] = ((x2 | 0x80808080) - (y2 & 0x7f7f7f7f)) ^ ((x2 ^ ~y2) & 0x80808080);
+      I[d + 3] = ((x3 | 0x80808080) - (y3 & 0x7f7f7f7f)) ^ ((x3 ^ ~y3) & 0x80808080);
       return;
+    }
     case 135 /* i16x8.extend_low_i8x16_s */:
     case 136 /* i16x8.extend_high_i8x16_s */: {
       const j = code[pc + 1] === 135 ? a : a + 2;
@@ -260,41 +353,62 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
     }
     case 139 /* i16x8.shl */: {
       const c = I[b] & 15, m = ((0xffff << c) & 0xffff) * 0x10001;
-      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] << c) & m;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = (x0 << c) & m;
+      I[d + 1] = (x1 << c) & m;
+      I[d + 2] = (x2 << c) & m;
+      I[d + 3] = (x3 << c) & m;
       return;
     }
     case 140 /* i16x8.shr_s */: {
       const c = I[b] & 15;
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l];
-        I[d + l] = (((x << 16) >> (16 + c)) & 0xffff) | ((x >> c) & ~0xffff);
-      }
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = (((x0 << 16) >> (16 + c)) & 0xffff) | ((x0 >> c) & ~0xffff);
+      I[d + 1] = (((x1 << 16) >> (16 + c)) & 0xffff) | ((x1 >> c) & ~0xffff);
+      I[d + 2] = (((x2 << 16) >> (16 + c)) & 0xffff) | ((x2 >> c) & ~0xffff);
+      I[d + 3] = (((x3 << 16) >> (16 + c)) & 0xffff) | ((x3 >> c) & ~0xffff);
       return;
     }
     case 141 /* i16x8.shr_u */: {
       const c = I[b] & 15, m = (0xffff >>> c) * 0x10001;
-      for (let l = 0; l < 4; l++) I[d + l] = (I[a + l] >>> c) & m;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = (x0 >>> c) & m;
+      I[d + 1] = (x1 >>> c) & m;
+      I[d + 2] = (x2 >>> c) & m;
+      I[d + 3] = (x3 >>> c) & m;
       return;
     }
-    case 142 /* i16x8.add */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = ((x & 0x7fff7fff) + (y & 0x7fff7fff)) ^ ((x ^ y) & 0x80008000);
-      }
+    case 142 /* i16x8.add */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = ((x0 & 0x7fff7fff) + (y0 & 0x7fff7fff)) ^ ((x0 ^ y0) & 0x80008000);
+      I[d + 1] = ((x1 & 0x7fff7fff) + (y1 & 0x7fff7fff)) ^ ((x1 ^ y1) & 0x80008000);
+      I[d + 2] = ((x2 & 0x7fff7fff) + (y2 & 0x7fff7fff)) ^ ((x2 ^ y2) & 0x80008000);
+      I[d + 3] = ((x3 & 0x7fff7fff) + (y3 & 0x7fff7fff)) ^ ((x3 ^ y3) & 0x80008000);
       return;
-    case 145 /* i16x8.sub */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = ((x | 0x80008000) - (y & 0x7fff7fff)) ^ ((x ^ ~y) & 0x80008000);
-      }
+    }
+    case 145 /* i16x8.sub */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = ((x0 | 0x80008000) - (y0 & 0x7fff7fff)) ^ ((x0 ^ ~y0) & 0x80008000);
+      I[d + 1] = ((x1 | 0x80008000) - (y1 & 0x7fff7fff)) ^ ((x1 ^ ~y1) & 0x80008000);
+      I[d + 2] = ((x2 | 0x80008000) - (y2 & 0x7fff7fff)) ^ ((x2 ^ ~y2) & 0x80008000);
+      I[d + 3] = ((x3 | 0x80008000) - (y3 & 0x7fff7fff)) ^ ((x3 ^ ~y3) & 0x80008000);
       return;
-    case 149 /* i16x8.mul */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = (Math.imul(x & 0xffff, y & 0xffff) & 0xffff) |
-          (Math.imul(x >>> 16, y >>> 16) << 16);
-      }
+    }
+    case 149 /* i16x8.mul */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = (Math.imul(x0 & 0xffff, y0 & 0xffff) & 0xffff) |
+        (Math.imul(x0 >>> 16, y0 >>> 16) << 16);
+      I[d + 1] = (Math.imul(x1 & 0xffff, y1 & 0xffff) & 0xffff) |
+        (Math.imul(x1 >>> 16, y1 >>> 16) << 16);
+      I[d + 2] = (Math.imul(x2 & 0xffff, y2 & 0xffff) & 0xffff) |
+        (Math.imul(x2 >>> 16, y2 >>> 16) << 16);
+      I[d + 3] = (Math.imul(x3 & 0xffff, y3 & 0xffff) & 0xffff) |
+        (Math.imul(x3 >>> 16, y3 >>> 16) << 16);
       return;
+    }
     case 167 /* i32x4.extend_low_i16x8_s */:
     case 168 /* i32x4.extend_high_i16x8_s */: {
       const j = code[pc + 1] === 167 ? a : a + 2;
@@ -317,52 +431,94 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
     }
     case 171 /* i32x4.shl */: {
       const c = I[b] & 31;
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] << c;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = x0 << c;
+      I[d + 1] = x1 << c;
+      I[d + 2] = x2 << c;
+      I[d + 3] = x3 << c;
       return;
     }
     case 172 /* i32x4.shr_s */: {
       const c = I[b] & 31;
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >> c;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = x0 >> c;
+      I[d + 1] = x1 >> c;
+      I[d + 2] = x2 >> c;
+      I[d + 3] = x3 >> c;
       return;
     }
     case 173 /* i32x4.shr_u */: {
       const c = I[b] & 31;
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] >>> c;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      I[d] = x0 >>> c;
+      I[d + 1] = x1 >>> c;
+      I[d + 2] = x2 >>> c;
+      I[d + 3] = x3 >>> c;
       return;
     }
-    case 174 /* i32x4.add */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] + I[b + l];
+    case 174 /* i32x4.add */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 + y0;
+      I[d + 1] = x1 + y1;
+      I[d + 2] = x2 + y2;
+      I[d + 3] = x3 + y3;
       return;
-    case 177 /* i32x4.sub */:
-      for (let l = 0; l < 4; l++) I[d + l] = I[a + l] - I[b + l];
+    }
+    case 177 /* i32x4.sub */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 - y0;
+      I[d + 1] = x1 - y1;
+      I[d + 2] = x2 - y2;
+      I[d + 3] = x3 - y3;
       return;
-    case 181 /* i32x4.mul */:
-      for (let l = 0; l < 4; l++) I[d + l] = Math.imul(I[a + l], I[b + l]);
+    }
+    case 181 /* i32x4.mul */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = Math.imul(x0, y0);
+      I[d + 1] = Math.imul(x1, y1);
+      I[d + 2] = Math.imul(x2, y2);
+      I[d + 3] = Math.imul(x3, y3);
       return;
-    case 182 /* i32x4.min_s */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = x < y ? x : y;
-      }
+    }
+    case 182 /* i32x4.min_s */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 < y0 ? x0 : y0;
+      I[d + 1] = x1 < y1 ? x1 : y1;
+      I[d + 2] = x2 < y2 ? x2 : y2;
+      I[d + 3] = x3 < y3 ? x3 : y3;
       return;
-    case 183 /* i32x4.min_u */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = x >>> 0 < y >>> 0 ? x : y;
-      }
+    }
+    case 183 /* i32x4.min_u */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 >>> 0 < y0 >>> 0 ? x0 : y0;
+      I[d + 1] = x1 >>> 0 < y1 >>> 0 ? x1 : y1;
+      I[d + 2] = x2 >>> 0 < y2 >>> 0 ? x2 : y2;
+      I[d + 3] = x3 >>> 0 < y3 >>> 0 ? x3 : y3;
       return;
-    case 184 /* i32x4.max_s */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = x > y ? x : y;
-      }
+    }
+    case 184 /* i32x4.max_s */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 > y0 ? x0 : y0;
+      I[d + 1] = x1 > y1 ? x1 : y1;
+      I[d + 2] = x2 > y2 ? x2 : y2;
+      I[d + 3] = x3 > y3 ? x3 : y3;
       return;
-    case 185 /* i32x4.max_u */:
-      for (let l = 0; l < 4; l++) {
-        const x = I[a + l], y = I[b + l];
-        I[d + l] = x >>> 0 > y >>> 0 ? x : y;
-      }
+    }
+    case 185 /* i32x4.max_u */: {
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      const y0 = I[b], y1 = I[b + 1], y2 = I[b + 2], y3 = I[b + 3];
+      I[d] = x0 >>> 0 > y0 >>> 0 ? x0 : y0;
+      I[d + 1] = x1 >>> 0 > y1 >>> 0 ? x1 : y1;
+      I[d + 2] = x2 >>> 0 > y2 >>> 0 ? x2 : y2;
+      I[d + 3] = x3 >>> 0 > y3 >>> 0 ? x3 : y3;
       return;
+    }
     case 186 /* i32x4.dot_i16x8_s */: {
       let r0 = 0, r1 = 0, r2 = 0, r3 = 0;
       {
@@ -404,56 +560,88 @@ export function simdOp(V: SimdViews, cf: CompiledFunc, pc: number, fp: number): 
       return;
     case 228 /* f32x4.add */: {
       const F = V.f32;
-      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] + F[b + l];
+      const xf0 = F[a], xf1 = F[a + 1], xf2 = F[a + 2], xf3 = F[a + 3];
+      const yf0 = F[b], yf1 = F[b + 1], yf2 = F[b + 2], yf3 = F[b + 3];
+      F[d] = xf0 + yf0;
+      F[d + 1] = xf1 + yf1;
+      F[d + 2] = xf2 + yf2;
+      F[d + 3] = xf3 + yf3;
       return;
     }
     case 229 /* f32x4.sub */: {
       const F = V.f32;
-      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] - F[b + l];
+      const xf0 = F[a], xf1 = F[a + 1], xf2 = F[a + 2], xf3 = F[a + 3];
+      const yf0 = F[b], yf1 = F[b + 1], yf2 = F[b + 2], yf3 = F[b + 3];
+      F[d] = xf0 - yf0;
+      F[d + 1] = xf1 - yf1;
+      F[d + 2] = xf2 - yf2;
+      F[d + 3] = xf3 - yf3;
       return;
     }
     case 230 /* f32x4.mul */: {
       const F = V.f32;
-      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] * F[b + l];
+      const xf0 = F[a], xf1 = F[a + 1], xf2 = F[a + 2], xf3 = F[a + 3];
+      const yf0 = F[b], yf1 = F[b + 1], yf2 = F[b + 2], yf3 = F[b + 3];
+      F[d] = xf0 * yf0;
+      F[d + 1] = xf1 * yf1;
+      F[d + 2] = xf2 * yf2;
+      F[d + 3] = xf3 * yf3;
       return;
     }
     case 231 /* f32x4.div */: {
       const F = V.f32;
-      for (let l = 0; l < 4; l++) F[d + l] = F[a + l] / F[b + l];
+      const xf0 = F[a], xf1 = F[a + 1], xf2 = F[a + 2], xf3 = F[a + 3];
+      const yf0 = F[b], yf1 = F[b + 1], yf2 = F[b + 2], yf3 = F[b + 3];
+      F[d] = xf0 / yf0;
+      F[d + 1] = xf1 / yf1;
+      F[d + 2] = xf2 / yf2;
+      F[d + 3] = xf3 / yf3;
       return;
     }
     case 240 /* f64x2.add */: {
       const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
-      F[i] = F[j] + F[k];
-      F[i + 1] = F[j + 1] + F[k + 1];
+      const x0 = F[j], x1 = F[j + 1], y0 = F[k], y1 = F[k + 1];
+      F[i] = x0 + y0;
+      F[i + 1] = x1 + y1;
       return;
     }
     case 241 /* f64x2.sub */: {
       const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
-      F[i] = F[j] - F[k];
-      F[i + 1] = F[j + 1] - F[k + 1];
+      const x0 = F[j], x1 = F[j + 1], y0 = F[k], y1 = F[k + 1];
+      F[i] = x0 - y0;
+      F[i + 1] = x1 - y1;
       return;
     }
     case 242 /* f64x2.mul */: {
       const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
-      F[i] = F[j] * F[k];
-      F[i + 1] = F[j + 1] * F[k + 1];
+      const x0 = F[j], x1 = F[j + 1], y0 = F[k], y1 = F[k + 1];
+      F[i] = x0 * y0;
+      F[i + 1] = x1 * y1;
       return;
     }
     case 243 /* f64x2.div */: {
       const F = V.f64, i = d >> 1, j = a >> 1, k = b >> 1;
-      F[i] = F[j] / F[k];
-      F[i + 1] = F[j + 1] / F[k + 1];
+      const x0 = F[j], x1 = F[j + 1], y0 = F[k], y1 = F[k + 1];
+      F[i] = x0 / y0;
+      F[i + 1] = x1 / y1;
       return;
     }
     case 250 /* f32x4.convert_i32x4_s */: {
       const F = V.f32;
-      for (let l = 0; l < 4; l++) F[d + l] = I[a + l];
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      F[d] = x0;
+      F[d + 1] = x1;
+      F[d + 2] = x2;
+      F[d + 3] = x3;
       return;
     }
     case 251 /* f32x4.convert_i32x4_u */: {
       const F = V.f32;
-      for (let l = 0; l < 4; l++) F[d + l] = I[a + l] >>> 0;
+      const x0 = I[a], x1 = I[a + 1], x2 = I[a + 2], x3 = I[a + 3];
+      F[d] = x0 >>> 0;
+      F[d + 1] = x1 >>> 0;
+      F[d + 2] = x2 >>> 0;
+      F[d + 3] = x3 >>> 0;
       return;
     }
     default:

@@ -17,10 +17,11 @@ import type { CodeReader } from "../binary/code.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
 import { F32, F64, I32, I64, V128, type ValType } from "../syntax/types.ts";
 import type { Lowering } from "./lower_ctx.ts";
-import { irOp, SIMD_SHUFFLE_WORDS } from "./ops.ts";
+import { IR, irOp } from "./ops.ts";
 
 const SIMD = irOp("simd");
 const SIMD_MEM = irOp("simd.mem");
+const SHUFFLE_WORDS = irOp("i8x16.shuffle_words");
 const SIMD_MEM0 = irOp("simd.mem0");
 const V128_CONST = irOp("v128.const");
 const V128_LOAD = irOp("v128.load");
@@ -63,9 +64,25 @@ export function lowerSimd(L: Lowering, r: CodeReader, op: number): void {
   if (op === Op["i8x16.shuffle"]) {
     const words = shuffleWords(r.bytes);
     if (words >= 0) {
-      w = SIMD_SHUFFLE_WORDS;
-      imm = words;
-    } else imm = b.constV128(r.bytes);
+      b.op(SHUFFLE_WORDS);
+      const at = b.arg(d);
+      b.arg(s1);
+      b.arg(s2);
+      b.arg(words);
+      b.fresh(at);
+      return;
+    }
+    imm = b.constV128(r.bytes);
+  }
+  const own = IR[info.name];
+  if (own !== undefined && n === 2) {
+    // One of the few with a row of its own in the main loop (see ops.ts).
+    b.op(own);
+    const at = b.arg(d);
+    b.arg(s1);
+    b.arg(s2);
+    b.fresh(at);
+    return;
   }
   b.op(SIMD);
   b.arg(w);
@@ -78,8 +95,8 @@ export function lowerSimd(L: Lowering, r: CodeReader, op: number): void {
 }
 
 /**
- * For shuffle lanes that move whole words (see {@linkcode SIMD_SHUFFLE_WORDS}), the four
- * source word indices packed 3 bits each; else -1.
+ * For shuffle lanes that move whole words (the IR row `i8x16.shuffle_words`), the four source
+ * word indices packed 3 bits each; else -1.
  */
 function shuffleWords(lanes: Uint8Array): number {
   let packed = 0;

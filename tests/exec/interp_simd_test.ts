@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { simdOp } from "../../src/exec/interp_simd.ts";
 import { execShuffle, execSimd, simdViews } from "../../src/exec/simd.ts";
 import type { CompiledFunc } from "../../src/ir/compiled.ts";
-import { IR, SIMD_SHUFFLE_WORDS } from "../../src/ir/ops.ts";
+import { IR } from "../../src/ir/ops.ts";
 import { Op, OPS } from "../../src/syntax/opcodes.ts";
 
 const source = Deno.readTextFileSync(new URL("../../src/exec/interp_simd.ts", import.meta.url));
@@ -25,10 +25,6 @@ const CASES = [...body.matchAll(/case (\d+) \/\* ([A-Za-z0-9_.]+) \*\//g)].map((
 Deno.test("SIMD dispatch: case labels are the opcode table's 0xFD numbers", () => {
   assert.ok(CASES.length > 60);
   for (const [code, name] of CASES) {
-    if (name === "SIMD_SHUFFLE_WORDS") {
-      assert.equal(code, SIMD_SHUFFLE_WORDS);
-      continue;
-    }
     const info = OPS[Op[name as "i32x4.add"]];
     assert.ok(info !== undefined && info.prefix === 0xfd, `${name} is a SIMD instruction`);
     assert.equal(info.code, code, `case ${code} is labelled ${name}`);
@@ -72,7 +68,7 @@ function viaTable(op: number, init: Int32Array, d: number, imm: number, lanes?: 
 Deno.test("SIMD dispatch: written-out instructions give the handler table's bits", () => {
   const next = words(0x9e3779b9);
   for (const [code, name] of CASES) {
-    if (name === "SIMD_SHUFFLE_WORDS" || name === "i8x16.shuffle") continue;
+    if (name === "i8x16.shuffle") continue;
     const info = OPS[Op[name as "i32x4.add"]];
     const lanes = info.imm === "lane" ? 16 >> Math.log2(shapeBytes(name)) : 1;
     const vectorOperands = info.params!.split("").filter((c) => c === "v").length;
@@ -92,24 +88,14 @@ Deno.test("SIMD dispatch: written-out instructions give the handler table's bits
   }
 });
 
-Deno.test("SIMD dispatch: shuffles (bytes from the pool, whole words inline) as the table's", () => {
+Deno.test("SIMD dispatch: shuffles (lanes from the pool) as the table's", () => {
   const next = words(12345);
   for (let trial = 0; trial < 300; trial++) {
     const init = Int32Array.from({ length: 16 }, next);
-    let lanes: Uint8Array;
-    let w = 13, imm = 0;
-    const pool = new Int32Array(4);
-    if (trial % 2 === 0) {
-      lanes = Uint8Array.from({ length: 16 }, () => (next() >>> 0) % 32);
-      pool.set(new Int32Array(lanes.slice().buffer));
-    } else {
-      const ws = Array.from({ length: 4 }, () => (next() >>> 0) % 8);
-      lanes = Uint8Array.from({ length: 16 }, (_, i) => ws[i >> 2] * 4 + (i & 3));
-      w = SIMD_SHUFFLE_WORDS;
-      imm = ws[0] | ws[1] << 3 | ws[2] << 6 | ws[3] << 9;
-    }
+    const lanes = Uint8Array.from({ length: 16 }, () => (next() >>> 0) % 32);
+    const pool = new Int32Array(lanes.slice().buffer);
     for (const d of [12, 0, 4]) {
-      const got = viaDispatch(w, init, d, imm, pool);
+      const got = viaDispatch(13, init, d, 0, pool);
       const want = viaTable(Op["i8x16.shuffle"], init, d, 0, lanes);
       assert.deepEqual([...got], [...want], `shuffle trial ${trial} at word ${d}`);
     }

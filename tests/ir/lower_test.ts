@@ -89,14 +89,20 @@ Deno.test("lowering: SIMD goes to the SIMD rows; results as V8's", async () => {
       (v128.store (local.get 0) (local.get 2))
       (global.set $g (i8x16.shuffle 0 17 2 19 4 21 6 23 8 25 10 27 12 29 14 31
         (local.get 2) (v128.load8_splat (local.get 0))))
+      (local.set 2 (f64x2.mul (f32x4.add (local.get 2) (global.get $g))
+        (i8x16.shuffle 8 9 10 11 12 13 14 15 28 29 30 31 0 1 2 3
+          (f64x2.add (local.get 2) (local.get 2)) (f32x4.mul (local.get 2) (global.get $g)))))
+      (v128.store offset=96 (i32.const 0) (local.get 2))
       (select (global.get $g) (v128.const i32x4 1 2 3 4) (local.get 1)))
     (func (export "g") (param i32 i32)
       (v128.store offset=64 (i32.const 0) (call $f (local.get 0) (local.get 1))))`;
   const text = ir(wat);
   assert.match(text, /^0: v128\.load d\d+ s0 0$/m);
-  assert.match(text, /: simd 174 d2 s\d+ s\d+ /m); // i32x4.add (0xFD 174) into the local
+  assert.match(text, /: i32x4\.add d2 s\d+ s\d+$/m); // a row of its own, into the local
   assert.match(text, /: v128\.store s0 s2 0$/m);
   assert.match(text, /: simd 13 /m); // i8x16.shuffle
+  assert.match(text, /: i8x16\.shuffle_words d\d+ s\d+ s\d+ 474$/m); // words 2, 3, 7, 0
+  assert.match(text, /: f64x2\.mul d2 /m);
   assert.match(text, /: simd\.mem0 \d+ /m); // v128.load8_splat
   assert.match(text, /: global\.set_v128 /m);
   assert.match(text, /: select_v128 /m);
@@ -117,6 +123,7 @@ Deno.test("lowering: SIMD goes to the SIMD rows; results as V8's", async () => {
     const [got] = l.call("f", 0, sel) as Uint8Array[];
     assert.deepEqual([...got], [...v8mem.subarray(64, 80)]);
     assert.deepEqual([...mem.subarray(0, 32)], [...v8mem.subarray(0, 32)]);
+    assert.deepEqual([...mem.subarray(96, 112)], [...v8mem.subarray(96, 112)]);
   }
 });
 
