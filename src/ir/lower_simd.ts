@@ -60,7 +60,7 @@ export function lowerSimd(L: Lowering, r: CodeReader, op: number): void {
   const s2 = n >= 2 ? b.pop() : 0;
   const s1 = b.pop();
   const d = b.pushResult(letter(results));
-  let w = info.code, imm = info.imm === "lane" ? r.lane : 0;
+  let imm = info.imm === "lane" ? r.lane : 0;
   if (op === Op["i8x16.shuffle"]) {
     const words = shuffleWords(r.bytes);
     if (words >= 0) {
@@ -85,7 +85,7 @@ export function lowerSimd(L: Lowering, r: CodeReader, op: number): void {
     return;
   }
   b.op(SIMD);
-  b.arg(w);
+  b.arg(info.code);
   const at = b.arg(d);
   b.arg(s1);
   b.arg(s2);
