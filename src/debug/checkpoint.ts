@@ -56,7 +56,7 @@ export interface Checkpoint {
   logIndex: number;
   /** Per memory. */
   memories: MemoryImage[];
-  /** Value stack bytes `[0, top)`. */
+  /** Value stack bytes up to its high-water mark (see {@linkcode stackHighWater}). */
   stack: Uint8Array;
   /** Call-stack records `[0, depth)`. */
   frames: Int32Array;
@@ -140,6 +140,25 @@ export function pageTable(
   return { table, fresh };
 }
 
+/**
+ * The end of the value stack's bytes that were ever written (past the last non-zero byte).
+ * Checkpoints keep the stack up to there, dead slots above the current frames included, and
+ * restoring clears what lies beyond: the whole stack buffer is then the recorded run's, so a
+ * replay leaves the very bytes a straight run leaves (a slot a frame has not written yet
+ * holds what an earlier call left there).
+ */
+export function stackHighWater(m: Machine): number {
+  const u8 = m.u8;
+  for (let end = u8.length; end > 0; end -= PAGE) {
+    const from = Math.max(0, end - PAGE);
+    if (same(u8.subarray(from, end), ZERO_PAGE.subarray(0, end - from))) continue;
+    let i = end - 1;
+    while (i >= from && u8[i] === 0) i--;
+    return i + 1;
+  }
+  return 0;
+}
+
 /** Takes a checkpoint of `m` (idle or paused) at `tick`, sharing what `prev` holds. */
 export function takeCheckpoint(
   m: Machine,
@@ -164,7 +183,7 @@ export function takeCheckpoint(
     return { size: t.size, elems: cur.slice() };
   });
   const top = m.funcAddr < 0 ? 0 : m.top();
-  const stack = m.u8.slice(0, top * 4);
+  const stack = m.u8.slice(0, Math.max(top * 4, stackHighWater(m)));
   const globals = new Uint8Array(store.globalSlots, 0, store.globalSlotCount * 8).slice();
   own += stack.length + globals.length + m.depth * FRAME_STRIDE * 4 + (host?.length ?? 0);
   return {
@@ -231,7 +250,9 @@ export function restoreCheckpoint(m: Machine, ex: Execution, c: Checkpoint): voi
     c.datas[i].forEach((d, k) => inst.datas[k] = d);
     c.elems[i].forEach((e, k) => inst.elems[k] = e);
   });
+  const hw = stackHighWater(m);
   m.u8.set(c.stack);
+  if (hw > c.stack.length) m.u8.fill(0, c.stack.length, hw);
   if (m.frames.length < c.frames.length) m.frames = new Int32Array(c.frames.length * 2);
   m.frames.set(c.frames);
   m.depth = c.depth;
