@@ -4,15 +4,18 @@
  * ends with status {@linkcode STATUS_PAUSED} (75, EX_TEMPFAIL); `gab resume FILE` restores one
  * in a new process and goes on, with the same output as an uninterrupted run.
  *
- * The snapshot's host state is `{ wasi: WasiState }` for a WASI program (else null). On
- * resume the WASI functions are bound again by name to a WASI host recreated from that state
- * (`createWasi({ state })`), so output written before the snapshot is not written again and
- * file offsets continue; the guest memory is the `memory` export of the last instance that
- * imports WASI. Other host functions cannot be resumed by the CLI (SnapshotError "host
- * function M.N is not bound").
+ * Both go through a {@linkcode WasiProgram} (src/wasi/program.ts): the snapshot's host state
+ * is `{ wasi: WasiState }` for a WASI program (else null); on resume (`restoreProgram`) the
+ * WASI functions are bound again by name to a WASI host recreated from that state, so output
+ * written before the snapshot is not written again and file offsets continue (`--dir
+ * HOST::GUEST` moves a preopened directory); the guest memory is the `memory` export of the
+ * last instance that imports WASI. Other host functions cannot be resumed by the CLI
+ * (SnapshotError "host function M.N is not bound"). Deterministic WASI clocks count the ticks
+ * of every budget. Snapshots are written and read as streamed files (src/snapshot/file.ts).
  *
- * Deterministic WASI clocks count executed ticks: the state's `clock.fuelStart` is moved on
- * resume so that the ticks of earlier budgets still count.
+ * With a snapshot file, the path is checked for writing before the program runs, and SIGINT
+ * or SIGTERM stops the run at the next instruction boundary (the driver checks between
+ * slices of a few million ticks, and during a wait) and writes the snapshot (status 75).
  *
  * A WASI program runs through the async driver (`wasi/driver.ts`): a WASI call that must wait
  * suspends the machine and is awaited. With `snapshotOnStdinWait` (`--snapshot-on-stdin-wait`)
