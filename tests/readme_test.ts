@@ -180,17 +180,37 @@ function missingTasks(command: string, dir: string): string[] {
     .filter((t) => !(t in tasks));
 }
 
-/** Copies the checkout's files (tracked and untracked, not ignored) into `dest`. */
+/**
+ * The checkout's files (tracked and untracked, not ignored) by `git ls-files`; outside a git
+ * checkout, every file but `.git`, `.cache` and `node_modules`.
+ */
+async function checkoutFiles(): Promise<string[]> {
+  try {
+    const git = await new Deno.Command("git", {
+      args: ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+      cwd: ROOT,
+      stdout: "piped",
+      stderr: "null",
+    }).output();
+    if (git.code === 0) {
+      return new TextDecoder().decode(git.stdout).split("\0").filter((f) => f !== "");
+    }
+  } catch { /* no git: walk the tree */ }
+  const out: string[] = [];
+  const walk = (rel: string) => {
+    for (const e of Deno.readDirSync(`${ROOT}${rel}`)) {
+      if ([".git", ".cache", "node_modules"].includes(e.name)) continue;
+      if (e.isDirectory) walk(`${rel}${e.name}/`);
+      else if (e.isFile) out.push(`${rel}${e.name}`);
+    }
+  };
+  walk("");
+  return out;
+}
+
+/** Copies the checkout's files into `dest`. */
 async function copyCheckout(dest: string): Promise<void> {
-  const git = await new Deno.Command("git", {
-    args: ["ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-    cwd: ROOT,
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  assert.equal(git.code, 0, `git ls-files: ${new TextDecoder().decode(git.stderr)}`);
-  const files = new TextDecoder().decode(git.stdout).split("\0").filter((f) => f !== "");
-  for (const f of files) {
+  for (const f of await checkoutFiles()) {
     let info: Deno.FileInfo;
     try {
       info = Deno.lstatSync(`${ROOT}${f}`);
