@@ -34,7 +34,7 @@
  * per-store watchpoints need a store hook in the interpreter).
  *
  * Searches with breakpoints run one tick at a time (a couple of microseconds a tick); a
- * watchpoint-only backward search replays in blocks and steps only inside the last one.
+ * watchpoint-only search replays in blocks and steps only inside the block that changed.
  *
  * Not handled: suspending host functions (`host-call` results: the recording stops there and
  * a replay cannot answer them), host functions that call back into wasm, and changes the
@@ -642,6 +642,18 @@ export class Recording {
   private forward(): StopReason {
     const m = this.machine;
     const values = this.watchpoints.map((w) => this.watchValue(w));
+    const changed = () => this.watchpoints.some((w, i) => this.watchValue(w) !== values[i]);
+    if (this.breakpoints.length === 0 && this.watchpoints.length > 0) {
+      // Watchpoints only: replay in blocks; step one tick at a time in the first that changes.
+      while (this.pos < this.frontier) {
+        const s = this.pos;
+        this.travel(Math.min(this.frontier, s + BLOCK));
+        if (changed()) {
+          this.travel(s);
+          break;
+        }
+      }
+    }
     while (this.pos < this.frontier) {
       this.travel(this.pos + 1);
       for (let i = 0; i < this.watchpoints.length; i++) {
