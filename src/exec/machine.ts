@@ -38,7 +38,7 @@
 
 import { Exhaustion, WasmError } from "../errors.ts";
 import type { CompiledFunc } from "../ir/compiled.ts";
-import { lowerFunction } from "../ir/lower.ts";
+import { type LowerOptions, lowerFunction } from "../ir/lower.ts";
 import type { Store } from "../runtime/store.ts";
 import type { HostImpl, RawValue } from "../runtime/values.ts";
 import { type SimdViews, simdViews } from "./simd_views.ts";
@@ -152,10 +152,20 @@ export class Machine {
   /** See {@linkcode pauseCode}. */
   pauseOp: number = 0;
 
-  /** A machine over `store`, with host implementations `hosts` by address. */
-  constructor(store: Store, hosts?: Map<number, HostImpl>) {
+  /**
+   * How functions are lowered (not state: any lowering runs any snapshot). Tests turn fusions
+   * off here (`{ fuse: false }`).
+   */
+  readonly lowering: LowerOptions;
+
+  /**
+   * A machine over `store`, with host implementations `hosts` by address, lowering functions
+   * with `lowering` (default: the normal lowering).
+   */
+  constructor(store: Store, hosts?: Map<number, HostImpl>, lowering: LowerOptions = {}) {
     this.store = store;
     this.hosts = hosts ?? new Map();
+    this.lowering = lowering;
   }
 
   /**
@@ -181,7 +191,7 @@ export class Machine {
   code(addr: number): CompiledFunc {
     let cf = this.compiled[addr];
     if (cf === undefined) {
-      cf = lowerFunction(this.store, addr);
+      cf = lowerFunction(this.store, addr, this.lowering);
       this.compiled[addr] = cf;
     }
     return cf;

@@ -19,6 +19,7 @@
 
 import { F64, I64, V128, type ValType } from "../syntax/types.ts";
 import { IR_ARITY, irOp } from "./ops.ts";
+import { type Position, type PosRecorder, R_START } from "./positions.ts";
 
 const COPY = irOp("copy");
 const COPY64 = irOp("copy64");
@@ -67,6 +68,13 @@ export class FuncBuilder {
   handlers: number[] = [];
   /** The wasm byte offset of the instruction being lowered. */
   offset = 0;
+  /**
+   * Whether fusions are on (`false`: every wasm instruction keeps its own boundary; see
+   * positions.ts). Every fusion checks it (most through {@linkcode FuncBuilder.topIsFresh}).
+   */
+  fuse = true;
+  /** The position recorder, when positions are recorded (positions.ts), else null. */
+  rec: PosRecorder | null = null;
 
   // Abstract stack.
   eType: Int32Array<ArrayBuffer> = new Int32Array(64);
@@ -105,6 +113,7 @@ export class FuncBuilder {
     this.code = grow(this.code, pc + 1 + IR_ARITY[op]);
     this.code[this.n++] = op;
     this.srcMap.push(pc, this.offset);
+    if (this.rec !== null) this.rec.emit(pc);
     this.freshEnd = -1;
     this.prevPc = this.lastPc;
     this.lastPc = pc;
@@ -119,7 +128,10 @@ export class FuncBuilder {
   copy(t: ValType, d: number, s: number): void {
     const op = copyOp(t);
     const prev = this.lastPc;
-    if (op === COPY && prev >= 0 && prev + 5 === this.n && this.code[prev] === COPY2) {
+    if (
+      this.fuse && op === COPY && prev >= 0 && prev + 5 === this.n && this.code[prev] === COPY2
+    ) {
+      this.rec?.drop(prev);
       this.reserve(2);
       this.code[prev] = COPY3;
       this.code[this.n++] = d;
@@ -129,7 +141,8 @@ export class FuncBuilder {
       this.prevPc = -1;
       return;
     }
-    if (op === COPY && prev >= 0 && prev + 3 === this.n && this.code[prev] === op) {
+    if (this.fuse && op === COPY && prev >= 0 && prev + 3 === this.n && this.code[prev] === op) {
+      this.rec?.drop(prev);
       this.reserve(2);
       this.code[prev] = COPY2;
       this.code[this.n++] = d;
@@ -150,7 +163,7 @@ export class FuncBuilder {
    */
   prefix(prefixes: ReadonlyMap<number, number>): void {
     const p = this.lastPc;
-    if (p < 0 || p + 4 !== this.n) return;
+    if (!this.fuse || p < 0 || p + 4 !== this.n) return;
     const f = prefixes.get(this.code[p]);
     if (f !== undefined) this.code[p] = f;
   }
@@ -169,6 +182,7 @@ export class FuncBuilder {
   /** Removes the last instruction (it must start at `pc`). */
   unemit(pc: number): void {
     this.n = pc;
+    this.rec?.reopen(pc);
     const m = this.srcMap;
     if (m.length >= 2 && m[m.length - 2] === pc) m.length -= 2;
     this.freshEnd = -1;
@@ -282,6 +296,7 @@ export class FuncBuilder {
       this.arg(this.eVal[i]);
     }
     this.eKind[i] = K_SLOT;
+    this.rec?.materialized(i, this.eType[i], this.ePos[i]);
   }
 
   /** Materializes every entry from `from` up. */
@@ -328,7 +343,7 @@ export class FuncBuilder {
   /** Whether the entry below the top is the fresh result of the last instruction. */
   belowTopIsFresh(): boolean {
     const i = this.sp - 2;
-    return this.freshEnd === this.n && i >= 0 && this.eKind[i] === K_SLOT &&
+    return this.fuse && this.freshEnd === this.n && i >= 0 && this.eKind[i] === K_SLOT &&
       this.code[this.freshDst] === this.ePos[i] * 2;
   }
 
@@ -348,7 +363,30 @@ export class FuncBuilder {
 
   /** Whether the top entry is the fresh result of the last instruction. */
   topIsFresh(): boolean {
-    return this.freshEnd === this.n && this.sp > 0 && this.eKind[this.sp - 1] === K_SLOT &&
+    return this.fuse && this.freshEnd === this.n && this.sp > 0 &&
+      this.eKind[this.sp - 1] === K_SLOT &&
       this.code[this.freshDst] === this.ePos[this.sp - 1] * 2;
+  }
+
+  // ---------------------------------------------------------------------------------------
+  // Positions (positions.ts)
+
+  /**
+   * The abstract stack's entries `[from, to)` as a position description (kinds as
+   * positions.ts's `E_*`: a slot entry's value is its canonical slot).
+   */
+  describe(offset: number, flags: number, live: readonly number[], to = this.sp): Position {
+    const types: number[] = [], kinds: number[] = [], vals: number[] = [];
+    for (let i = 0; i < to; i++) {
+      types.push(this.eType[i]);
+      kinds.push(this.eKind[i]);
+      vals.push(this.eKind[i] === K_SLOT ? this.ePos[i] : this.eVal[i]);
+    }
+    return { offset, flags, types, kinds, vals, live };
+  }
+
+  /** Records that the wasm instruction at `offset` starts here (when recording). */
+  startAt(offset: number, live: readonly number[]): void {
+    this.rec?.start(this.n, this.describe(offset, R_START, live));
   }
 }

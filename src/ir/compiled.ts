@@ -68,4 +68,9 @@ export interface CompiledFunc {
   instance: number;
   /** Memory 0 of the instance, or null (derived: for the interpreter's fast path). */
   mem0: MemInst | null;
+  /**
+   * The first pc of the unfused copy of the function appended to its code (a frame restored
+   * inside a fused group runs there until it returns; src/ir/lower.ts `deopt`), or -1.
+   */
+  unfused: number;
 }

@@ -31,6 +31,7 @@ import { F32, F64, type FuncType, I32, I64, V128, type ValType } from "../syntax
 import { finishCode } from "./lower_final.ts";
 import { copyOp, FuncBuilder, is64, K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
 import type { CompiledFunc } from "./compiled.ts";
+import { PosRecorder, type PositionTable } from "./positions.ts";
 import { runTicks } from "./ticks.ts";
 import { isSimd, lowerSimd } from "./lower_simd.ts";
 import {
@@ -55,6 +56,7 @@ import {
   C_LOOP,
   C_TRY,
   C_TRY_TABLE,
+  liveExns,
   type Lowering,
   newFrame,
 } from "./lower_ctx.ts";
@@ -170,13 +172,52 @@ STORE_IMM[Op["i32.store16"]] = IR["i32.store16_imm"];
 
 const TWO_32 = 0x1_0000_0000n;
 
+/** Options of the lowering. */
+export interface LowerOptions {
+  /**
+   * Whether to fuse instructions (default true). Without fusions every wasm instruction keeps
+   * its own IR boundary (tests lower both ways; restore uses it for frames that stand inside
+   * a fused group, see `deopt`).
+   */
+  fuse?: boolean;
+  /**
+   * Append an unfused copy of the function after its normal code (`CompiledFunc.unfused` is
+   * its first pc): a restored frame can stand at any wasm instruction there and runs on in it
+   * until it returns. Ignored without fusions.
+   */
+  deopt?: boolean;
+}
+
 /**
  * Lowers the wasm function at store address `addr` (a {@linkcode WasmFunc}) to IR.
  *
  * @throws UnsupportedError for an instruction the engine does not run yet (unreachable:
  *   instantiation refuses those modules)
  */
-export function lowerFunction(store: Store, addr: number): CompiledFunc {
+export function lowerFunction(store: Store, addr: number, options: LowerOptions = {}): CompiledFunc {
+  return lower(store, addr, options, null);
+}
+
+/**
+ * Lowers function `addr` as {@linkcode lowerFunction} does with the same `options` (the same
+ * code, as lowering is deterministic) and records its position table (positions.ts).
+ */
+export function lowerWithPositions(
+  store: Store,
+  addr: number,
+  options: LowerOptions = {},
+): { func: CompiledFunc; table: PositionTable } {
+  const rec = new PosRecorder();
+  const func = lower(store, addr, options, rec);
+  return { func, table: rec.finish(func.code.length) };
+}
+
+function lower(
+  store: Store,
+  addr: number,
+  options: LowerOptions,
+  rec: PosRecorder | null,
+): CompiledFunc {
   const fn = store.objects[addr] as WasmFunc;
   const inst = store.instances[fn.instance];
   const module = inst.module, info = inst.info;
@@ -200,27 +241,94 @@ export function lowerFunction(store: Store, addr: number): CompiledFunc {
   const base = localSlots + tries;
 
   const b = new FuncBuilder(base);
-  const L: Lowering = {
+  b.rec = rec;
+  const fuse = options.fuse ?? true;
+  const lowering = (): Lowering => ({
     store,
     inst,
     instAddr: fn.instance,
     module,
     info,
     b,
-    ctl: [],
+    ctl: [newFrame(C_FUNC, [], type.results, 0, base)],
     reachable: true,
     skip: 0,
     nextExnSlot: localSlots,
     type,
     locals: fi.locals,
-  };
-  const fnFrame = newFrame(C_FUNC, [], type.results, 0, base);
-  L.ctl.push(fnFrame);
+    pos: 0,
+    finalEnd: body.body.length - 1,
+    afterEnd: [],
+    nextId: 0,
+  });
 
-  const r = new CodeReader(body.body);
+  b.fuse = fuse;
+  lowerBody(lowering(), body.body, body.offset, localSlot);
+  if (fuse) finishCode(b.code, b.n);
+  let unfused = -1;
+  if (fuse && options.deopt === true) {
+    // The unfused copy: the same function again, after the normal code.
+    unfused = b.label();
+    b.fuse = false;
+    b.sp = 0;
+    lowerBody(lowering(), body.body, body.offset, localSlot);
+  }
+  if (!b.fuse) {
+    // A landing place for a frame restored while it returns: its results in their canonical
+    // slots at the function's final `end`.
+    const L = lowering();
+    b.label();
+    b.sp = 0;
+    for (const t of type.results) b.push(t, K_SLOT, 0);
+    b.startAt(L.finalEnd, []);
+    emitReturn(L);
+  }
+
+  let results = 0;
+  for (const t of type.results) results += t === V128 ? 2 : 1;
+  const code = b.code.slice(0, b.n);
+  let ticks: Int32Array;
+  if (unfused < 0) ticks = runTicks(code);
+  else {
+    // Each section counts on its own (a run never continues from one into the other).
+    ticks = new Int32Array(code.length);
+    ticks.set(runTicks(code.subarray(0, unfused)));
+    ticks.set(runTicks(code.subarray(unfused)), unfused);
+  }
+  return {
+    code,
+    ticks,
+    pool: b.pool.slice(0, b.poolN * 2),
+    pool64: new BigInt64Array(b.pool.slice(0, b.poolN * 2).buffer),
+    brTables: Int32Array.from(b.brTables),
+    srcMap: Int32Array.from(b.srcMap),
+    handlers: Int32Array.from(b.handlers),
+    params: paramSlots,
+    results,
+    locals: localSlots,
+    frameSize: Math.max(b.top, results, base),
+    addr,
+    type: fn.type,
+    instance: fn.instance,
+    mem0: inst.memories.length > 0 ? store.memories[inst.memories[0]] : null,
+    unfused,
+  };
+}
+
+/** Lowers a function body (one section of the code). */
+function lowerBody(L: Lowering, body: Uint8Array, offset: number, localSlot: Int32Array): void {
+  const b = L.b;
+  const r = new CodeReader(body);
   while (!r.done) {
     const op = r.next();
-    b.offset = body.offset + r.pos;
+    b.offset = offset + r.pos;
+    L.pos = r.pos;
+    if (b.rec !== null) {
+      // The blocks that ended just before this instruction: a branch to them lands here.
+      for (const ph of L.afterEnd) b.rec.resolve(ph, r.pos);
+      L.afterEnd.length = 0;
+      if (L.reachable) b.startAt(r.pos, liveExns(L));
+    }
     if (!L.reachable) {
       switch (op) {
         case Op.block:
@@ -248,28 +356,6 @@ export function lowerFunction(store: Store, addr: number): CompiledFunc {
     }
     lowerInstr(L, r, op, localSlot);
   }
-
-  let results = 0;
-  for (const t of type.results) results += t === V128 ? 2 : 1;
-  finishCode(b.code, b.n);
-  const code = b.code.slice(0, b.n);
-  return {
-    code,
-    ticks: runTicks(code),
-    pool: b.pool.slice(0, b.poolN * 2),
-    pool64: new BigInt64Array(b.pool.slice(0, b.poolN * 2).buffer),
-    brTables: Int32Array.from(b.brTables),
-    srcMap: Int32Array.from(b.srcMap),
-    handlers: Int32Array.from(b.handlers),
-    params: paramSlots,
-    results,
-    locals: localSlots,
-    frameSize: Math.max(b.top, results, base),
-    addr,
-    type: fn.type,
-    instance: fn.instance,
-    mem0: inst.memories.length > 0 ? store.memories[inst.memories[0]] : null,
-  };
 }
 
 function notSupported(op: number): never {
@@ -295,6 +381,21 @@ function slotsOf(ts: readonly ValType[]): number {
   let n = 0;
   for (const t of ts) n += t === V128 ? 2 : 1;
   return n;
+}
+
+/**
+ * Records the call just emitted (when recording positions): its arguments start at slot
+ * `base`, the stack below them is the builder's.
+ */
+function callSite(L: Lowering, base: number): void {
+  const b = L.b;
+  if (b.rec === null) return;
+  b.rec.call({
+    offset: L.pos,
+    retPc: b.n,
+    argBase: base,
+    below: b.describe(L.pos, 0, liveExns(L)),
+  });
 }
 
 function pushAll(L: Lowering, ts: readonly ValType[]): void {
@@ -392,6 +493,7 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
       b.op(irOp("call"));
       b.arg(L.inst.funcs[r.index]);
       b.arg(base * 2);
+      callSite(L, base);
       pushAll(L, ft.results);
       return;
     }
@@ -409,7 +511,10 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
       if (tail) {
         b.arg(slotsOf(ft.params));
         L.reachable = false;
-      } else pushAll(L, ft.results);
+      } else {
+        callSite(L, base);
+        pushAll(L, ft.results);
+      }
       return;
     }
     case Op.call_ref:
@@ -424,7 +529,10 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
       if (tail) {
         b.arg(slotsOf(ft.params));
         L.reachable = false;
-      } else pushAll(L, ft.results);
+      } else {
+        callSite(L, base);
+        pushAll(L, ft.results);
+      }
       return;
     }
     case Op.return_call: {
@@ -685,8 +793,11 @@ function numeric(L: Lowering, op: number, ir: number): void {
       const s = b.pop();
       const d = b.pushResult(rt);
       const prev = b.lastPc;
-      if (imm === ADD_IMM && prev >= 0 && prev + 4 === b.n && b.code[prev] === ADD_IMM) {
+      if (
+        b.fuse && imm === ADD_IMM && prev >= 0 && prev + 4 === b.n && b.code[prev] === ADD_IMM
+      ) {
         // Two additions in a row (loop counters, pointers): one instruction.
+        b.rec?.drop(prev);
         b.reserve(3);
         b.code[prev] = ADD_IMM2;
         b.arg(d);
@@ -698,10 +809,11 @@ function numeric(L: Lowering, op: number, ir: number): void {
         return;
       }
       if (
-        imm === AND_IMM && prev >= 0 && prev + 4 === b.n && b.code[prev] === SHR_U_IMM &&
-        b.code[prev + 1] === s && s >= b.base * 2
+        b.fuse && imm === AND_IMM && prev >= 0 && prev + 4 === b.n &&
+        b.code[prev] === SHR_U_IMM && b.code[prev + 1] === s && s >= b.base * 2
       ) {
         // `(x >>> k) & mask` with the shift in an operand-stack temporary: one instruction.
+        b.rec?.drop(prev);
         b.reserve(1);
         b.code[prev] = SHR_U_AND_IMM;
         b.code[prev + 1] = d;
@@ -711,11 +823,12 @@ function numeric(L: Lowering, op: number, ir: number): void {
         return;
       }
       if (
-        imm === I64_ADD_IMM && prev >= 0 && prev + 4 === b.n && b.code[prev] === I64_MUL_IMM &&
-        b.code[prev + 1] === s && s >= b.base * 2
+        b.fuse && imm === I64_ADD_IMM && prev >= 0 && prev + 4 === b.n &&
+        b.code[prev] === I64_MUL_IMM && b.code[prev + 1] === s && s >= b.base * 2
       ) {
         // `x * k1 + k2` (a linear congruential step) with the product in an operand-stack
         // temporary (dead after): one instruction.
+        b.rec?.drop(prev);
         b.reserve(1);
         b.code[prev] = I64_MUL_ADD_IMM;
         b.code[prev + 1] = d;
@@ -768,6 +881,7 @@ function numeric(L: Lowering, op: number, ir: number): void {
         b.code[p + 1] === s1 && b.code[p + 2] === src && s1 !== src && s1 >= b.base * 2
       ) {
         // Both operands rotations of the same value (the first in a temporary): one op.
+        b.rec?.drop(p);
         const d = b.pushResult(rt);
         b.reserve(1);
         b.code[p] = ROTL2_XOR;
@@ -1029,6 +1143,7 @@ function setLocal(L: Lowering, slot: number, t: ValType, tee: boolean): void {
   const top = b.sp - 1;
   b.releaseLocal(slot, top);
   if (b.topIsFresh()) {
+    b.rec?.drop(b.lastPc);
     b.code[b.freshDst] = slot * 2;
     b.freshEnd = -1;
   } else {

@@ -14,6 +14,7 @@
 import { CatchKind } from "../syntax/instr.ts";
 import { V128 } from "../syntax/types.ts";
 import { K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
+import { E_SLOT, R_BRANCH, R_LOCALS_DEAD } from "./positions.ts";
 import { HK_DELEGATE, HK_LEGACY_CATCH, HK_LEGACY_CATCH_ALL } from "./compiled.ts";
 import {
   blockParams,
@@ -26,6 +27,7 @@ import {
   C_TRY,
   C_TRY_TABLE,
   type Frame,
+  liveExns,
   type Lowering,
   newFrame,
 } from "./lower_ctx.ts";
@@ -127,6 +129,7 @@ export function emitCond(L: Lowering, cond: Cond, onTrue: boolean): number {
           : 0;
         if (pair !== 0) {
           // `i32.add(_imm); br_if.i32.<cmp>`: one instruction (the add's operands stay).
+          b.rec?.drop(prev);
           b.code[prev] = pair;
           b.arg(cond.a);
           b.arg(cond.b);
@@ -149,6 +152,16 @@ export function emitCond(L: Lowering, cond: Cond, onTrue: boolean): number {
     b.arg(cond.a);
     if (IR_ARITY[cond.cmp] === 3) b.arg(cond.b);
     cond = { cmp: 0, a: d, b: 0, prev: -1 };
+    if (b.rec !== null) {
+      // The branch after it stands before the wasm branch, the condition in its slot.
+      const p = b.describe(L.pos, 0, liveExns(L));
+      b.rec.describe({
+        ...p,
+        types: [...p.types, -1],
+        kinds: [...p.kinds, E_SLOT],
+        vals: [...p.vals, d >> 1],
+      });
+    }
   }
   b.op(onTrue ? BR_IF : BR_UNLESS);
   b.arg(cond.a);
@@ -198,9 +211,57 @@ function emitMoves(L: Lowering, f: Frame): void {
   const n = labelTypes(f).length;
   let slot = f.slot;
   for (let i = b.sp - n; i < b.sp; i++) {
+    describeBranch(L, f, i - (b.sp - n));
     moveTo(L, i, slot);
     slot += b.eType[i] === V128 ? 2 : 1;
   }
+  describeBranch(L, f, n);
+}
+
+/**
+ * When recording positions: the state while a branch to `f` moves its values, the first
+ * `moved` of them done: the branch target (a loop's start, the instruction after a block's
+ * end, or the function returning), the label values where they are now.
+ */
+function describeBranch(L: Lowering, f: Frame, moved: number): void {
+  const b = L.b;
+  if (b.rec === null) return;
+  if (f.kind === C_FUNC) {
+    describeReturn(L, moved);
+    return;
+  }
+  const n = labelTypes(f).length;
+  // A loop's label is the start of its body (every value in its slot there).
+  const offset = b.rec.offsetOf(-2 - f.id);
+  const p = b.describe(offset, R_BRANCH, liveExns(L), f.height);
+  const types = p.types as number[], kinds = p.kinds as number[], vals = p.vals as number[];
+  let slot = f.slot;
+  for (let k = 0, i = b.sp - n; k < n; k++, i++) {
+    types.push(b.eType[i]);
+    kinds.push(k < moved ? E_SLOT : b.eKind[i]);
+    vals.push(k < moved ? slot : b.eKind[i] === K_SLOT ? b.ePos[i] : b.eVal[i]);
+    slot += b.eType[i] === V128 ? 2 : 1;
+  }
+  b.rec.describe(p);
+}
+
+/**
+ * When recording positions: the state while the function returns its top results, the
+ * first `moved` of them in their result slots: at the final `end`, its locals dead.
+ */
+function describeReturn(L: Lowering, moved: number): void {
+  const b = L.b;
+  if (b.rec === null) return;
+  const n = L.type.results.length;
+  const types: number[] = [], kinds: number[] = [], vals: number[] = [];
+  let slot = 0;
+  for (let k = 0, i = b.sp - n; k < n; k++, i++) {
+    types.push(b.eType[i]);
+    kinds.push(k < moved ? E_SLOT : b.eKind[i]);
+    vals.push(k < moved ? slot : b.eKind[i] === K_SLOT ? b.ePos[i] : b.eVal[i]);
+    slot += b.eType[i] === V128 ? 2 : 1;
+  }
+  b.rec.describe({ offset: L.finalEnd, flags: R_LOCALS_DEAD, types, kinds, vals, live: [] });
 }
 
 /** Emits a return of the top results (moves to slots 0.. and `return`). */
@@ -210,7 +271,9 @@ export function emitReturn(L: Lowering): void {
   const first = b.sp - n;
   if (n === 1 && b.topIsFresh()) {
     // The last instruction computed the result: let it write slot 0 directly.
+    b.rec?.drop(b.lastPc);
     b.code[b.freshDst] = 0;
+    describeReturn(L, 1);
     b.prefix(RETURN_PREFIX);
     b.op(RETURN);
     return;
@@ -221,9 +284,11 @@ export function emitReturn(L: Lowering): void {
   }
   let slot = 0;
   for (let i = first; i < b.sp; i++) {
+    describeReturn(L, i - first);
     moveTo(L, i, slot);
     slot += b.eType[i] === V128 ? 2 : 1;
   }
+  describeReturn(L, n);
   b.prefix(RETURN_PREFIX);
   b.op(RETURN);
 }
@@ -303,7 +368,13 @@ export function enterBlock(L: Lowering, kind: number, bt: number): Frame {
   const height = b.sp - params.length;
   const slot = params.length > 0 ? b.ePos[height] : b.height();
   const f = newFrame(kind, params, blockResults(L.module, bt), height, slot);
-  if (kind === C_LOOP) f.target = b.label();
+  f.id = L.nextId++;
+  f.pos = L.pos;
+  if (kind === C_LOOP) {
+    f.target = b.label();
+    // A branch to the loop lands at the first instruction of its body.
+    if (b.rec !== null) L.afterEnd.push(-2 - f.id);
+  }
   else if (kind === C_TRY_TABLE || kind === C_TRY) f.bodyStart = b.label();
   if (kind === C_TRY) f.exnSlot = L.nextExnSlot++;
   L.ctl.push(f);
@@ -319,6 +390,8 @@ export function enterIf(L: Lowering, bt: number): void {
   const height = b.sp - params.length;
   const slot = params.length > 0 ? b.ePos[height] : b.height();
   const f = newFrame(C_IF, params, blockResults(L.module, bt), height, slot);
+  f.id = L.nextId++;
+  f.pos = L.pos;
   f.elsePatch = emitCond(L, cond, false);
   L.ctl.push(f);
 }
@@ -353,6 +426,7 @@ export function elseBranch(L: Lowering): void {
 function closeLabel(L: Lowering, f: Frame): void {
   const b = L.b;
   const pc = b.label();
+  if (b.rec !== null && f.kind !== C_FUNC) L.afterEnd.push(-2 - f.id);
   for (const at of f.patches) b.code[at] = pc;
   for (const at of f.tablePatches) b.brTables[at] = pc;
   for (const at of f.handlerPatches) b.handlers[at] = pc;

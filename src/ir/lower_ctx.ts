@@ -44,6 +44,10 @@ export interface Frame {
   catches: readonly Catch[];
   /** Whether the code after the block's end is reached by some branch or fallthrough. */
   reachable: boolean;
+  /** A number naming the block in position records (positions.ts), unique in its function. */
+  id: number;
+  /** The body offset of the block instruction. */
+  pos: number;
 }
 
 /** Everything the lowering of one function needs. */
@@ -65,7 +69,29 @@ export interface Lowering {
   type: FuncType;
   /** The types of its locals (parameters first). */
   locals: Int32Array;
+  /** The body offset of the instruction being lowered. */
+  pos: number;
+  /** The body offset of the function's final `end`. */
+  finalEnd: number;
+  /**
+   * Position placeholders (`-2 - id`) of the blocks that ended since the last instruction
+   * started: the next instruction's offset is where a branch to them lands.
+   */
+  afterEnd: number[];
+  /** The next block id. */
+  nextId: number;
 }
+
+/** The hidden slots of the legacy `catch`es open now (their caught exception is live). */
+export function liveExns(L: Lowering): readonly number[] {
+  let live: number[] | null = null;
+  for (const f of L.ctl) {
+    if (f.kind === C_CATCH && f.exnSlot >= 0) (live ??= []).push(f.exnSlot);
+  }
+  return live ?? NO_SLOTS;
+}
+
+const NO_SLOTS: readonly number[] = [];
 
 const EMPTY: readonly ValType[] = [];
 
@@ -104,5 +130,7 @@ export function newFrame(
     exnSlot: -1,
     catches: EMPTY as unknown as Catch[],
     reachable: false,
+    id: 0,
+    pos: 0,
   };
 }

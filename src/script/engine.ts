@@ -144,6 +144,12 @@ export interface ExecutionOptions {
    * write a snapshot of a deep stack every few ticks for millions of ticks.
    */
   tortureSlices?: number;
+  /**
+   * With `torture`: restore each slice's snapshot alternately into a machine that lowers
+   * without fusions and one that lowers normally (issue 12: snapshots are in wasm terms, so
+   * they resume on any lowering). Default: always the normal lowering.
+   */
+  tortureAlternate?: boolean;
 }
 
 /** The store and machine one script runs on. */
@@ -182,6 +188,7 @@ export interface ScriptInstance {
 export function executionHooks(options: ExecutionOptions = {}): Engine<ScriptInstance> {
   const torture = options.torture ?? 0;
   const slices = options.tortureSlices ?? 250;
+  const alternate = options.tortureAlternate ?? false;
   const infos = new WeakMap<Module, ModuleInfo>();
   let session: ScriptSession | null = null;
   const infoOf = (m: Module): ModuleInfo => {
@@ -223,7 +230,7 @@ export function executionHooks(options: ExecutionOptions = {}): Engine<ScriptIns
         s,
         () =>
           torture > 0 && s.machine.store.objects[ev.addr].kind === "wasm"
-            ? tortured(s, ev.addr, raw, torture, slices)
+            ? tortured(s, ev.addr, raw, torture, slices, alternate)
             : invoke(s.machine, ev.addr, raw),
       );
       return results.map((r, i) => fromRaw(s, r, ft.results[i]));
@@ -259,6 +266,7 @@ function tortured(
   args: RawValue[],
   ticks: number,
   slices: number,
+  alternate: boolean,
 ): RawValue[] {
   let ex = Execution.start(s.machine, addr, args);
   try {
@@ -266,7 +274,8 @@ function tortured(
       const r = ex.runFor(n < slices ? ticks : ticks * 2 ** Math.min(n - slices + 1, 40));
       if (r.status === "complete") return r.results as RawValue[]; // no conversion set
       if (r.status === "trapped") throw r.error;
-      const back = restore(snapshot(s.machine, { execution: ex }), SPECTEST_BINDINGS);
+      const lowering = alternate ? { fuse: s.machine.lowering.fuse === false } : {};
+      const back = restore(snapshot(s.machine, { execution: ex }), SPECTEST_BINDINGS, { lowering });
       if (back.execution === null) throw new Error("torture: the snapshot lost its execution");
       s.machine = back.machine;
       ex = back.execution;

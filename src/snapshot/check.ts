@@ -48,6 +48,21 @@ export function obj(v: unknown, keys: readonly string[], what: string): Record<s
   return o;
 }
 
+/**
+ * An open map (plain object): the keys `keys` must be there; others are fields a later format
+ * version added, which this reader ignores (format.ts lists the open maps).
+ */
+export function open(v: unknown, keys: readonly string[], what: string): Record<string, unknown> {
+  if (typeof v !== "object" || v === null || Array.isArray(v) || v instanceof Uint8Array) {
+    throw new SnapshotError(`${what}: expected a map`);
+  }
+  const o = v as Record<string, unknown>;
+  for (const k of keys) {
+    if (!(k in o)) throw new SnapshotError(`${what}: missing field ${k}`);
+  }
+  return o;
+}
+
 /** Bytes, optionally of an exact length or a multiple of `unit`. */
 export function bin(v: unknown, what: string, unit = 1, length = -1): Uint8Array {
   if (!(v instanceof Uint8Array)) throw new SnapshotError(`${what}: expected bytes`);

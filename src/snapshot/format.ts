@@ -59,7 +59,7 @@ import denoJson from "../../deno.json" with { type: "json" };
 /** The magic bytes that open every snapshot. */
 export const MAGIC: Uint8Array = new TextEncoder().encode("GABSNAP\0");
 /** The format version this engine writes (and the newest it reads). */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 /** The engine version written in every header. */
 export const ENGINE_VERSION: string = denoJson.version;
 /** Bytes of the header before the engine version. */
@@ -231,22 +231,40 @@ export function readHeader(head: Uint8Array, fileLength: number): SnapshotHeader
   }
   const dv = new DataView(head.buffer, head.byteOffset, head.byteLength);
   const version = dv.getUint32(8, true);
+  const sum = dv.getUint32(12, true);
+  const length = dv.getUint32(16, true) + dv.getUint32(20, true) * 2 ** 32;
+  const elen = dv.getUint32(24, true);
+  if (elen > 256) throw new SnapshotError("corrupt header: engine version too long");
+  if (fileLength < HEADER_SIZE + elen || head.length < HEADER_SIZE + elen) {
+    throw new SnapshotError("snapshot truncated: no header");
+  }
+  let engine: string;
+  try {
+    engine = new TextDecoder("utf-8", { fatal: true }).decode(
+      head.subarray(HEADER_SIZE, HEADER_SIZE + elen),
+    );
+  } catch {
+    throw new SnapshotError("corrupt header: engine version is not UTF-8");
+  }
+  // The first 28 bytes and the engine version keep their layout in every format, so that
+  // any reader can say which gab wrote a snapshot it cannot read.
+  const writer = `gab ${engine.length > 40 ? engine.slice(0, 40) + "..." : engine}`;
   if (version > FORMAT_VERSION) {
     throw new SnapshotError(
-      `snapshot format version ${version} is newer than this engine reads (${FORMAT_VERSION})`,
+      `snapshot format version ${version} (written by ${writer}) is newer than this gab ` +
+        `(${ENGINE_VERSION}) reads (format ${FORMAT_VERSION}): resume it with ${writer} or later`,
     );
   }
   if (version < 1) throw new SnapshotError(`bad snapshot format version ${version}`);
   if (version < FORMAT_VERSION) {
     throw new SnapshotError(
-      `snapshot format version ${version} is older than this engine reads (${FORMAT_VERSION}); ` +
-        `resume it with the gab that wrote it`,
+      `snapshot format version ${version} (written by ${writer}) ` +
+        (version === 1
+          ? "holds frames in the IR of the build that wrote it: only that build can resume it "
+          : "is older than this gab reads: resume it with the gab that wrote it ") +
+        `(this gab, ${ENGINE_VERSION}, reads format ${FORMAT_VERSION})`,
     );
   }
-  const sum = dv.getUint32(12, true);
-  const length = dv.getUint32(16, true) + dv.getUint32(20, true) * 2 ** 32;
-  const elen = dv.getUint32(24, true);
-  if (elen > 256) throw new SnapshotError("corrupt header: engine version too long");
   const start = (HEADER_SIZE + elen + 7) & ~7;
   if (fileLength < start + length) {
     throw new SnapshotError(
@@ -259,14 +277,6 @@ export function readHeader(head: Uint8Array, fileLength: number): SnapshotHeader
     );
   }
   if (length < 8) throw new SnapshotError("snapshot truncated: no body");
-  let engine: string;
-  try {
-    engine = new TextDecoder("utf-8", { fatal: true }).decode(
-      head.subarray(HEADER_SIZE, HEADER_SIZE + elen),
-    );
-  } catch {
-    throw new SnapshotError("corrupt header: engine version is not UTF-8");
-  }
   return { version, engine, sum, start };
 }
 

@@ -16,9 +16,9 @@
 import { decodeModule } from "../binary/decode.ts";
 import { SnapshotError, WasmError } from "../errors.ts";
 import { Execution, type ExecutionState } from "../exec/execution.ts";
-import { FRAME_STRIDE, Machine, STACK_SLOTS } from "../exec/machine.ts";
+import { Machine } from "../exec/machine.ts";
+import type { LowerOptions } from "../ir/lower.ts";
 import type { HostImpl } from "../runtime/values.ts";
-import { IR_ARITY } from "../ir/ops.ts";
 import type { ExternVal, HeapObj, Instance, MemInst, Store, TableInst } from "../runtime/store.ts";
 import { newStore } from "../runtime/store.ts";
 import { ExternKind, type FuncType, isRefType, type Limits } from "../syntax/types.ts";
@@ -26,9 +26,10 @@ import { canonType } from "../valid/registry.ts";
 import type { Module } from "../syntax/module.ts";
 import { type ModuleInfo, validateModule } from "../valid/validate.ts";
 import { externKindName } from "../runtime/link.ts";
-import { arr, bin, bool, i32s, int, obj, str } from "./check.ts";
+import { arr, bin, bool, i32s, int, obj, open, str } from "./check.ts";
 import { readSnapshot } from "./format.ts";
 import { bytesReader, type DataReader, PAGE, readMemoryBytes, readRuns } from "./memory.ts";
+import { readMachine } from "./machine.ts";
 import { readValType, resolveTypes } from "./types.ts";
 import { slotCount, slotsOf } from "../runtime/values.ts";
 
@@ -67,15 +68,25 @@ const TOP_KEYS = [
   "host",
 ];
 
+/** Options of {@linkcode restore}. */
+export interface RestoreOptions {
+  /** How the restored machine lowers functions (tests turn fusions off). */
+  lowering?: LowerOptions;
+}
+
 /**
  * Rebuilds the machine a snapshot describes; `bindings` provide every host function it names.
  *
  * @throws SnapshotError (truncated, corrupt, foreign or newer snapshot, an inconsistent
  *   state, or a host function missing from `bindings`).
  */
-export function restore(bytes: Uint8Array, bindings: HostBindings = {}): Restored {
+export function restore(
+  bytes: Uint8Array,
+  bindings: HostBindings = {},
+  options: RestoreOptions = {},
+): Restored {
   const file = readSnapshot(bytes);
-  return restoreBody(file.body, bytesReader(file.data), bindings, file.engine);
+  return restoreBody(file.body, bytesReader(file.data), bindings, file.engine, options);
 }
 
 /**
@@ -89,9 +100,11 @@ export function restoreBody(
   data: DataReader,
   bindings: HostBindings,
   engine: string,
+  options: RestoreOptions = {},
 ): Restored {
+  const lowering = options.lowering ?? {};
   try {
-    return build(body, data, bindings, engine);
+    return build(body, data, bindings, engine, lowering);
   } catch (e) {
     if (e instanceof SnapshotError) throw e;
     if (e instanceof WasmError) {
@@ -106,8 +119,9 @@ function build(
   data: DataReader,
   bindings: HostBindings,
   engine: string,
+  lowering: LowerOptions,
 ): Restored {
-  const top = obj(body, TOP_KEYS, "snapshot");
+  const top = open(body, TOP_KEYS, "snapshot");
   const modules: Module[] = [];
   const infos: ModuleInfo[] = [];
   arr(top.modules, "modules").forEach((b, i) => {
@@ -128,7 +142,7 @@ function build(
   const types = resolveTypes(top.types, instModules, infos);
 
   const store: Store = newStore();
-  const machine = new Machine(store);
+  const machine = new Machine(store, undefined, lowering);
   const rawObjects = arr(top.objects, "objects");
   if (rawObjects.length < 1 || rawObjects.length > MAX) {
     throw new SnapshotError("objects: bad count");
@@ -359,143 +373,9 @@ function readInstance(
   return inst;
 }
 
-/**
- * Instruction starts of compiled code, one table per function, built on first use (a deep
- * call stack names the same functions many times).
- */
-class Boundaries {
-  private readonly tables = new Map<number, Uint8Array>();
-  constructor(private readonly m: Machine) {}
-
-  /** Whether `pc` starts an instruction of wasm function `addr`'s compiled code. */
-  isStart(addr: number, pc: number, what: string): boolean {
-    let t = this.tables.get(addr);
-    if (t === undefined) {
-      const o = this.m.store.objects[addr];
-      if (o === undefined || o.kind !== "wasm") {
-        throw new SnapshotError(`${what}: ${addr} is not a wasm function`);
-      }
-      // Walked with the IR's arities: 1 marks an instruction's start.
-      const code = this.m.code(addr).code;
-      t = new Uint8Array(code.length);
-      for (let at = 0; at < code.length; at += 1 + IR_ARITY[code[at]]) {
-        if (code[at] >= IR_ARITY.length) break;
-        t[at] = 1;
-      }
-      this.tables.set(addr, t);
-    }
-    return pc < t.length && t[pc] === 1;
-  }
-}
-
-function checkFrame(
-  m: Machine,
-  starts: Boundaries,
-  addr: number,
-  pc: number,
-  fp: number,
-  what: string,
-): number {
-  if (!starts.isStart(addr, pc, what)) {
-    throw new SnapshotError(`${what}: pc ${pc} is not an instruction`);
-  }
-  if (fp % 2 !== 0) throw new SnapshotError(`${what}: odd fp`);
-  const end = fp + m.code(addr).frameSize * 2;
-  if (end > m.stackLimit) throw new SnapshotError(`${what}: frame beyond the stack`);
-  return end;
-}
-
-function readMachine(v: unknown, m: Machine): void {
-  const keys = [
-    "funcAddr",
-    "pc",
-    "fp",
-    "depth",
-    "frames",
-    "fuel",
-    "maxDepth",
-    "status",
-    "stack",
-    "hostCallee",
-    "hostAt",
-    "hostTail",
-  ];
-  const r = obj(v, keys, "machine");
-  const status = str(r.status, "machine.status");
-  if (status !== "idle" && status !== "paused") {
-    throw new SnapshotError(`machine.status: ${JSON.stringify(status)} cannot be restored`);
-  }
-  m.maxDepth = int(r.maxDepth, 1, 10_000_000, "machine.maxDepth");
-  const depth = int(r.depth, 0, m.maxDepth, "machine.depth");
-  const frames = i32s(r.frames, "machine.frames");
-  if (frames.length !== depth * FRAME_STRIDE) throw new SnapshotError("machine.frames: bad length");
-  const stack = bin(r.stack, "machine.stack", 8);
-  if (stack.length > STACK_SLOTS * 8) throw new SnapshotError("machine.stack: too large");
-  m.u8.set(stack);
-  const nobj = m.store.objects.length;
-  const funcAddr = int(r.funcAddr, -1, nobj - 1, "machine.funcAddr");
-  const pc = int(r.pc, 0, MAX, "machine.pc");
-  const fp = int(r.fp, 0, m.stackLimit, "machine.fp");
-  const starts = new Boundaries(m);
-  if (funcAddr >= 0) {
-    const end = checkFrame(m, starts, funcAddr, pc, fp, "machine");
-    if (end > stack.length / 4) throw new SnapshotError("machine.stack: shorter than the frame");
-  } else if (pc !== 0 || fp !== 0 || depth !== 0 || status !== "idle") {
-    throw new SnapshotError("machine: an idle machine has no frame");
-  }
-  for (let d = 0; d < depth; d++) {
-    const f = frames[d * 3], fpc = frames[d * 3 + 1], ffp = frames[d * 3 + 2];
-    const what = `machine.frames[${d}]`;
-    const a = f < 0 ? -2 - f : f;
-    if (a >= nobj) throw new SnapshotError(`${what}: no function ${a}`);
-    if (a === -1) {
-      if (f >= 0 || fpc !== 0 || ffp !== 0) throw new SnapshotError(`${what}: bad idle entry`);
-      continue;
-    }
-    if (ffp > fp) throw new SnapshotError(`${what}: frame above the current one`);
-    checkFrame(m, starts, a, fpc, ffp, what);
-  }
-  if (depth > 0 && frames[0] >= 0) throw new SnapshotError("machine.frames[0]: not an entry");
-  if (m.frames.length < frames.length + 8 * FRAME_STRIDE) {
-    m.frames = new Int32Array(frames.length + 8 * FRAME_STRIDE);
-  }
-  m.frames.set(frames);
-  m.depth = depth;
-  m.funcAddr = funcAddr;
-  m.pc = pc;
-  m.fp = fp;
-  m.fuel = r.fuel === null ? Infinity : int(r.fuel, 0, Number.MAX_SAFE_INTEGER, "machine.fuel");
-  m.status = status;
-  readHostCall(r, m);
-}
-
-/** The pending suspending host call (if any) of a restored machine, checked. */
-function readHostCall(r: Record<string, unknown>, m: Machine): void {
-  const callee = int(r.hostCallee, -1, m.store.objects.length - 1, "machine.hostCallee");
-  const at = int(r.hostAt, 0, m.stackLimit, "machine.hostAt");
-  const tail = int(r.hostTail, 0, 1, "machine.hostTail");
-  if (callee >= 0) {
-    const fn = m.store.objects[callee];
-    if (fn.kind !== "host") throw new SnapshotError("machine.hostCallee: not a host function");
-    if (m.status !== "paused" || m.funcAddr < 0) {
-      throw new SnapshotError("machine.hostCallee: a pending host call needs a paused frame");
-    }
-    const ft = canonType(fn.type).comp as FuncType;
-    const end = at + 2 * Math.max(slotsOf(ft.params), slotsOf(ft.results));
-    if (at % 2 !== 0 || at < m.fp || end > m.fp + m.code(m.funcAddr).frameSize * 2) {
-      throw new SnapshotError("machine.hostAt: outside the current frame");
-    }
-  } else if (at !== 0 || tail !== 0) {
-    throw new SnapshotError("machine.hostAt: set without a host call");
-  }
-  m.hostCallee = callee;
-  m.hostAt = at;
-  m.hostTail = tail;
-}
-
 function readExecution(v: unknown, m: Machine): Execution | null {
   if (v === null) return null;
-  const r = obj(v, ["func", "at", "state"], "execution");
+  const r = open(v, ["func", "at", "state"], "execution");
   const state = str(r.state, "execution.state") as ExecutionState;
   if (state !== "running" && state !== "complete" && state !== "trapped") {
     throw new SnapshotError("execution.state: unknown state");

@@ -18,6 +18,7 @@ import { wordsBin } from "./check.ts";
 import { type SnapshotParts, snapshotParts } from "./format.ts";
 import { memoryRuns, runViews } from "./memory.ts";
 import { TypeWriter } from "./types.ts";
+import { writeMachine } from "./machine.ts";
 
 /** What else goes into a snapshot besides the machine. */
 export interface SnapshotExtra {
@@ -46,6 +47,9 @@ export function snapshot(m: Machine, extra: SnapshotExtra = {}): Uint8Array {
 export function snapshotOf(m: Machine, extra: SnapshotExtra = {}): SnapshotParts {
   if (m.status === "running") {
     throw new SnapshotError("cannot snapshot a running machine (inside run or a host call)");
+  }
+  if (m.depth > 1 && m.frames.subarray(3, m.depth * 3).some((f, i) => i % 3 === 0 && f < 0)) {
+    throw new SnapshotError("cannot snapshot a machine with a nested invocation");
   }
   const store = m.store;
   const tw = new TypeWriter(store.instances);
@@ -110,24 +114,12 @@ export function snapshotOf(m: Machine, extra: SnapshotExtra = {}): SnapshotParts
     },
     tags,
     instances,
-    machine: {
-      funcAddr: m.funcAddr,
-      pc: m.pc,
-      fp: m.fp,
-      depth: m.depth,
-      frames: wordsBin(m.frames.subarray(0, m.depth * 3)),
-      fuel: m.fuel === Infinity ? null : m.fuel,
-      maxDepth: m.maxDepth,
-      status: m.status,
-      stack: new Uint8Array(m.stack, 0, m.top() * 4),
-      hostCallee: m.hostCallee,
-      hostAt: m.hostAt,
-      hostTail: m.hostTail,
-    },
+    machine: writeMachine(m),
     execution: ex === null ? null : { func: ex.funcAddr, at: ex.at, state: ex.state },
     host: extra.host ?? null,
   };
-  if (!Number.isSafeInteger(body.machine.fuel ?? 0) || (body.machine.fuel ?? 0) < 0) {
+  const fuel = body.machine.fuel as number | null;
+  if (!Number.isSafeInteger(fuel ?? 0) || (fuel ?? 0) < 0) {
     throw new SnapshotError(`fuel ${m.fuel} cannot be written`);
   }
   return snapshotParts(body, data);

@@ -9,7 +9,12 @@
 import assert from "node:assert/strict";
 import { SnapshotError } from "../../src/errors.ts";
 import { Execution } from "../../src/exec/execution.ts";
-import { FORMAT_VERSION, readSnapshot, writeSnapshot } from "../../src/snapshot/format.ts";
+import {
+  ENGINE_VERSION,
+  FORMAT_VERSION,
+  readSnapshot,
+  writeSnapshot,
+} from "../../src/snapshot/format.ts";
 import { restore } from "../../src/snapshot/restore.ts";
 import { snapshot } from "../../src/snapshot/snapshot.ts";
 import { kernel, load } from "./helpers.ts";
@@ -74,7 +79,18 @@ Deno.test("wrong magic, a newer format version, a foreign file", () => {
   rejects(b, /wrong magic/);
   const v = good.slice();
   new DataView(v.buffer).setUint32(8, FORMAT_VERSION + 1, true);
-  rejects(v, new RegExp(`version ${FORMAT_VERSION + 1} is newer`));
+  // Both versions are named, and the gab that wrote it.
+  rejects(
+    v,
+    new RegExp(
+      `format version ${FORMAT_VERSION + 1} \\(written by gab ${ENGINE_VERSION}\\) is newer ` +
+        `than this gab \\(${ENGINE_VERSION}\\) reads \\(format ${FORMAT_VERSION}\\)`,
+    ),
+  );
+  // Format 1 held IR positions of the build that wrote it.
+  const old = good.slice();
+  new DataView(old.buffer).setUint32(8, 1, true);
+  rejects(old, /format version 1 \(written by gab .*\) holds frames in the IR .* only that build/);
   rejects(new TextEncoder().encode("\0asm\x01\0\0\0 not a snapshot at all"), /magic/);
   rejects(new Uint8Array(0), /truncated/);
 });
