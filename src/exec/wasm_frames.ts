@@ -16,6 +16,7 @@
 
 import type { CompiledFunc } from "../ir/compiled.ts";
 import { lowerFunction, lowerWithPositions } from "../ir/lower.ts";
+import { IR_ARITY } from "../ir/ops.ts";
 import {
   type CallSite,
   E_C64,
@@ -81,16 +82,22 @@ export class FrameError extends Error {
 const tables = new WeakMap<CompiledFunc, PositionTable>();
 const hashes = new WeakMap<CompiledFunc, number>();
 
-/** A 32-bit fingerprint of compiled code (its IR words and constant pool). */
+/**
+ * A 32-bit fingerprint of compiled code: its instructions' ops and lengths (not their
+ * operands, which hold process-local numbers such as canonical type ids), so that equal
+ * lowerings in two processes agree. It only picks among valid places for a frame (a frame is
+ * always placed where the reader's own table says), so a collision cannot break a resume.
+ */
 export function codeHash(cf: CompiledFunc): number {
   let h = hashes.get(cf);
   if (h !== undefined) return h;
   h = 0x811c9dc5;
-  for (const a of [cf.code, cf.pool, cf.brTables]) {
-    for (let i = 0; i < a.length; i++) h = Math.imul(h ^ a[i], 16777619);
-    h = Math.imul(h ^ a.length, 16777619);
+  const code = cf.code;
+  for (let pc = 0; pc < code.length; pc += 1 + IR_ARITY[code[pc]]) {
+    h = Math.imul(h ^ code[pc], 16777619);
+    if (code[pc] >= IR_ARITY.length) break;
   }
-  h >>>= 0;
+  h = Math.imul(h ^ code.length, 16777619) >>> 0;
   hashes.set(cf, h);
   return h;
 }

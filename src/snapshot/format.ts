@@ -35,10 +35,16 @@
  *   `{capacity, count, bytes: bin}`; `tags`: type ids;
  * - `instances`: `{module, funcs, tables, memories, globals, tags: i32s, elems: (i32s|nil)[],
  *   datas: bool[] (dropped)}` — exports are recomputed from the module;
- * - `machine`: `{funcAddr, pc, fp, depth, frames: i32s, fuel: int|nil (nil: Infinity),
- *   maxDepth, status, stack: bin, hostCallee, hostAt, hostTail}` — `stack` holds the value
- *   stack up to the top of the current frame; `hostCallee` (-1: none), `hostAt`, `hostTail`
- *   describe a pending suspending host call (src/exec/machine.ts);
+ * - `machine` (format 3; src/snapshot/machine.ts): `{status, fuel: int|nil (nil: Infinity),
+ *   maxDepth, frames, hostCall}` — the frames in wasm terms, bottom first, each `{func,
+ *   offset, locals: bin, types: valtype numbers, stack: bin, exns: i32s, ir}`: the function's
+ *   store address, the byte offset of the wasm instruction where it stands (in the function's
+ *   instruction bytes; a caller stands at its call), its locals and operand stack (8 bytes
+ *   per value, 16 for v128, 32-bit values zero-extended; a concrete reference type names a
+ *   type index of the function's module), `[try index, exnref]` pairs of the open legacy
+ *   catches, and `ir`: nil or `[codeHash, pc]`, a hint that a reader whose compiled code of
+ *   the function has that hash uses to stand at exactly that pc (tick for tick); others
+ *   ignore it. `hostCall`: nil or `{func, args: bin, tail}`, a pending suspending host call;
  * - `execution`: nil or `{func, at, state}`;
  * - `host`: any plain data the embedder adds (e.g. `{wasi: WasiState}`).
  *
@@ -46,8 +52,12 @@
  * `[0, instance, typeIndex]` (a type its module defines; instances are restored first) or
  * `[1, params, results]` (a host function type with no type indices, re-interned with
  * `canonFuncType`). A `valtype` is its number when it names no type index, otherwise
- * `[nullable, typeId]` (a local type id). Compiled IR is not stored: frames hold
- * `(funcAddr, pc)` and lowering is deterministic.
+ * `[nullable, typeId]` (a local type id). Compiled IR is not stored, and nothing in the
+ * format depends on how a build lowers: a snapshot resumes on any gab that reads its format.
+ *
+ * Open maps: a later format may add fields to the top-level map, `machine`, each frame,
+ * `hostCall` and `execution` (for example a compiled tier's frame data); readers of this
+ * format ignore fields they do not know there. Any other change raises the format version.
  *
  * @module
  */
