@@ -38,7 +38,7 @@
 
 import { Exhaustion, WasmError } from "../errors.ts";
 import type { CompiledFunc } from "../ir/compiled.ts";
-import { type LowerOptions, lowerFunction } from "../ir/lower.ts";
+import { lowerFunction, type LowerOptions } from "../ir/lower.ts";
 import type { Store } from "../runtime/store.ts";
 import type { HostImpl, RawValue } from "../runtime/values.ts";
 import { type SimdViews, simdViews } from "./simd_views.ts";
@@ -156,13 +156,17 @@ export class Machine {
    * How functions are lowered (not state: any lowering runs any snapshot). Tests turn fusions
    * off here (`{ fuse: false }`).
    */
-  readonly lowering: LowerOptions;
+  readonly lowering: { fuse?: boolean; deopt?: boolean };
 
   /**
    * A machine over `store`, with host implementations `hosts` by address, lowering functions
    * with `lowering` (default: the normal lowering).
    */
-  constructor(store: Store, hosts?: Map<number, HostImpl>, lowering: LowerOptions = {}) {
+  constructor(
+    store: Store,
+    hosts?: Map<number, HostImpl>,
+    lowering: { fuse?: boolean; deopt?: boolean } = {},
+  ) {
     this.store = store;
     this.hosts = hosts ?? new Map();
     this.lowering = lowering;

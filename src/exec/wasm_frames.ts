@@ -257,7 +257,9 @@ function wellFormed(t: ValType, v: RawValue): boolean {
 
 /** Whether the raw values `a` and `b` of type `t` have the same bits. */
 function sameBits(t: ValType, a: RawValue, b: RawValue): boolean {
-  if (t === I64 || t === F64) return BigInt.asUintN(64, a as bigint) === BigInt.asUintN(64, b as bigint);
+  if (t === I64 || t === F64) {
+    return BigInt.asUintN(64, a as bigint) === BigInt.asUintN(64, b as bigint);
+  }
   if (t === V128) {
     const x = a as Uint8Array, y = b as Uint8Array;
     return x.every((byte, i) => byte === y[i]);
@@ -272,7 +274,11 @@ function sameBits(t: ValType, a: RawValue, b: RawValue): boolean {
  *
  * @throws FrameError when a frame does not fit its function (offset, counts, types, values).
  */
-export function placeWasmFrames(m: Machine, frames: WasmFrame[], hostCall: WasmHostCall | null): void {
+export function placeWasmFrames(
+  m: Machine,
+  frames: WasmFrame[],
+  hostCall: WasmHostCall | null,
+): void {
   if (frames.length === 0) {
     if (hostCall !== null) throw new FrameError("a host call is pending without a frame");
     return;
@@ -285,7 +291,9 @@ export function placeWasmFrames(m: Machine, frames: WasmFrame[], hostCall: WasmH
     const what = `frame ${i}`;
     const top = i === frames.length - 1;
     const fn = m.store.objects[fr.func];
-    if (fn === undefined || fn.kind !== "wasm") throw new FrameError(`${what}: not a wasm function`);
+    if (fn === undefined || fn.kind !== "wasm") {
+      throw new FrameError(`${what}: not a wasm function`);
+    }
     const atCall = !top || (hostCall !== null && !hostCall.tail);
     let cf = m.code(fr.func);
     let table = positionsOf(m, fr.func);
@@ -318,7 +326,9 @@ export function placeWasmFrames(m: Machine, frames: WasmFrame[], hostCall: WasmH
     }
     if (found === null) {
       throw new FrameError(
-        `${what}: function ${fr.func} has no ${atCall ? "call" : "instruction"} at offset ${fr.offset}`,
+        `${what}: function ${fr.func} has no ${
+          atCall ? "call" : "instruction"
+        } at offset ${fr.offset}`,
       );
     }
     const { pc, pos } = found as { pc: number; pos: Position };
@@ -376,13 +386,19 @@ export function placeWasmFrames(m: Machine, frames: WasmFrame[], hostCall: WasmH
     m.fp = fp;
     if (hostCall !== null) {
       const hf = m.store.objects[hostCall.func];
-      if (hf === undefined || hf.kind !== "host") throw new FrameError("host call: not a host function");
+      if (hf === undefined || hf.kind !== "host") {
+        throw new FrameError("host call: not a host function");
+      }
       const ft = funcTypeOf(m, hostCall.func);
       const at = hostCall.tail ? fp : fp + (site as CallSite | null)!.argBase * 2;
-      if (hostCall.args.length !== ft.params.length) throw new FrameError("host call: bad arguments");
+      if (hostCall.args.length !== ft.params.length) {
+        throw new FrameError("host call: bad arguments");
+      }
       let slot = at >> 1;
       for (let k = 0; k < ft.params.length; k++) {
-        if (!wellFormed(ft.params[k], hostCall.args[k])) throw new FrameError("host call: bad argument");
+        if (!wellFormed(ft.params[k], hostCall.args[k])) {
+          throw new FrameError("host call: bad argument");
+        }
         writeSlot(views, slot, ft.params[k], hostCall.args[k]);
         slot += slotCount(ft.params[k]);
       }
@@ -390,7 +406,9 @@ export function placeWasmFrames(m: Machine, frames: WasmFrame[], hostCall: WasmH
       for (const t of [...ft.params]) need += slotCount(t);
       let needR = 0;
       for (const t of ft.results) needR += slotCount(t);
-      if (at + 2 * Math.max(need, needR) > m.stackLimit) throw new FrameError("host call: beyond the stack");
+      if (at + 2 * Math.max(need, needR) > m.stackLimit) {
+        throw new FrameError("host call: beyond the stack");
+      }
       m.hostCallee = hostCall.func;
       m.hostAt = at;
       m.hostTail = hostCall.tail ? 1 : 0;

@@ -31,7 +31,7 @@ import { F32, F64, type FuncType, I32, I64, V128, type ValType } from "../syntax
 import { finishCode } from "./lower_final.ts";
 import { copyOp, FuncBuilder, is64, K_C64, K_I32, K_LOCAL, K_SLOT } from "./builder.ts";
 import type { CompiledFunc } from "./compiled.ts";
-import { PosRecorder, type PositionTable } from "./positions.ts";
+import { type PositionTable, PosRecorder } from "./positions.ts";
 import { runTicks } from "./ticks.ts";
 import { isSimd, lowerSimd } from "./lower_simd.ts";
 import {
@@ -194,7 +194,11 @@ export interface LowerOptions {
  * @throws UnsupportedError for an instruction the engine does not run yet (unreachable:
  *   instantiation refuses those modules)
  */
-export function lowerFunction(store: Store, addr: number, options: LowerOptions = {}): CompiledFunc {
+export function lowerFunction(
+  store: Store,
+  addr: number,
+  options: LowerOptions = {},
+): CompiledFunc {
   return lower(store, addr, options, null);
 }
 

@@ -374,8 +374,7 @@ export function enterBlock(L: Lowering, kind: number, bt: number): Frame {
     f.target = b.label();
     // A branch to the loop lands at the first instruction of its body.
     if (b.rec !== null) L.afterEnd.push(-2 - f.id);
-  }
-  else if (kind === C_TRY_TABLE || kind === C_TRY) f.bodyStart = b.label();
+  } else if (kind === C_TRY_TABLE || kind === C_TRY) f.bodyStart = b.label();
   if (kind === C_TRY) f.exnSlot = L.nextExnSlot++;
   L.ctl.push(f);
   return f;
