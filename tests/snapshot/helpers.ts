@@ -21,14 +21,15 @@ export interface Loaded {
   addr(name: string): number;
 }
 
-/** Instantiates `source` (wasm bytes or WAT) on a fresh machine. */
+/** Instantiates `source` (wasm bytes or WAT) on a fresh machine (lowering with `lowering`). */
 export function load(
   source: Uint8Array | string,
   imports: (m: Machine) => ExternVal[] = () => [],
+  lowering: { fuse?: boolean } = {},
 ): Loaded {
   const module = typeof source === "string" ? parseModuleText(source) : decodeModule(source);
   const info = validateModule(module);
-  const machine = new Machine(newStore());
+  const machine = new Machine(newStore(), undefined, lowering);
   const inst = instantiate(machine, module, info, imports(machine));
   return {
     machine,
