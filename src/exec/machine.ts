@@ -38,7 +38,7 @@
 
 import { Exhaustion, WasmError } from "../errors.ts";
 import type { CompiledFunc } from "../ir/compiled.ts";
-import { lowerFunction, type LowerOptions } from "../ir/lower.ts";
+import { lowerFunction } from "../ir/lower.ts";
 import type { Store } from "../runtime/store.ts";
 import type { HostImpl, RawValue } from "../runtime/values.ts";
 import { type SimdViews, simdViews } from "./simd_views.ts";
