@@ -1,9 +1,11 @@
 /**
  * Conversions between JS values and raw values (src/runtime/values.ts) for the embedding API,
  * by value type, as the WebAssembly JS API does: an i32 is a JS number (results signed), an
- * i64 a bigint, f32 and f64 JS numbers (NaN payloads are not kept), a v128 a 16-byte
- * `Uint8Array`; references are `null` or, for the extern hierarchy, any JS value, for the
- * func hierarchy an exported function ({@linkcode WasmFunction}).
+ * i64 a bigint, f32 and f64 JS numbers (NaN payloads are not kept); references are `null`
+ * (nullable types only) or, for the extern hierarchy, any JS value (`undefined` included),
+ * for the func hierarchy an exported function ({@linkcode WasmFunction}) of a matching type.
+ * An exnref never crosses (TypeError, as in the JS API). A v128 crosses as a 16-byte
+ * `Uint8Array` (the JS API throws there; checked, never taken unchecked).
  *
  * Reference conversions need the runtime (to find or allocate store objects): they go
  * through the {@linkcode RefHost} interface that the runtime implements. Wrong argument
@@ -16,15 +18,23 @@ import type { RawValue } from "../runtime/values.ts";
 import {
   F32,
   F64,
+  HEAP_EXN,
   HEAP_EXTERN,
   HEAP_FUNC,
+  HEAP_NAMES,
+  HEAP_NOEXN,
+  HEAP_NOEXTERN,
+  HEAP_NOFUNC,
+  HEAP_NONE,
   I32,
   I64,
   refHeap,
+  refNullable,
   V128,
   type ValType,
 } from "../syntax/types.ts";
 import { topHeap } from "../valid/match.ts";
+import { canonSub } from "../valid/registry.ts";
 
 /** A function exported by an instance, callable from JS. */
 export type WasmFunction = (...args: unknown[]) => unknown;
@@ -39,6 +49,8 @@ export interface RefHost {
   externAddr(value: unknown): number;
   /** The JS value held by the object at `addr` (an extern value, or an opaque handle). */
   objectValue(addr: number): unknown;
+  /** The canonical type id of the function at `addr`. */
+  funcTypeId(addr: number): number;
 }
 
 const f32 = new Float32Array(1);
@@ -76,7 +88,16 @@ function toNumber(v: unknown, what: string): number {
   throw new TypeError(`expected a number for ${what}, got ${typeof v}`);
 }
 
-/** A JS value as a raw value of (canonical) type `t`. */
+/**
+ * A JS value as a raw value of (canonical) type `t`, as the WebAssembly JS API's
+ * ToWebAssemblyValue does: `null` is the null reference of a nullable type only; for the
+ * extern hierarchy `undefined` is a value like any other; a function must be an exported
+ * function whose type matches a typed reference; exnref (null included) does not cross.
+ * Unlike the JS API, a v128 crosses as a `Uint8Array` of exactly 16 bytes (its bytes in
+ * memory order), where the JS API throws.
+ *
+ * @throws TypeError for a value that is not one of type `t`
+ */
 export function toRawValue(host: RefHost, v: unknown, t: ValType): RawValue {
   switch (t) {
     case I32:
@@ -93,21 +114,38 @@ export function toRawValue(host: RefHost, v: unknown, t: ValType): RawValue {
       if (v instanceof Uint8Array && v.length === 16) return v.slice();
       throw new TypeError("expected a Uint8Array of 16 bytes for v128");
   }
-  if (v === null || v === undefined) return 0;
-  switch (topHeap(null, refHeap(t))) {
+  const heap = refHeap(t);
+  const top = topHeap(null, heap);
+  if (top === HEAP_EXN) throw new TypeError(`${valName(t)} values cannot cross to or from JS`);
+  if (v === null) {
+    if (refNullable(t)) return 0;
+    throw new TypeError(`null is not a value of the non-nullable type ${valName(t)}`);
+  }
+  if (BOTTOM.has(heap)) throw new TypeError(`only null is a value of ${valName(t)}`);
+  switch (top) {
     case HEAP_FUNC: {
       const addr = host.funcAddr(v);
-      if (addr === undefined) throw new TypeError("expected an exported function or null");
+      if (addr === undefined) {
+        throw new TypeError(`expected an exported function${refNullable(t) ? " or null" : ""}`);
+      }
+      if (heap >= 0 && !canonSub(host.funcTypeId(addr), heap)) {
+        throw new TypeError(`the function's type does not match ${valName(t)}`);
+      }
       return addr;
     }
     case HEAP_EXTERN:
       return host.externAddr(v);
     default:
-      throw new TypeError("only null can be passed as this reference type");
+      throw new TypeError(`only null can be passed as ${valName(t)} (GC is not supported yet)`);
   }
 }
 
-/** A raw value of (canonical) type `t` as a JS value. */
+/**
+ * A raw value of (canonical) type `t` as a JS value (the JS API's ToJSValue; a v128 as a
+ * 16-byte `Uint8Array`).
+ *
+ * @throws TypeError for an exnref, which does not cross to JS
+ */
 export function fromRawValue(host: RefHost, r: RawValue, t: ValType): unknown {
   switch (t) {
     case I32:
@@ -119,8 +157,20 @@ export function fromRawValue(host: RefHost, r: RawValue, t: ValType): unknown {
     case F64:
       return f64FromBits(r as bigint);
   }
+  const top = topHeap(null, refHeap(t));
+  if (top === HEAP_EXN) throw new TypeError(`${valName(t)} values cannot cross to or from JS`);
   const addr = r as number;
   if (addr === 0) return null;
-  if (topHeap(null, refHeap(t)) === HEAP_FUNC) return host.funcObject(addr);
+  if (top === HEAP_FUNC) return host.funcObject(addr);
   return host.objectValue(addr);
+}
+
+/** The bottom heap types: only null is a value of a reference to one. */
+const BOTTOM: ReadonlySet<number> = new Set([HEAP_NOFUNC, HEAP_NOEXTERN, HEAP_NONE, HEAP_NOEXN]);
+
+/** A canonical value type's text (concrete types by their canonical id). */
+function valName(t: ValType): string {
+  const heap = refHeap(t);
+  const h = heap >= 0 ? `${heap}` : HEAP_NAMES.get(heap) ?? `${heap}`;
+  return `(ref ${refNullable(t) ? "null " : ""}${h})`;
 }

@@ -48,9 +48,9 @@ import { LinkError, WasmError } from "../errors.ts";
 import { Execution } from "../exec/execution.ts";
 import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
-import type { HostImpl, RawValue } from "../runtime/values.ts";
+import { type HostImpl, type RawValue, slotCount, writeSlot } from "../runtime/values.ts";
 import { allocGlobal } from "../runtime/global.ts";
-import { allocHostFunc } from "../runtime/host.ts";
+import { allocHostFunc, canonFuncType } from "../runtime/host.ts";
 import { instantiate as instantiateModule } from "../exec/instantiate.ts";
 import { funcTypeOf } from "../runtime/link.ts";
 import { tryNewMemory } from "../runtime/memory.ts";
@@ -65,12 +65,18 @@ import {
   F64,
   FUNCREF,
   type FuncType,
+  HEAP_EXN,
+  HEAP_EXTERN,
+  HEAP_FUNC,
   I32,
   I64,
+  isRefType,
+  refHeap,
+  refType,
   V128,
   type ValType,
 } from "../syntax/types.ts";
-import { canonValType } from "../valid/match.ts";
+import { canonValType, topHeap } from "../valid/match.ts";
 import { canonType } from "../valid/registry.ts";
 import { fromRawValue, toRawValue, type WasmFunction } from "./convert.ts";
 import { compile, CompiledModule } from "./module.ts";
@@ -96,8 +102,20 @@ export type Imports = Record<string, Record<string, ImportValue>>;
 /** An export's value. */
 export type ExportValue = WasmFunction | WasmMemory | WasmTable | WasmGlobal | WasmTag;
 
-/** The names of the value types the API creates globals of. */
-export type ValueTypeName = "i32" | "i64" | "f32" | "f64" | "v128" | "funcref" | "externref";
+/**
+ * The names of the value types the API creates globals and tags of (text-format names; the
+ * non-nullable reference types take no null).
+ */
+export type ValueTypeName =
+  | "i32"
+  | "i64"
+  | "f32"
+  | "f64"
+  | "v128"
+  | "funcref"
+  | "externref"
+  | "(ref func)"
+  | "(ref extern)";
 
 const VALUE_TYPES: Record<ValueTypeName, ValType> = {
   i32: I32,
@@ -107,7 +125,21 @@ const VALUE_TYPES: Record<ValueTypeName, ValType> = {
   v128: V128,
   funcref: FUNCREF,
   externref: EXTERNREF,
+  "(ref func)": refType(false, HEAP_FUNC),
+  "(ref extern)": refType(false, HEAP_EXTERN),
 };
+
+/** The value type named `name`; TypeError for another name. */
+function valueType(name: string): ValType {
+  const t = Object.hasOwn(VALUE_TYPES, name) ? VALUE_TYPES[name as ValueTypeName] : undefined;
+  if (t === undefined) throw new TypeError(`unknown value type ${JSON.stringify(name)}`);
+  return t;
+}
+
+/** Whether `t` is an exnref type, which does not cross to or from JS. */
+function isExnRef(t: ValType): boolean {
+  return isRefType(t) && topHeap(null, refHeap(t)) === HEAP_EXN;
+}
 
 /** A wasm exception that escaped to JS, with its tag and its arguments as JS values. */
 export class UncaughtWasmException extends WasmError {
@@ -304,11 +336,76 @@ export class Runtime implements HandleOwner {
     return new WasmTable(this, this.store.tables.length - 1);
   }
 
-  /** A new global of type `desc.value` (immutable unless `desc.mutable`) holding `value`. */
+  /**
+   * A new global of type `desc.value` (immutable unless `desc.mutable`) holding `value`.
+   *
+   * @throws TypeError when `value` is not one of that type (`null` for `(ref func)`...)
+   */
   global(desc: { value: ValueTypeName; mutable?: boolean }, value: unknown): WasmGlobal {
-    const type = VALUE_TYPES[desc.value];
+    const type = valueType(desc.value);
     const raw = toRawValue(this, value, type);
     return new WasmGlobal(this, allocGlobal(this.store, type, desc.mutable ?? false, raw));
+  }
+
+  /**
+   * A new exception tag whose exceptions carry values of types `desc.parameters` (the JS
+   * API's `new WebAssembly.Tag`): a module may import it, and {@linkcode exception} makes
+   * exceptions of it.
+   *
+   * @example Throw a wasm exception from a host function, caught in wasm
+   * ```ts
+   * import { Runtime } from "./runtime.ts";
+   * const rt = new Runtime();
+   * const tag = rt.tag({ parameters: ["i32"] });
+   * const { exports } = rt.instantiate(
+   *   `(module (import "env" "tag" (tag $t (param i32)))
+   *     (import "env" "fail" (func $fail))
+   *     (func (export "run") (result i32)
+   *       (block $h (result i32) (try_table (catch $t $h) (call $fail)) (i32.const 0))))`,
+   *   { env: { tag, fail: () => { throw rt.exception(tag, [42]); } } },
+   * );
+   * console.assert((exports.run as () => number)() === 42);
+   * ```
+   */
+  tag(desc: { parameters: readonly ValueTypeName[] }): WasmTag {
+    const params = desc.parameters.map(valueType);
+    this.store.tags.push({ type: canonFuncType(params, []) });
+    return new WasmTag(this, this.store.tags.length - 1);
+  }
+
+  /**
+   * A new wasm exception of `tag` with `values` (the JS API's `new WebAssembly.Exception`).
+   * Thrown from a host function, it is raised in wasm at the call, where a handler of its tag
+   * catches it; escaping to JS, it is thrown as it is.
+   *
+   * @throws TypeError for a tag of another runtime, or values that do not match its type
+   */
+  exception(tag: WasmTag, values: readonly unknown[]): UncaughtWasmException {
+    if (tag.owner !== this) throw new TypeError("the tag belongs to another runtime");
+    const params = funcType(this.store.tags[tag.addr].type).params;
+    if (values.length !== params.length) {
+      throw new TypeError(`the tag takes ${params.length} values, got ${values.length}`);
+    }
+    const raw = values.map((v, i) => toRawValue(this, v, params[i]));
+    let n = 0;
+    for (const t of params) n += slotCount(t);
+    const buf = new ArrayBuffer(n * 8);
+    const views = {
+      buffer: buf,
+      i32: new Int32Array(buf),
+      u32: new Uint32Array(buf),
+      i64: new BigInt64Array(buf),
+      u64: new BigUint64Array(buf),
+      u8: new Uint8Array(buf),
+    };
+    let slot = 0;
+    params.forEach((t, i) => {
+      writeSlot(views, slot, t, raw[i]);
+      slot += slotCount(t);
+    });
+    this.store.objects.push({ kind: "exn", tag: tag.addr, slots: views.u8 });
+    const exn = new WasmException(tag.addr, raw, this.store.objects.length - 1);
+    return new UncaughtWasmException(tag, [...values], exn);
   }
 
   /**
@@ -337,6 +434,7 @@ export class Runtime implements HandleOwner {
     if (args.length !== ft.params.length) {
       throw new TypeError(`expected ${ft.params.length} arguments, got ${args.length}`);
     }
+    checkCrossing(ft);
     const raw = args.map((a, i) => toRawValue(this, a, ft.params[i]));
     const results = this.guard(() => invoke(this.machine, addr, raw));
     if (results.length === 0) return undefined;
@@ -427,6 +525,15 @@ export class Runtime implements HandleOwner {
   }
 
   /**
+   * The canonical type id of the function at `addr`.
+   *
+   * @internal
+   */
+  funcTypeId(addr: number): number {
+    return funcTypeOf(this.store, addr);
+  }
+
+  /**
    * The address of the extern object that holds `value` (one per value).
    *
    * @internal
@@ -465,7 +572,10 @@ export class Runtime implements HandleOwner {
     } catch (err) {
       if (!(err instanceof WasmException)) throw err;
       const params = funcType(this.store.tags[err.tag].type).params;
-      const values = err.args.map((r, i) => fromRawValue(this, r, params[i]));
+      // An exnref argument does not cross to JS: undefined stands for it.
+      const values = err.args.map((r, i) =>
+        isExnRef(params[i]) ? undefined : fromRawValue(this, r, params[i])
+      );
       throw new UncaughtWasmException(new WasmTag(this, err.tag), values, err);
     }
   }
@@ -513,6 +623,7 @@ export class Runtime implements HandleOwner {
   private hostImpl(type: number, fn: (...args: unknown[]) => unknown): HostImpl {
     const ft = funcType(type);
     return (raw: RawValue[]): RawValue[] => {
+      checkCrossing(ft);
       const args = raw.map((r, i) => fromRawValue(this, r, ft.params[i]));
       let result: unknown;
       try {
@@ -528,6 +639,16 @@ export class Runtime implements HandleOwner {
       if (values.length !== n) throw new TypeError(`expected ${n} results, got ${values.length}`);
       return values.map((v, i) => toRawValue(this, v, ft.results[i]));
     };
+  }
+}
+
+/**
+ * A call between JS and wasm of type `ft` cannot happen when an exnref is among its
+ * parameters or results (TypeError, as the JS API throws before the call).
+ */
+function checkCrossing(ft: FuncType): void {
+  if (ft.params.some(isExnRef) || ft.results.some(isExnRef)) {
+    throw new TypeError("an exnref parameter or result cannot cross to or from JS");
   }
 }
 

@@ -90,16 +90,28 @@ export function splitArgs(
       ...(spec.multiple ? { multiple: true } : {}),
     };
   }
+  // A value that starts with a dash (`--fuel -5`) is the option's value, not another option
+  // (parseArgs would call it "ambiguous"): pass it as `--fuel=-5`.
+  const head_: string[] = [];
+  for (let i = 0; i < head; i++) {
+    const arg = args[i];
+    const spec = arg.startsWith("-") && !arg.includes("=")
+      ? specs.find((s) => arg === `--${s.name}` || (s.short !== undefined && arg === `-${s.short}`))
+      : undefined;
+    if (spec?.value !== undefined && i + 1 < head && args[i + 1].startsWith("-")) {
+      head_.push(`--${spec.name}=${args[++i]}`);
+    } else head_.push(arg);
+  }
   let parsed;
   try {
     parsed = parseArgs({
-      args: args.slice(0, head) as string[],
+      args: head_,
       options,
       allowPositionals: true,
       strict: true,
     });
   } catch (e) {
-    throw new UsageError(e instanceof Error ? e.message.split("\n")[0] : String(e));
+    throw new UsageError(usageMessage(e, specs));
   }
   const tail = args.slice(head);
   const rest = tail[0] === "--" ? tail.slice(1) : tail;
@@ -110,6 +122,21 @@ export function splitArgs(
       : parsed.positionals,
     rest: stopAtPositional ? rest.slice(1) : [],
   };
+}
+
+/** parseArgs's error as one short line of our own (its texts run on, with stray quotes). */
+function usageMessage(e: unknown, specs: readonly OptionSpec[]): string {
+  const message = e instanceof Error ? e.message : String(e);
+  const option = /Option '(?:-\w, )?(--?[^' ]+)/i.exec(message)?.[1] ?? "";
+  const code = (e as { code?: string }).code;
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option '${option}'`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
+    const name = option.replace(/^--?/, "");
+    const spec = specs.find((s) => s.name === name || s.short === name);
+    if (spec?.value !== undefined) return `option '--${spec.name}' needs a value <${spec.value}>`;
+    return `option '${option}' takes no value`;
+  }
+  return message.split("\n")[0].replace(/[.]$/, "");
 }
 
 /** Formats the options table of a command for `--help`. */

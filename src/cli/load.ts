@@ -73,7 +73,36 @@ export function fileError(path: string, e: unknown): FileError {
   if (e instanceof Deno.errors.NotFound) return new FileError(`${path}: no such file`);
   if (e instanceof Deno.errors.IsADirectory) return new FileError(`${path}: is a directory`);
   if (e instanceof Deno.errors.PermissionDenied) return new FileError(`${path}: permission denied`);
-  return new FileError(`${path}: ${e instanceof Error ? e.message : String(e)}`);
+  return new FileError(`${path}: ${osReason(e)}`);
+}
+
+/**
+ * Writes a whole file (text as UTF-8); a failure is a {@linkcode FileError} naming the path
+ * and the reason in a few words, not the operating system's raw message.
+ */
+export async function writeOutput(path: string, data: Uint8Array | string): Promise<void> {
+  try {
+    if (typeof data === "string") await Deno.writeTextFile(path, data);
+    else await Deno.writeFile(path, data);
+  } catch (e) {
+    if (e instanceof Deno.errors.NotFound) {
+      throw new FileError(`${path}: cannot write: no such directory`);
+    }
+    throw new FileError(`${path}: cannot write: ${osReason(e)}`);
+  }
+}
+
+/** A file-system error in a few words ("permission denied", "is a directory"...). */
+export function osReason(e: unknown): string {
+  if (e instanceof Deno.errors.NotFound) return "no such file or directory";
+  if (e instanceof Deno.errors.PermissionDenied) return "permission denied";
+  if (e instanceof Deno.errors.IsADirectory) return "is a directory";
+  if (e instanceof Deno.errors.NotADirectory) return "not a directory";
+  if (e instanceof Deno.errors.AlreadyExists) return "already exists";
+  if (e instanceof Error && e.name !== "Error") {
+    return e.name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+  }
+  return "input/output error";
 }
 
 /**

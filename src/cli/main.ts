@@ -12,7 +12,14 @@ import { WasmError } from "../errors.ts";
 import { encodeModule } from "../binary/encode.ts";
 import { printModule } from "../text/print.ts";
 import { formatOptions, type OptionSpec, splitArgs, UsageError } from "./args.ts";
-import { FileError, loadModule, ModuleFileError, readInput } from "./load.ts";
+import {
+  FileError,
+  loadModule,
+  ModuleFileError,
+  osReason,
+  readInput,
+  writeOutput,
+} from "./load.ts";
 import { CompiledModule } from "../api/module.ts";
 import { fork } from "../api/fork.ts";
 import { snapshotInfo } from "./info.ts";
@@ -290,7 +297,7 @@ const COMMANDS: Record<string, Command> = {
       if (positionals.length !== 1) throw new UsageError("expected one <MODULE>");
       const { module } = await loadModule(positionals[0]);
       const text = printModule(module);
-      if (typeof options.output === "string") await Deno.writeTextFile(options.output, text);
+      if (typeof options.output === "string") await writeOutput(options.output, text);
       else io.stdout(text);
       return 0;
     },
@@ -303,7 +310,7 @@ const COMMANDS: Record<string, Command> = {
       if (positionals.length !== 1) throw new UsageError("expected one <MODULE>");
       if (typeof options.output !== "string") throw new UsageError("missing -o FILE");
       const { module } = await loadModule(positionals[0]);
-      await Deno.writeFile(options.output, encodeModule(module));
+      await writeOutput(options.output, encodeModule(module));
       return 0;
     },
   },
@@ -387,10 +394,23 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
       return 1;
     }
     if (e instanceof Deno.errors.PermissionDenied || e instanceof Deno.errors.NotFound) {
-      io.stderr(`gab: error: ${e.message}\n`);
+      io.stderr(`gab: error: ${osReason(e)}\n`);
       return 1;
     }
-    throw e;
+    // A fault of gab's own: still one line, but marked as such (GAB_BACKTRACE=1 shows where).
+    const text = e instanceof Error ? `${e.name}: ${e.message.split("\n")[0]}` : String(e);
+    io.stderr(`gab: internal error: ${text}\n`);
+    if (backtraceWanted() && e instanceof Error && e.stack) io.stderr(`${e.stack}\n`);
+    return 70;
+  }
+}
+
+/** Whether `GAB_BACKTRACE=1` asks for the JS stack of an internal error. */
+function backtraceWanted(): boolean {
+  try {
+    return Deno.env.get("GAB_BACKTRACE") === "1";
+  } catch {
+    return false;
   }
 }
 

@@ -28,10 +28,18 @@ import { warmUp } from "./warmup.ts";
 import { type RawValue, readSlot, slotCount, writeSlot } from "../runtime/values.ts";
 
 /**
+ * The most invocations alive at once, nested through host functions that call back into wasm
+ * (each nesting costs JS stack, where wasm calls cost none): one more is Exhaustion "call
+ * stack exhausted", as wasm recursion gets, before JS's own stack could run out.
+ */
+export const MAX_NESTING = 200;
+
+/**
  * Calls the function at store address `funcAddr` with `args` (raw values per its type) and
  * returns its results.
  *
- * @throws Trap, Exhaustion, WasmException (an uncaught wasm exception)
+ * @throws Trap, Exhaustion (also "call stack exhausted" beyond {@linkcode MAX_NESTING} nested
+ *   invocations), WasmException (an uncaught wasm exception)
  */
 export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue[] {
   const fn = m.store.objects[funcAddr];
@@ -49,6 +57,7 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
     if (impl === undefined) throw new Error(`host function ${fn.module}.${fn.name} is not bound`);
     return impl(args);
   }
+  if (m.nesting >= MAX_NESTING) throw new Exhaustion("call stack exhausted");
   const cf = m.code(funcAddr);
   if (at + cf.frameSize * 2 > m.stackLimit) throw new Exhaustion("call stack exhausted");
   let slot = at >> 1;
@@ -64,6 +73,7 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
   m.pc = 0;
   m.fp = at;
   m.status = "running";
+  m.nesting++;
   try {
     for (;;) {
       const status = run(m);
@@ -86,8 +96,15 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
     // The loop may not have saved its depth: the entry record at `depth` is intact anyway.
     restore(m, depth);
     m.status = saved;
+    m.nesting--;
+    // JS's own stack ran out (host functions calling back in, deep enough): the same typed
+    // error as wasm's own recursion.
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      throw new Exhaustion("call stack exhausted");
+    }
     throw e;
   }
+  m.nesting--;
   m.status = saved;
   const results: RawValue[] = [];
   slot = at >> 1;

@@ -139,6 +139,11 @@ export class Machine {
   hostAt: number = 0;
   /** 1 if that call was a tail call (answering it returns from the current frame), else 0. */
   hostTail: number = 0;
+  /**
+   * Invocations alive at once on this machine, nested through host functions (`invoke`
+   * counts them; not state: 0 whenever the machine is idle or paused at the top level).
+   */
+  nesting: number = 0;
   /** Set by {@linkcode requestPause}; the loop clears it when it pauses. */
   pauseRequested: boolean = false;
   /**
