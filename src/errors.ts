@@ -8,11 +8,49 @@
  * @module
  */
 
+/**
+ * One frame of a wasm backtrace: a function of a module instance and the byte offset in the
+ * module's binary of the instruction it was executing (the call, for a caller).
+ */
+export interface TraceFrame {
+  /** The function's index in its module. */
+  func: number;
+  /** Its name from the name section (or the text format's `$id`), without `$`; or null. */
+  name: string | null;
+  /** The module's name from the name section, or null. */
+  module: string | null;
+  /** The byte offset of the instruction in the module's binary, or null if unknown. */
+  offset: number | null;
+}
+
 /** The base of every error gab raises on purpose. */
 export class WasmError extends Error {
+  /**
+   * Where execution was when it failed (Trap, Exhaustion, an uncaught exception), innermost
+   * frame first; empty for errors outside execution.
+   */
+  trace: TraceFrame[] = [];
+  /** How many outer frames {@linkcode trace} leaves out (a very deep stack). */
+  traceOmitted = 0;
+
   /** The message with its location, for people. */
   describe(): string {
     return this.message;
+  }
+
+  /**
+   * The backtrace as wasmtime prints it, one line per frame, innermost first:
+   * `    0:   0x2a - mod!name` (the module's name or `<unknown>`, the function's name or
+   * `<wasm function N>`); no lines when there is no trace.
+   */
+  backtrace(): string[] {
+    const lines = this.trace.map((f, i) => {
+      const at = f.offset === null ? "" : `${`0x${f.offset.toString(16)}`.padStart(6)} - `;
+      const name = f.name ?? `<wasm function ${f.func}>`;
+      return `${String(i).padStart(5)}: ${at}${f.module ?? "<unknown>"}!${name}`;
+    });
+    if (this.traceOmitted > 0) lines.push(`       ... ${this.traceOmitted} more frames`);
+    return lines;
   }
 }
 

@@ -165,6 +165,9 @@ export class UncaughtWasmException extends WasmError {
     this.values = values;
     this.exception = exception;
   }
+  override describe(): string {
+    return this.exception.describe();
+  }
 }
 
 /** The runtime each exported function belongs to, and its address. */
@@ -576,7 +579,10 @@ export class Runtime implements HandleOwner {
       const values = err.args.map((r, i) =>
         isExnRef(params[i]) ? undefined : fromRawValue(this, r, params[i])
       );
-      throw new UncaughtWasmException(new WasmTag(this, err.tag), values, err);
+      const ue = new UncaughtWasmException(new WasmTag(this, err.tag), values, err);
+      ue.trace = err.trace;
+      ue.traceOmitted = err.traceOmitted;
+      throw ue;
     }
   }
 

@@ -113,8 +113,10 @@ export async function loadModule(path: string, options: LoadOptions = {}): Promi
   const source = await readInput(path);
   try {
     const fromText = !isBinary(source);
-    const module = fromText ? parseModuleText(decodeText(source)) : decodeModule(source);
-    const bytes = fromText ? encodeModule(module) : source;
+    const bytes = fromText ? encodeModule(parseModuleText(decodeText(source))) : source;
+    // A text module is run as its binary, so that byte offsets (backtraces, errors) are the
+    // binary's, as wasmtime reports them for text.
+    const module = decodeModule(bytes);
     const info = options.validate ? validateModule(module) : null;
     return { module, bytes, fromText, info };
   } catch (e) {

@@ -387,6 +387,8 @@ export async function main(args: readonly string[], io: Io = processIo): Promise
     if (e instanceof UsageError) return usageError(io, e.message, name);
     if (e instanceof WasmError) {
       io.stderr(`gab: error: ${e.describe()}\n`);
+      const trace = e.backtrace();
+      if (trace.length > 0) io.stderr(`wasm backtrace:\n${trace.join("\n")}\n`);
       return 1;
     }
     if (e instanceof FileError || e instanceof ModuleFileError || e instanceof NotYet) {

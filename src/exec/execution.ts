@@ -22,6 +22,7 @@
  * @module
  */
 
+import { recordTrace } from "./backtrace.ts";
 import { WasmError } from "../errors.ts";
 import type { ExnObj, HostFunc } from "../runtime/store.ts";
 import type { FuncType, ValType } from "../syntax/types.ts";
@@ -260,7 +261,8 @@ export class Execution {
   /** Ends the execution after `e` was thrown; its `trapped` result (null: not a WasmError). */
   private fail(e: unknown): RunResult | null {
     const m = this.machine;
-    // The loop may not have saved its depth; the entry record at depth 0 is intact.
+    recordTrace(m, e, 0);
+    // Back to the entry record at depth 0, which is intact.
     m.depth = 1;
     m.popFrame();
     m.status = "idle";

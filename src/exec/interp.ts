@@ -181,1908 +181,33 @@ function loop(m: Machine): number {
   let gbuf = store.globalSlots;
   let G32 = new Int32Array(gbuf);
   let G64 = new BigInt64Array(gbuf);
-  let callee = 0, nfp = 0, tail = 0;
+  let callee = 0, nfp = 0, tail = 0, calling = 0;
   let frames = m.frames, depth = m.depth;
   const maxDepth = m.maxDepth, stackLimit = m.stackLimit;
   // A call's record index `at` needs a new record (slow path) when `at >= frameLim`: depth at
   // maxDepth, or no room left in `frames` (recomputed whenever `frames` is reloaded).
   let frameLim = 0;
-  outer: for (;;) {
-    frames = m.frames;
-    frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
-    depth = m.depth;
-    code = cf.code;
-    ticks = cf.ticks;
-    P64 = cf.pool64;
-    if (cf.mem0 !== mem || (mem !== null && mem.buffer !== buf)) {
-      mem = cf.mem0;
-      buf = mem === null ? EMPTY : mem.buffer;
-      DV = new DataView(buf);
-      U8 = new Uint8Array(buf);
-      memLen = buf.byteLength;
-    }
-    if (store.globalSlots !== gbuf) {
-      gbuf = store.globalSlots;
-      G32 = new Int32Array(gbuf);
-      G64 = new BigInt64Array(gbuf);
-    }
-    // Arriving at pc: take the ticks of the rest of its straight-line run (src/ir/ticks.ts).
-    fuel -= ticks[pc];
-    if (fuel < 0) {
-      fuel += ticks[pc];
-      if (fuel === 0) {
-        m.depth = depth;
-        m.funcAddr = cf.addr;
-        m.pc = pc;
-        m.fp = fp;
-        m.fuel -= sliceStart;
-        return PAUSED;
+  try {
+    outer: for (;;) {
+      frames = m.frames;
+      frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
+      depth = m.depth;
+      code = cf.code;
+      ticks = cf.ticks;
+      P64 = cf.pool64;
+      if (cf.mem0 !== mem || (mem !== null && mem.buffer !== buf)) {
+        mem = cf.mem0;
+        buf = mem === null ? EMPTY : mem.buffer;
+        DV = new DataView(buf);
+        U8 = new Uint8Array(buf);
+        memLen = buf.byteLength;
       }
-      placePause(m, code, pc, fuel);
-      fuel = 0;
-    }
-    for (;;) {
-      charge: {
-        switch (code[pc]) {
-          case 0 /* unreachable */:
-            throw new Trap("unreachable");
-          case 1 /* nop */:
-            pc += 1;
-            continue;
-          case 311 /* pause */:
-            // The budget ends here (see placePause); the instruction goes back in its place.
-            code[pc] = m.pauseOp;
-            m.pauseCode = null;
-            m.depth = depth;
-            m.funcAddr = cf.addr;
-            m.pc = pc;
-            m.fp = fp;
-            m.fuel -= sliceStart - fuel;
-            return PAUSED;
-          case 2 /* br */:
-            pc = code[pc + 1];
-            break charge;
-          case 3 /* br_if */:
-            pc = I32[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
-            break charge;
-          case 4 /* br_unless */:
-            pc = I32[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
-            break charge;
-          case 5 /* br_table */: {
-            const b = code[pc + 2];
-            const n = cf.brTables[b];
-            const i = I32[fp + code[pc + 1]] >>> 0;
-            pc = cf.brTables[b + 1 + (i < n ? i : n)];
-            break charge;
-          }
-          case 297 /* return_if.i32.lt_s_imm */: {
-            // The recursion base case (fib): its own copy of the return, no returnCond dispatch.
-            if (I32[fp + code[pc + 1]] >= code[pc + 2]) {
-              pc += 4;
-              break charge;
-            }
-            const at = --depth * FRAME_STRIDE;
-            const f = frames[at];
-            if (f < 0) {
-              m.depth = depth;
-              m.funcAddr = -2 - f;
-              m.pc = frames[at + 1];
-              m.fp = frames[at + 2];
-              m.fuel -= sliceStart - fuel;
-              return DONE;
-            }
-            pc = frames[at + 1];
-            fp = frames[at + 2];
-            if (f !== cf.addr) {
-              // Returning to another function (a recursive caller keeps cf, code and mem).
-              cf = compiled[f]!;
-              code = cf.code;
-              ticks = cf.ticks;
-              P64 = cf.pool64;
-              if (cf.mem0 !== mem) {
-                mem = cf.mem0;
-                buf = mem === null ? EMPTY : mem.buffer;
-                DV = new DataView(buf);
-                U8 = new Uint8Array(buf);
-                memLen = buf.byteLength;
-              }
-            }
-            break charge;
-          }
-          case 289 /* i32.add.return */:
-          case 290 /* i32.add_imm.return */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] +
-              (code[pc] === 290 /* i32.add_imm.return */ ? code[pc + 3] : I32[fp + code[pc + 3]])) |
-              0;
-            pc += 4;
-          // falls through: the `return` after the prefix, in the same tick
-          case 6 /* return */:
-          case 295 /* return_if.i32.eq_imm */:
-          case 296 /* return_if.i32.ne_imm */:
-          case 298 /* return_if.i32.lt_u_imm */:
-          case 299 /* return_if.i32.eq */:
-          case 300 /* return_if.i32.ne */:
-          case 301 /* return_if.i32.lt_u */:
-          case 302 /* return_if.i32.le_u */: {
-            const op = code[pc];
-            if (
-              op !== 6 /* return */ &&
-              !returnCond(op, I32[fp + code[pc + 1]], code[pc + 2], I32, fp)
-            ) {
-              pc += 4;
-              break charge;
-            }
-            const at = --depth * FRAME_STRIDE;
-            const f = frames[at];
-            if (f < 0) {
-              m.depth = depth;
-              m.funcAddr = -2 - f;
-              m.pc = frames[at + 1];
-              m.fp = frames[at + 2];
-              m.fuel -= sliceStart - fuel;
-              return DONE;
-            }
-            pc = frames[at + 1];
-            fp = frames[at + 2];
-            if (f !== cf.addr) {
-              // Returning to another function (a recursive caller keeps cf, code and mem).
-              cf = compiled[f]!;
-              code = cf.code;
-              ticks = cf.ticks;
-              P64 = cf.pool64;
-              if (cf.mem0 !== mem) {
-                mem = cf.mem0;
-                buf = mem === null ? EMPTY : mem.buffer;
-                DV = new DataView(buf);
-                U8 = new Uint8Array(buf);
-                memLen = buf.byteLength;
-              }
-            }
-            break charge;
-          }
-          case 291 /* i32.add_imm.call */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            pc += 4;
-          // falls through: the `call` after the prefix, in the same tick
-          case 7 /* call */: {
-            // Fast path: a wasm callee already lowered, room on both stacks.
-            const self = code[pc + 1] === cf.addr;
-            const ncf = self ? cf : compiled[code[pc + 1]];
-            nfp = fp + code[pc + 2];
-            const at = depth * FRAME_STRIDE;
-            if (
-              ncf === undefined || at >= frameLim || nfp + ncf.frameSize * 2 > stackLimit
-            ) {
-              callee = code[pc + 1];
-              pc += 3;
-              tail = -1;
-              break;
-            }
-            frames[at] = cf.addr;
-            frames[at + 1] = pc + 3;
-            frames[at + 2] = fp;
-            depth++;
-            if (ncf.locals > ncf.params) {
-              I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
-            }
-            fp = nfp;
-            pc = 0;
-            if (!self) {
-              // A recursive call keeps cf, code and mem.
-              cf = ncf;
-              code = cf.code;
-              ticks = cf.ticks;
-              P64 = cf.pool64;
-              if (cf.mem0 !== mem) {
-                mem = cf.mem0;
-                buf = mem === null ? EMPTY : mem.buffer;
-                DV = new DataView(buf);
-                U8 = new Uint8Array(buf);
-                memLen = buf.byteLength;
-              }
-            }
-            break charge;
-          }
-          case 309 /* copy3.call_indirect */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
-            I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
-            I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
-            pc += 7;
-          // falls through: the `call_indirect` after the prefix, in the same tick
-          case 8 /* call_indirect */: {
-            // Fast path: a 32-bit table, an element in range whose lowered callee has exactly
-            // the expected type, room on both stacks. Anything else goes through resolveIndirect.
-            const tab = store.tables[code[pc + 3]];
-            const i = I32[fp + code[pc + 2]] >>> 0;
-            const f = tab.type.is64 || i >= tab.size ? 0 : tab.elems[i];
-            const ncf = f === 0 ? undefined : compiled[f];
-            nfp = fp + code[pc + 1];
-            const at = depth * FRAME_STRIDE;
-            if (
-              ncf === undefined || ncf.type !== code[pc + 4] || at >= frameLim ||
-              nfp + ncf.frameSize * 2 > stackLimit
-            ) {
-              callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
-              pc += 5;
-              tail = -1;
-              break;
-            }
-            frames[at] = cf.addr;
-            frames[at + 1] = pc + 5;
-            frames[at + 2] = fp;
-            depth++;
-            if (ncf.locals > ncf.params) {
-              I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
-            }
-            fp = nfp;
-            cf = ncf;
-            pc = 0;
-            code = cf.code;
-            ticks = cf.ticks;
-            P64 = cf.pool64;
-            if (cf.mem0 !== mem) {
-              mem = cf.mem0;
-              buf = mem === null ? EMPTY : mem.buffer;
-              DV = new DataView(buf);
-              U8 = new Uint8Array(buf);
-              memLen = buf.byteLength;
-            }
-            break charge;
-          }
-          case 9 /* call_ref */:
-            callee = I32[fp + code[pc + 2]];
-            if (callee === 0) nullFunc();
-            nfp = fp + code[pc + 1];
-            pc += 3;
-            tail = -1;
-            break;
-          case 10 /* return_call */:
-            callee = code[pc + 1];
-            nfp = fp + code[pc + 2];
-            tail = code[pc + 3];
-            break;
-          case 11 /* return_call_indirect */:
-            callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
-            nfp = fp + code[pc + 1];
-            tail = code[pc + 5];
-            break;
-          case 12 /* return_call_ref */:
-            callee = I32[fp + code[pc + 2]];
-            if (callee === 0) nullFunc();
-            nfp = fp + code[pc + 1];
-            tail = code[pc + 3];
-            break;
-          case 13 /* copy */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
-            pc += 3;
-            continue;
-          case 19 /* copy64 */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1];
-            pc += 3;
-            continue;
-          case 30 /* copy_v128 */: {
-            const d = (fp + code[pc + 1]) >> 1, s = (fp + code[pc + 2]) >> 1;
-            I64[d] = I64[s];
-            I64[d + 1] = I64[s + 1];
-            pc += 3;
-            continue;
-          }
-          case 312 /* v128.const */: {
-            const d = (fp + code[pc + 1]) >> 1, k = code[pc + 2];
-            I64[d] = P64[k];
-            I64[d + 1] = P64[k + 1];
-            pc += 3;
-            continue;
-          }
-          case 313 /* select_v128 */: {
-            const d = (fp + code[pc + 1]) >> 1;
-            const s = (fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])) >> 1;
-            I64[d] = I64[s];
-            I64[d + 1] = I64[s + 1];
-            pc += 5;
-            continue;
-          }
-          case 314 /* global.get_v128 */: {
-            const d = (fp + code[pc + 1]) >> 1, g = code[pc + 2] >> 1;
-            I64[d] = G64[g];
-            I64[d + 1] = G64[g + 1];
-            pc += 3;
-            continue;
-          }
-          case 315 /* global.set_v128 */: {
-            const g = code[pc + 1] >> 1, s = (fp + code[pc + 2]) >> 1;
-            G64[g] = I64[s];
-            G64[g + 1] = I64[s + 1];
-            pc += 3;
-            continue;
-          }
-          case 316 /* v128.load */: {
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 16 > memLen) oobMemory();
-            const d = (fp + code[pc + 1]) >> 1;
-            I64[d] = DV.getBigInt64(ea, true);
-            I64[d + 1] = DV.getBigInt64(ea + 8, true);
-            pc += 4;
-            continue;
-          }
-          case 317 /* v128.store */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 16 > memLen) oobMemory();
-            const s = (fp + code[pc + 2]) >> 1;
-            DV.setBigInt64(ea, I64[s], true);
-            DV.setBigInt64(ea + 8, I64[s + 1], true);
-            pc += 4;
-            continue;
-          }
-          case 318 /* simd */:
-            simdOp(SV, cf, pc, fp);
-            pc += 7;
-            continue;
-          case 319 /* simd.mem */:
-            simdMemOp(m, cf, pc, fp);
-            pc += 7;
-            continue;
-          case 320 /* simd.mem0 */:
-            simdMem0Op(m, cf, pc, fp);
-            pc += 6;
-            continue;
-          case 321 /* i32x4.add */:
-          case 322 /* i32x4.sub */:
-          case 323 /* i32x4.mul */:
-          case 324 /* v128.and */:
-          case 325 /* v128.or */:
-          case 326 /* v128.xor */: {
-            const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
-            const x0 = I32[a], x1 = I32[a + 1], x2 = I32[a + 2], x3 = I32[a + 3];
-            const y0 = I32[b], y1 = I32[b + 1], y2 = I32[b + 2], y3 = I32[b + 3];
-            switch (code[pc]) {
-              case 321 /* i32x4.add */:
-                I32[d] = x0 + y0;
-                I32[d + 1] = x1 + y1;
-                I32[d + 2] = x2 + y2;
-                I32[d + 3] = x3 + y3;
-                break;
-              case 322 /* i32x4.sub */:
-                I32[d] = x0 - y0;
-                I32[d + 1] = x1 - y1;
-                I32[d + 2] = x2 - y2;
-                I32[d + 3] = x3 - y3;
-                break;
-              case 323 /* i32x4.mul */:
-                I32[d] = Math.imul(x0, y0);
-                I32[d + 1] = Math.imul(x1, y1);
-                I32[d + 2] = Math.imul(x2, y2);
-                I32[d + 3] = Math.imul(x3, y3);
-                break;
-              case 324 /* v128.and */:
-                I32[d] = x0 & y0;
-                I32[d + 1] = x1 & y1;
-                I32[d + 2] = x2 & y2;
-                I32[d + 3] = x3 & y3;
-                break;
-              case 325 /* v128.or */:
-                I32[d] = x0 | y0;
-                I32[d + 1] = x1 | y1;
-                I32[d + 2] = x2 | y2;
-                I32[d + 3] = x3 | y3;
-                break;
-              default: // v128.xor
-                I32[d] = x0 ^ y0;
-                I32[d + 1] = x1 ^ y1;
-                I32[d + 2] = x2 ^ y2;
-                I32[d + 3] = x3 ^ y3;
-            }
-            pc += 4;
-            continue;
-          }
-          case 327 /* f32x4.add */:
-          case 328 /* f32x4.mul */: {
-            const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
-            const x0 = F32[a], x1 = F32[a + 1], x2 = F32[a + 2], x3 = F32[a + 3];
-            const y0 = F32[b], y1 = F32[b + 1], y2 = F32[b + 2], y3 = F32[b + 3];
-            if (code[pc] === 327 /* f32x4.add */) {
-              F32[d] = x0 + y0;
-              F32[d + 1] = x1 + y1;
-              F32[d + 2] = x2 + y2;
-              F32[d + 3] = x3 + y3;
-            } else {
-              F32[d] = x0 * y0;
-              F32[d + 1] = x1 * y1;
-              F32[d + 2] = x2 * y2;
-              F32[d + 3] = x3 * y3;
-            }
-            pc += 4;
-            continue;
-          }
-          case 329 /* f64x2.add */: {
-            const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
-            const b = (fp + code[pc + 3]) >> 1;
-            const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
-            F64[d] = x0 + y0;
-            F64[d + 1] = x1 + y1;
-            pc += 4;
-            continue;
-          }
-          case 330 /* f64x2.mul */: {
-            const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
-            const b = (fp + code[pc + 3]) >> 1;
-            const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
-            F64[d] = x0 * y0;
-            F64[d + 1] = x1 * y1;
-            pc += 4;
-            continue;
-          }
-          case 331 /* i8x16.shuffle_words */: {
-            const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
-            const k = code[pc + 4];
-            const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;
-            const w0 = k0 < 4 ? I32[a + k0] : I32[b + k0 - 4];
-            const w1 = k1 < 4 ? I32[a + k1] : I32[b + k1 - 4];
-            const w2 = k2 < 4 ? I32[a + k2] : I32[b + k2 - 4];
-            const w3 = k3 < 4 ? I32[a + k3] : I32[b + k3 - 4];
-            I32[d] = w0;
-            I32[d + 1] = w1;
-            I32[d + 2] = w2;
-            I32[d + 3] = w3;
-            pc += 5;
-            continue;
-          }
-          case 14 /* const32 */:
-            I32[fp + code[pc + 1]] = code[pc + 2];
-            pc += 3;
-            continue;
-          case 15 /* const64 */:
-            I64[(fp + code[pc + 1]) >> 1] = P64[code[pc + 2]];
-            pc += 3;
-            continue;
-          case 16 /* select */:
-            I32[fp + code[pc + 1]] =
-              I32[fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])];
-            pc += 5;
-            continue;
-          case 20 /* select64 */:
-            I64[(fp + code[pc + 1]) >> 1] =
-              I64[(fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])) >> 1];
-            pc += 5;
-            continue;
-          case 17 /* global.get */:
-            I32[fp + code[pc + 1]] = G32[code[pc + 2]];
-            pc += 3;
-            continue;
-          case 18 /* global.set */:
-            G32[code[pc + 1]] = I32[fp + code[pc + 2]];
-            pc += 3;
-            continue;
-          case 21 /* global.get64 */:
-            I64[(fp + code[pc + 1]) >> 1] = G64[code[pc + 2] >> 1];
-            pc += 3;
-            continue;
-          case 22 /* global.set64 */:
-            G64[code[pc + 1] >> 1] = I64[(fp + code[pc + 2]) >> 1];
-            pc += 3;
-            continue;
-          case 23 /* throw */:
-          case 24 /* throw_ref */: {
-            let exn: number;
-            if (code[pc] === 23 /* throw */) {
-              exn = allocExn(m, code[pc + 1], fp + code[pc + 2], code[pc + 3]);
-            } else {
-              exn = I32[fp + code[pc + 1]];
-              checkExnRef(exn);
-            }
-            m.funcAddr = cf.addr;
-            m.fp = fp;
-            m.depth = depth;
-            unwind(m, exn, pc);
-            cf = compiled[m.funcAddr]!;
-            pc = m.pc;
-            fp = m.fp;
-            continue outer;
-          }
-          case 25 /* ref.is_null */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === 0 ? 1 : 0;
-            pc += 3;
-            continue;
-          case 26 /* ref.eq */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === I32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 27 /* ref.as_non_null */:
-            if (I32[fp + code[pc + 1]] === 0) trap("null reference");
-            pc += 2;
-            continue;
-          case 28 /* br_on_null */:
-            pc = I32[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
-            break charge;
-          case 29 /* br_on_non_null */:
-            pc = I32[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
-            break charge;
-
-          // Memory 0 (i32 addresses), offset folded.
-          case 31 /* i32.load */:
-          case 33 /* f32.load */: {
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
-            pc += 4;
-            continue;
-          }
-          case 32 /* i64.load */:
-          case 34 /* f64.load */: {
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 8 > memLen) oobMemory();
-            I64[(fp + code[pc + 1]) >> 1] = DV.getBigInt64(ea, true);
-            pc += 4;
-            continue;
-          }
-          case 35 /* i32.load8_s */: {
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 1 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = (U8[ea] << 24) >> 24;
-            pc += 4;
-            continue;
-          }
-          case 36 /* i32.load8_u */: {
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 1 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = U8[ea];
-            pc += 4;
-            continue;
-          }
-          case 37 /* i32.load16_s */: {
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 2 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = DV.getInt16(ea, true);
-            pc += 4;
-            continue;
-          }
-          case 38 /* i32.load16_u */: {
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 2 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = DV.getUint16(ea, true);
-            pc += 4;
-            continue;
-          }
-          case 39 /* i64.load8_s */:
-          case 40 /* i64.load8_u */:
-          case 41 /* i64.load16_s */:
-          case 42 /* i64.load16_u */:
-          case 43 /* i64.load32_s */:
-          case 44 /* i64.load32_u */: {
-            const op = code[pc];
-            const size = op <= 40 /* i64.load8_u */ ? 1 : op <= 42 /* i64.load16_u */ ? 2 : 4;
-            const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + size > memLen) oobMemory();
-            let v: number;
-            if (op === 39 /* i64.load8_s */) v = (U8[ea] << 24) >> 24;
-            else if (op === 40 /* i64.load8_u */) v = U8[ea];
-            else if (op === 41 /* i64.load16_s */) v = DV.getInt16(ea, true);
-            else if (op === 42 /* i64.load16_u */) v = DV.getUint16(ea, true);
-            else if (op === 43 /* i64.load32_s */) v = DV.getInt32(ea, true);
-            else v = DV.getUint32(ea, true);
-            I64[(fp + code[pc + 1]) >> 1] = BigInt(v);
-            pc += 4;
-            continue;
-          }
-          case 45 /* i32.store */:
-          case 47 /* f32.store */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            DV.setInt32(ea, I32[fp + code[pc + 2]], true);
-            pc += 4;
-            continue;
-          }
-          case 46 /* i64.store */:
-          case 48 /* f64.store */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 8 > memLen) oobMemory();
-            DV.setBigInt64(ea, I64[(fp + code[pc + 2]) >> 1], true);
-            pc += 4;
-            continue;
-          }
-          case 49 /* i32.store8 */:
-          case 51 /* i64.store8 */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 1 > memLen) oobMemory();
-            U8[ea] = I32[fp + code[pc + 2]];
-            pc += 4;
-            continue;
-          }
-          case 50 /* i32.store16 */:
-          case 52 /* i64.store16 */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 2 > memLen) oobMemory();
-            DV.setInt16(ea, I32[fp + code[pc + 2]], true);
-            pc += 4;
-            continue;
-          }
-          case 53 /* i64.store32 */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            DV.setInt32(ea, I32[fp + code[pc + 2]], true);
-            pc += 4;
-            continue;
-          }
-          case 54 /* mem.load */:
-            memLoad(
-              m,
-              code[pc + 5],
-              code[pc + 3],
-              fp + code[pc + 2],
-              BigInt.asUintN(64, P64[code[pc + 4]]),
-              fp + code[pc + 1],
-            );
-            pc += 6;
-            continue;
-          case 55 /* mem.store */:
-            memStore(
-              m,
-              code[pc + 5],
-              code[pc + 3],
-              fp + code[pc + 1],
-              BigInt.asUintN(64, P64[code[pc + 4]]),
-              fp + code[pc + 2],
-            );
-            pc += 6;
-            continue;
-          case 56 /* memory.size */:
-            memorySize(m, code[pc + 2], fp + code[pc + 1]);
-            pc += 3;
-            continue;
-          case 57 /* memory.grow */:
-            memoryGrow(m, code[pc + 3], fp + code[pc + 1], fp + code[pc + 2]);
-            pc += 4;
-            m.depth = depth;
-            continue outer;
-          case 58 /* memory.fill */:
-            memoryFill(m, code[pc + 4], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
-            pc += 5;
-            continue;
-          case 59 /* memory.copy */:
-            memoryCopy(
-              m,
-              code[pc + 4],
-              code[pc + 5],
-              fp + code[pc + 1],
-              fp + code[pc + 2],
-              fp + code[pc + 3],
-            );
-            pc += 6;
-            continue;
-          case 60 /* memory.init */:
-            memoryInit(
-              m,
-              cf.instance,
-              code[pc + 4],
-              code[pc + 5],
-              fp + code[pc + 1],
-              fp + code[pc + 2],
-              fp + code[pc + 3],
-            );
-            pc += 6;
-            continue;
-          case 61 /* data.drop */:
-            dataDrop(m, cf.instance, code[pc + 1]);
-            pc += 2;
-            continue;
-          case 62 /* table.get */:
-            tableGet(m, code[pc + 3], fp + code[pc + 1], fp + code[pc + 2]);
-            pc += 4;
-            continue;
-          case 63 /* table.set */:
-            tableSet(m, code[pc + 3], fp + code[pc + 1], fp + code[pc + 2]);
-            pc += 4;
-            continue;
-          case 64 /* table.size */:
-            tableSize(m, code[pc + 2], fp + code[pc + 1]);
-            pc += 3;
-            continue;
-          case 65 /* table.grow */:
-            tableGrow(m, code[pc + 4], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
-            pc += 5;
-            continue;
-          case 66 /* table.fill */:
-            tableFill(m, code[pc + 4], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
-            pc += 5;
-            continue;
-          case 67 /* table.copy */:
-            tableCopy(
-              m,
-              code[pc + 4],
-              code[pc + 5],
-              fp + code[pc + 1],
-              fp + code[pc + 2],
-              fp + code[pc + 3],
-            );
-            pc += 6;
-            continue;
-          case 68 /* table.init */:
-            tableInit(
-              m,
-              cf.instance,
-              code[pc + 4],
-              code[pc + 5],
-              fp + code[pc + 1],
-              fp + code[pc + 2],
-              fp + code[pc + 3],
-            );
-            pc += 6;
-            continue;
-          case 69 /* elem.drop */:
-            elemDrop(m, cf.instance, code[pc + 1]);
-            pc += 2;
-            continue;
-
-          // i32
-          case 70 /* i32.eqz */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === 0 ? 1 : 0;
-            pc += 3;
-            continue;
-          case 71 /* i32.eq */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === I32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 72 /* i32.ne */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] !== I32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 73 /* i32.lt_s */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] < I32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 74 /* i32.lt_u */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) < (I32[fp + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 75 /* i32.gt_s */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] > I32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 76 /* i32.gt_u */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) > (I32[fp + code[pc + 3]] >>> 0)
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 77 /* i32.le_s */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] <= I32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 78 /* i32.le_u */:
-            I32[fp + code[pc + 1]] =
-              (I32[fp + code[pc + 2]] >>> 0) <= (I32[fp + code[pc + 3]] >>> 0) ? 1 : 0;
-            pc += 4;
-            continue;
-          case 79 /* i32.ge_s */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >= I32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 80 /* i32.ge_u */:
-            I32[fp + code[pc + 1]] =
-              (I32[fp + code[pc + 2]] >>> 0) >= (I32[fp + code[pc + 3]] >>> 0) ? 1 : 0;
-            pc += 4;
-            continue;
-          case 104 /* i32.clz */:
-            I32[fp + code[pc + 1]] = Math.clz32(I32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 105 /* i32.ctz */:
-            I32[fp + code[pc + 1]] = N.i32Ctz(I32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 106 /* i32.popcnt */:
-            I32[fp + code[pc + 1]] = N.i32Popcnt(I32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 107 /* i32.add */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
-            pc += 4;
-            continue;
-          case 108 /* i32.sub */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] - I32[fp + code[pc + 3]]) | 0;
-            pc += 4;
-            continue;
-          case 109 /* i32.mul */:
-            I32[fp + code[pc + 1]] = Math.imul(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 110 /* i32.div_s */:
-            I32[fp + code[pc + 1]] = N.i32DivS(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 111 /* i32.div_u */:
-            I32[fp + code[pc + 1]] = N.i32DivU(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 112 /* i32.rem_s */:
-            I32[fp + code[pc + 1]] = N.i32RemS(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 113 /* i32.rem_u */:
-            I32[fp + code[pc + 1]] = N.i32RemU(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 114 /* i32.and */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] & I32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 115 /* i32.or */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] | I32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 116 /* i32.xor */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ I32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 117 /* i32.shl */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] << I32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 118 /* i32.shr_s */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >> I32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 119 /* i32.shr_u */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >>> I32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 120 /* i32.rotl */:
-            I32[fp + code[pc + 1]] = N.i32Rotl(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 121 /* i32.rotr */:
-            I32[fp + code[pc + 1]] = N.i32Rotr(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-
-          // i32 with a constant operand
-          case 202 /* i32.add_imm */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            pc += 4;
-            continue;
-          case 209 /* i32.mul_imm */:
-            I32[fp + code[pc + 1]] = Math.imul(I32[fp + code[pc + 2]], code[pc + 3]);
-            pc += 4;
-            continue;
-          case 210 /* i32.rotl_imm */: {
-            const x = I32[fp + code[pc + 2]], k = code[pc + 3];
-            I32[fp + code[pc + 1]] = (x << k) | (x >>> (32 - k));
-            pc += 4;
-            continue;
-          }
-          case 211 /* i32.rotr_imm */: {
-            const x = I32[fp + code[pc + 2]], k = code[pc + 3];
-            I32[fp + code[pc + 1]] = (x >>> k) | (x << (32 - k));
-            pc += 4;
-            continue;
-          }
-          case 203 /* i32.and_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] & code[pc + 3];
-            pc += 4;
-            continue;
-          case 204 /* i32.or_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] | code[pc + 3];
-            pc += 4;
-            continue;
-          case 205 /* i32.xor_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ code[pc + 3];
-            pc += 4;
-            continue;
-          case 206 /* i32.shl_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] << code[pc + 3];
-            pc += 4;
-            continue;
-          case 207 /* i32.shr_s_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >> code[pc + 3];
-            pc += 4;
-            continue;
-          case 208 /* i32.shr_u_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >>> code[pc + 3];
-            pc += 4;
-            continue;
-          case 212 /* i32.eq_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === code[pc + 3] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 213 /* i32.ne_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 214 /* i32.lt_s_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] < code[pc + 3] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 215 /* i32.lt_u_imm */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            continue;
-          case 216 /* i32.gt_s_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] > code[pc + 3] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 217 /* i32.gt_u_imm */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            continue;
-          case 218 /* i32.le_s_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 219 /* i32.le_u_imm */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            continue;
-          case 220 /* i32.ge_s_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 221 /* i32.ge_u_imm */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0) ? 1 : 0;
-            pc += 4;
-            continue;
-
-          // Compare and branch
-          case 222 /* br_if.i32.eq */:
-            pc = I32[fp + code[pc + 1]] === I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 308 /* i32.add_imm2.br_if.i32.ne */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
-            pc += 7;
-          // falls through: the instruction after the prefix, in the same tick
-          case 223 /* br_if.i32.ne */:
-            pc = I32[fp + code[pc + 1]] !== I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 224 /* br_if.i32.lt_s */:
-            pc = I32[fp + code[pc + 1]] < I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 225 /* br_if.i32.lt_u */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) < (I32[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
-            break charge;
-          case 226 /* br_if.i32.gt_s */:
-            pc = I32[fp + code[pc + 1]] > I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 227 /* br_if.i32.gt_u */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) > (I32[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
-            break charge;
-          case 228 /* br_if.i32.le_s */:
-            pc = I32[fp + code[pc + 1]] <= I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 229 /* br_if.i32.le_u */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) <= (I32[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
-            break charge;
-          case 230 /* br_if.i32.ge_s */:
-            pc = I32[fp + code[pc + 1]] >= I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 231 /* br_if.i32.ge_u */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) >= (I32[fp + code[pc + 2]] >>> 0)
-              ? code[pc + 3]
-              : pc + 4;
-            break charge;
-          case 232 /* br_if.i32.eq_imm */:
-            pc = I32[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 233 /* br_if.i32.ne_imm */:
-            pc = I32[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 234 /* br_if.i32.lt_s_imm */:
-            pc = I32[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 310 /* copy.br_if.i32.lt_u_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
-            pc += 3;
-          // falls through: the branch after the prefix, in the same tick
-          case 235 /* br_if.i32.lt_u_imm */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break charge;
-          case 236 /* br_if.i32.gt_s_imm */:
-            pc = I32[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 237 /* br_if.i32.gt_u_imm */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break charge;
-          case 238 /* br_if.i32.le_s_imm */:
-            pc = I32[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 239 /* br_if.i32.le_u_imm */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break charge;
-          case 240 /* br_if.i32.ge_s_imm */:
-            pc = I32[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
-            break charge;
-          case 241 /* br_if.i32.ge_u_imm */:
-            pc = (I32[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
-            break charge;
-          case 250 /* br_if.i32.and_imm */:
-            pc = (I32[fp + code[pc + 1]] & code[pc + 2]) !== 0 ? code[pc + 3] : pc + 4;
-            break charge;
-          case 251 /* i32.store_imm */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            DV.setInt32(ea, code[pc + 2], true);
-            pc += 4;
-            continue;
-          }
-          case 252 /* i32.store8_imm */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 1 > memLen) oobMemory();
-            U8[ea] = code[pc + 2];
-            pc += 4;
-            continue;
-          }
-          case 253 /* i32.store16_imm */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 2 > memLen) oobMemory();
-            DV.setInt16(ea, code[pc + 2], true);
-            pc += 4;
-            continue;
-          }
-          case 255 /* f64.add_load */:
-          case 256 /* f64.sub_load */:
-          case 257 /* f64.mul_load */: {
-            const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
-            if (ea + 8 > memLen) oobMemory();
-            const x = F64[(fp + code[pc + 2]) >> 1], y = DV.getFloat64(ea, true);
-            const op = code[pc];
-            F64[(fp + code[pc + 1]) >> 1] = op === 255 /* f64.add_load */
-              ? x + y
-              : op === 256 /* f64.sub_load */
-              ? x - y
-              : x * y;
-            pc += 5;
-            continue;
-          }
-          case 258 /* i32.add_load */: {
-            const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + DV.getInt32(ea, true)) | 0;
-            pc += 5;
-            continue;
-          }
-          case 259 /* i32.load_add */: {
-            const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
-            pc += 5;
-            continue;
-          }
-          case 260 /* i32.load8_u_add */: {
-            const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
-            if (ea + 1 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = U8[ea];
-            pc += 5;
-            continue;
-          }
-          case 261 /* mem.copy8 */:
-          case 262 /* mem.copy32 */:
-          case 263 /* mem.copy64 */: {
-            const op = code[pc];
-            const size = op === 261 /* mem.copy8 */ ? 1 : op === 262 /* mem.copy32 */ ? 4 : 8;
-            const src = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 4] >>> 0);
-            if (src + size > memLen) oobMemory();
-            const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (dst + size > memLen) oobMemory();
-            if (size === 1) U8[dst] = U8[src];
-            else if (size === 4) DV.setInt32(dst, DV.getInt32(src, true), true);
-            else DV.setBigInt64(dst, DV.getBigInt64(src, true), true);
-            pc += 5;
-            continue;
-          }
-          case 304 /* mem.copy8.x4 */:
-          case 305 /* mem.copy32.x4 */: {
-            const w = code[pc] === 304 /* mem.copy8.x4 */ ? 1 : 4;
-            const src = I32[fp + code[pc + 2]] >>> 0, dst = I32[fp + code[pc + 1]] >>> 0;
-            if (src + 4 * w <= memLen && dst + 4 * w <= memLen) {
-              // In order: the same bytes as the four copies, also when the ranges overlap.
-              if (w === 1) {
-                U8[dst] = U8[src];
-                U8[dst + 1] = U8[src + 1];
-                U8[dst + 2] = U8[src + 2];
-                U8[dst + 3] = U8[src + 3];
-              } else {
-                DV.setInt32(dst, DV.getInt32(src, true), true);
-                DV.setInt32(dst + 4, DV.getInt32(src + 4, true), true);
-                DV.setInt32(dst + 8, DV.getInt32(src + 8, true), true);
-                DV.setInt32(dst + 12, DV.getInt32(src + 12, true), true);
-              }
-              pc += 26;
-              continue;
-            }
-            // Near the end of memory: the first copy only (the next ones run as themselves).
-            if (src + w > memLen || dst + w > memLen) oobMemory();
-            if (w === 1) U8[dst] = U8[src];
-            else DV.setInt32(dst, DV.getInt32(src, true), true);
-            pc += 5;
-            continue;
-          }
-          case 303 /* i32.add.add */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
-            I32[fp + code[pc + 5]] = (I32[fp + code[pc + 6]] + I32[fp + code[pc + 7]]) | 0;
-            pc += 8;
-            continue;
-          case 264 /* i32.add_imm2 */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
-            pc += 7;
-            continue;
-          case 265 /* mem.copy8_add */: {
-            const src = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 5] >>> 0);
-            if (src + 1 > memLen) oobMemory();
-            const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
-            if (dst + 1 > memLen) oobMemory();
-            U8[dst] = U8[src];
-            pc += 6;
-            continue;
-          }
-          case 266 /* i32.xor_rotl_imm */: {
-            const x = I32[fp + code[pc + 3]], k = code[pc + 4];
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ ((x << k) | (x >>> (32 - k)));
-            pc += 5;
-            continue;
-          }
-          case 267 /* i32.xor_shr_u_imm */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^
-              (I32[fp + code[pc + 3]] >>> code[pc + 4]);
-            pc += 5;
-            continue;
-          case 268 /* i64.xor_shl_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
-              (I64[(fp + code[pc + 3]) >> 1] * P64[code[pc + 4]]);
-            pc += 5;
-            continue;
-          case 269 /* i64.xor_shr_u_imm */: {
-            const a = fp + code[pc + 3], k = code[pc + 4];
-            const lo = I32[a], hi = I32[a + 1];
-            let rl: number, rh: number;
-            if (k < 32) {
-              rl = (lo >>> k) | (hi << (32 - k));
-              rh = hi >>> k;
-            } else {
-              rl = hi >>> (k - 32);
-              rh = 0;
-            }
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
-              ((BigInt(rh | 0) << 32n) | BigInt(rl >>> 0));
-            pc += 5;
-            continue;
-          }
-          case 270 /* f64.add_store */: {
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
-            if (ea + 8 > memLen) oobMemory();
-            // An arithmetic result: any NaN it makes may be stored as a canonical NaN.
-            DV.setFloat64(ea, F64[(fp + code[pc + 2]) >> 1] + DV.getFloat64(ea, true), true);
-            pc += 4;
-            continue;
-          }
-          case 271 /* copy2 */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
-            I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
-            pc += 5;
-            continue;
-          case 307 /* i32.add_imm2.i32.add_imm.br_if.i32.ne */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
-            pc += 7;
-          // falls through: the instruction after the prefix, in the same tick
-          case 272 /* i32.add_imm.br_if.i32.ne */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
-            break charge;
-          case 273 /* i32.add_imm.br_if.i32.lt_s */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            pc = I32[fp + code[pc + 4]] < I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
-            break charge;
-          case 274 /* i32.add_imm.br_if.i32.lt_u */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
-              ? code[pc + 6]
-              : pc + 7;
-            break charge;
-          case 275 /* i32.add_imm.br_if.i32.ne_imm */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            pc = I32[fp + code[pc + 4]] !== code[pc + 5] ? code[pc + 6] : pc + 7;
-            break charge;
-          case 276 /* i32.add.br_if.i32.ne */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
-            pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
-            break charge;
-          case 278 /* i32.load_idx */: {
-            const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
-              (code[pc + 4] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
-            pc += 5;
-            continue;
-          }
-          case 279 /* i32.load8_u_idx */: {
-            const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
-              (code[pc + 4] >>> 0);
-            if (ea + 1 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = U8[ea];
-            pc += 5;
-            continue;
-          }
-          case 280 /* i32.store8_imm_idx */: {
-            const ea = ((I32[fp + code[pc + 1]] + I32[fp + code[pc + 2]]) >>> 0) +
-              (code[pc + 4] >>> 0);
-            if (ea + 1 > memLen) oobMemory();
-            U8[ea] = code[pc + 3];
-            pc += 5;
-            continue;
-          }
-          case 281 /* mem.copy8_add2 */:
-          case 282 /* mem.copy32_add2 */:
-          case 283 /* mem.copy64_add2 */: {
-            const op = code[pc];
-            const size = op === 281 /* mem.copy8_add2 */
-              ? 1
-              : op === 282 /* mem.copy32_add2 */
-              ? 4
-              : 8;
-            const src = ((I32[fp + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 6] >>> 0);
-            if (src + size > memLen) oobMemory();
-            const dst = ((I32[fp + code[pc + 1]] + code[pc + 2]) >>> 0) + (code[pc + 5] >>> 0);
-            if (dst + size > memLen) oobMemory();
-            if (size === 1) U8[dst] = U8[src];
-            else if (size === 4) DV.setInt32(dst, DV.getInt32(src, true), true);
-            else DV.setBigInt64(dst, DV.getBigInt64(src, true), true);
-            pc += 7;
-            continue;
-          }
-          case 306 /* i32.add_imm2.f64.mul_load_add_store */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-            I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
-            pc += 7;
-          // falls through: the instruction after the prefix, in the same tick
-          case 284 /* f64.mul_load_add_store */: {
-            const src = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 5] >>> 0);
-            if (src + 8 > memLen) oobMemory();
-            const t = F64[(fp + code[pc + 2]) >> 1] * DV.getFloat64(src, true);
-            const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
-            if (ea + 8 > memLen) oobMemory();
-            // Arithmetic results: any NaN they make may be stored as a canonical NaN.
-            DV.setFloat64(ea, t + DV.getFloat64(ea, true), true);
-            pc += 6;
-            continue;
-          }
-          case 285 /* i64.mul_add_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
-                P64[code[pc + 3]] + P64[code[pc + 4]];
-            pc += 5;
-            continue;
-          case 286 /* i64.xor_shr_s_imm */: {
-            const a = fp + code[pc + 3], k = code[pc + 4];
-            const lo = I32[a], hi = I32[a + 1];
-            let rl: number, rh: number;
-            if (k < 32) {
-              rl = (lo >>> k) | (hi << (32 - k));
-              rh = hi >> k;
-            } else {
-              rl = hi >> (k - 32);
-              rh = hi >> 31;
-            }
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
-              ((BigInt(rh) << 32n) | BigInt(rl >>> 0));
-            pc += 5;
-            continue;
-          }
-          case 287 /* i32.shr_u_and_imm */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> code[pc + 3]) & code[pc + 4];
-            pc += 5;
-            continue;
-          case 288 /* copy3 */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
-            I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
-            I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
-            pc += 7;
-            continue;
-          case 292 /* i32.load_shl_add */: {
-            const ea = (((I32[fp + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) >>> 0) +
-              (code[pc + 5] >>> 0);
-            if (ea + 4 > memLen) oobMemory();
-            I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
-            pc += 6;
-            continue;
-          }
-          case 293 /* i32.rotl2_xor */: {
-            const x = I32[fp + code[pc + 2]], a = code[pc + 3], b = code[pc + 4];
-            I32[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^ ((x << b) | (x >>> (32 - b)));
-            pc += 5;
-            continue;
-          }
-          case 277 /* i32.add.br_if.i32.lt_u */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
-            pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
-              ? code[pc + 6]
-              : pc + 7;
-            break charge;
-
-          // i64 (compares on words, arithmetic on BigInt64Array elements)
-          case 81 /* i64.eqz */:
-            I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] === 0n ? 1 : 0;
-            pc += 3;
-            continue;
-          case 82 /* i64.eq */:
-            I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] === I64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 83 /* i64.ne */:
-            I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] !== I64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 84 /* i64.lt_s */:
-            I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] < I64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 85 /* i64.lt_u */:
-            I32[fp + code[pc + 1]] = U64[(fp + code[pc + 2]) >> 1] < U64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 86 /* i64.gt_s */:
-            I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] > I64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 87 /* i64.gt_u */:
-            I32[fp + code[pc + 1]] = U64[(fp + code[pc + 2]) >> 1] > U64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 88 /* i64.le_s */:
-            I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] <= I64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 89 /* i64.le_u */:
-            I32[fp + code[pc + 1]] = U64[(fp + code[pc + 2]) >> 1] <= U64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 90 /* i64.ge_s */:
-            I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] >= I64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 91 /* i64.ge_u */:
-            I32[fp + code[pc + 1]] = U64[(fp + code[pc + 2]) >> 1] >= U64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 122 /* i64.clz */:
-          case 123 /* i64.ctz */:
-          case 124 /* i64.popcnt */: {
-            const a = fp + code[pc + 2];
-            const op = code[pc];
-            I64[(fp + code[pc + 1]) >> 1] = BigInt(
-              op === 122 /* i64.clz */
-                ? N.i64ClzWords(I32[a], I32[a + 1])
-                : op === 123 /* i64.ctz */
-                ? N.i64CtzWords(I32[a], I32[a + 1])
-                : N.i64PopcntWords(I32[a], I32[a + 1]),
-            );
-            pc += 3;
-            continue;
-          }
-          case 125 /* i64.add */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] +
-              I64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 242 /* i64.add_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] + P64[code[pc + 3]];
-            pc += 4;
-            continue;
-          case 243 /* i64.mul_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
-            pc += 4;
-            continue;
-          case 244 /* i64.and_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & P64[code[pc + 3]];
-            pc += 4;
-            continue;
-          case 245 /* i64.or_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] | P64[code[pc + 3]];
-            pc += 4;
-            continue;
-          case 246 /* i64.xor_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ P64[code[pc + 3]];
-            pc += 4;
-            continue;
-          case 126 /* i64.sub */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] -
-              I64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 127 /* i64.mul */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
-              I64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 132 /* i64.and */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] &
-              I64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 133 /* i64.or */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] |
-              I64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 294 /* i64.add_xor */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] +
-              (I64[(fp + code[pc + 3]) >> 1] ^ I64[(fp + code[pc + 4]) >> 1]);
-            pc += 5;
-            continue;
-          case 134 /* i64.xor */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
-              I64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 247 /* i64.shl_imm */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
-            pc += 4;
-            continue;
-          case 137 /* i64.shr_u */:
-          case 249 /* i64.shr_u_imm */: {
-            // On 32-bit words (BigInt shifts by a variable count are slow in V8).
-            const a = fp + code[pc + 2];
-            const k = code[pc] === 249 /* i64.shr_u_imm */
-              ? code[pc + 3]
-              : I32[fp + code[pc + 3]] & 63;
-            const lo = I32[a], hi = I32[a + 1];
-            let rl = lo, rh = hi;
-            if (k >= 32) {
-              rl = hi >>> (k - 32);
-              rh = 0;
-            } else if (k !== 0) {
-              rl = (lo >>> k) | (hi << (32 - k));
-              rh = hi >>> k;
-            }
-            I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
-            pc += 4;
-            continue;
-          }
-          case 254 /* i64.rotl_imm */: {
-            const a = fp + code[pc + 2], k = code[pc + 3];
-            const lo = I32[a], hi = I32[a + 1];
-            let rl = lo, rh = hi;
-            if (k < 32) {
-              if (k !== 0) {
-                rl = (lo << k) | (hi >>> (32 - k));
-                rh = (hi << k) | (lo >>> (32 - k));
-              }
-            } else if (k === 32) {
-              rl = hi;
-              rh = lo;
-            } else {
-              rl = (hi << (k - 32)) | (lo >>> (64 - k));
-              rh = (lo << (k - 32)) | (hi >>> (64 - k));
-            }
-            I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
-            pc += 4;
-            continue;
-          }
-          case 135 /* i64.shl */:
-          case 136 /* i64.shr_s */:
-          case 248 /* i64.shr_s_imm */: {
-            // On 32-bit words, as above.
-            const op = code[pc];
-            const a = fp + code[pc + 2];
-            const k = op === 135 /* i64.shl */ || op === 136 /* i64.shr_s */
-              ? I32[fp + code[pc + 3]] & 63
-              : code[pc + 3];
-            const lo = I32[a], hi = I32[a + 1];
-            let rl = lo, rh = hi;
-            if (k !== 0) {
-              if (op === 135 /* i64.shl */) {
-                if (k < 32) {
-                  rh = (hi << k) | (lo >>> (32 - k));
-                  rl = lo << k;
-                } else {
-                  rh = lo << (k - 32);
-                  rl = 0;
-                }
-              } else if (op === 136 /* i64.shr_s */ || op === 248 /* i64.shr_s_imm */) {
-                if (k < 32) {
-                  rl = (lo >>> k) | (hi << (32 - k));
-                  rh = hi >> k;
-                } else {
-                  rl = hi >> (k - 32);
-                  rh = hi >> 31;
-                }
-              } else if (k < 32) {
-                rl = (lo << k) | (hi >>> (32 - k));
-                rh = (hi << k) | (lo >>> (32 - k));
-              } else if (k === 32) {
-                rl = hi;
-                rh = lo;
-              } else {
-                rl = (hi << (k - 32)) | (lo >>> (64 - k));
-                rh = (lo << (k - 32)) | (hi >>> (64 - k));
-              }
-            }
-            I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
-            pc += 4;
-            continue;
-          }
-          case 128 /* i64.div_s */:
-          case 129 /* i64.div_u */:
-          case 130 /* i64.rem_s */:
-          case 131 /* i64.rem_u */:
-          case 138 /* i64.rotl */:
-          case 139 /* i64.rotr */:
-            I64[(fp + code[pc + 1]) >> 1] = i64Binary(
-              code[pc],
-              I64[(fp + code[pc + 2]) >> 1],
-              I64[(fp + code[pc + 3]) >> 1],
-            );
-            pc += 4;
-            continue;
-
-          // f32 (arithmetic on Float32Array elements, sign operators on bits)
-          case 92 /* f32.eq */:
-            I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] === F32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 93 /* f32.ne */:
-            I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] !== F32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 94 /* f32.lt */:
-            I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] < F32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 95 /* f32.gt */:
-            I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] > F32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 96 /* f32.le */:
-            I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] <= F32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 97 /* f32.ge */:
-            I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] >= F32[fp + code[pc + 3]] ? 1 : 0;
-            pc += 4;
-            continue;
-          case 147 /* f32.add */:
-            F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] + F32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 148 /* f32.sub */:
-            F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] - F32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 149 /* f32.mul */:
-            F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] * F32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 150 /* f32.div */:
-            F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] / F32[fp + code[pc + 3]];
-            pc += 4;
-            continue;
-          case 151 /* f32.min */:
-            F32[fp + code[pc + 1]] = N.fMin(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 152 /* f32.max */:
-            F32[fp + code[pc + 1]] = N.fMax(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
-            pc += 4;
-            continue;
-          case 153 /* f32.copysign */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] & 0x7fffffff) |
-              (I32[fp + code[pc + 3]] & -0x80000000);
-            pc += 4;
-            continue;
-          case 140 /* f32.abs */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] & 0x7fffffff;
-            pc += 3;
-            continue;
-          case 141 /* f32.neg */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ -0x80000000;
-            pc += 3;
-            continue;
-          case 142 /* f32.ceil */:
-            F32[fp + code[pc + 1]] = N.fCeil(F32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 143 /* f32.floor */:
-            F32[fp + code[pc + 1]] = N.fFloor(F32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 144 /* f32.trunc */:
-            F32[fp + code[pc + 1]] = N.fTrunc(F32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 145 /* f32.nearest */:
-            F32[fp + code[pc + 1]] = N.fNearest(F32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 146 /* f32.sqrt */:
-            F32[fp + code[pc + 1]] = N.f64Sqrt(F32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-
-          // f64
-          case 98 /* f64.eq */:
-            I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] === F64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 99 /* f64.ne */:
-            I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] !== F64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 100 /* f64.lt */:
-            I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] < F64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 101 /* f64.gt */:
-            I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] > F64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 102 /* f64.le */:
-            I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] <= F64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 103 /* f64.ge */:
-            I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] >= F64[(fp + code[pc + 3]) >> 1]
-              ? 1
-              : 0;
-            pc += 4;
-            continue;
-          case 161 /* f64.add */:
-            F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] +
-              F64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 162 /* f64.sub */:
-            F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] -
-              F64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 163 /* f64.mul */:
-            F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] *
-              F64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 164 /* f64.div */:
-            F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] /
-              F64[(fp + code[pc + 3]) >> 1];
-            pc += 4;
-            continue;
-          case 165 /* f64.min */:
-            F64[(fp + code[pc + 1]) >> 1] = N.fMin(
-              F64[(fp + code[pc + 2]) >> 1],
-              F64[(fp + code[pc + 3]) >> 1],
-            );
-            pc += 4;
-            continue;
-          case 166 /* f64.max */:
-            F64[(fp + code[pc + 1]) >> 1] = N.fMax(
-              F64[(fp + code[pc + 2]) >> 1],
-              F64[(fp + code[pc + 3]) >> 1],
-            );
-            pc += 4;
-            continue;
-          case 167 /* f64.copysign */:
-            I64[(fp + code[pc + 1]) >> 1] = (I64[(fp + code[pc + 2]) >> 1] & 0x7fffffffffffffffn) |
-              (I64[(fp + code[pc + 3]) >> 1] & -0x8000000000000000n);
-            pc += 4;
-            continue;
-          case 154 /* f64.abs */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & 0x7fffffffffffffffn;
-            pc += 3;
-            continue;
-          case 155 /* f64.neg */:
-            I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ -0x8000000000000000n;
-            pc += 3;
-            continue;
-          case 156 /* f64.ceil */:
-            F64[(fp + code[pc + 1]) >> 1] = N.fCeil(F64[(fp + code[pc + 2]) >> 1]);
-            pc += 3;
-            continue;
-          case 157 /* f64.floor */:
-            F64[(fp + code[pc + 1]) >> 1] = N.fFloor(F64[(fp + code[pc + 2]) >> 1]);
-            pc += 3;
-            continue;
-          case 158 /* f64.trunc */:
-            F64[(fp + code[pc + 1]) >> 1] = N.fTrunc(F64[(fp + code[pc + 2]) >> 1]);
-            pc += 3;
-            continue;
-          case 159 /* f64.nearest */:
-            F64[(fp + code[pc + 1]) >> 1] = N.fNearest(F64[(fp + code[pc + 2]) >> 1]);
-            pc += 3;
-            continue;
-          case 160 /* f64.sqrt */:
-            F64[(fp + code[pc + 1]) >> 1] = N.f64Sqrt(F64[(fp + code[pc + 2]) >> 1]);
-            pc += 3;
-            continue;
-
-          // Conversions
-          case 168 /* i32.wrap_i64 */:
-            I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
-            pc += 3;
-            continue;
-          case 173 /* i64.extend_i32_s */:
-            I64[(fp + code[pc + 1]) >> 1] = BigInt(I32[fp + code[pc + 2]]);
-            pc += 3;
-            continue;
-          case 174 /* i64.extend_i32_u */:
-            I64[(fp + code[pc + 1]) >> 1] = BigInt(I32[fp + code[pc + 2]] >>> 0);
-            pc += 3;
-            continue;
-          case 189 /* i32.extend8_s */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] << 24) >> 24;
-            pc += 3;
-            continue;
-          case 190 /* i32.extend16_s */:
-            I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] << 16) >> 16;
-            pc += 3;
-            continue;
-          case 191 /* i64.extend8_s */:
-          case 192 /* i64.extend16_s */:
-          case 193 /* i64.extend32_s */: {
-            const a = I32[fp + code[pc + 2]];
-            const op = code[pc];
-            I64[(fp + code[pc + 1]) >> 1] = BigInt(
-              op === 191 /* i64.extend8_s */
-                ? (a << 24) >> 24
-                : op === 192 /* i64.extend16_s */
-                ? (a << 16) >> 16
-                : a,
-            );
-            pc += 3;
-            continue;
-          }
-          case 183 /* f32.demote_f64 */:
-            F32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1];
-            pc += 3;
-            continue;
-          case 188 /* f64.promote_f32 */:
-            F64[(fp + code[pc + 1]) >> 1] = F32[fp + code[pc + 2]];
-            pc += 3;
-            continue;
-          case 179 /* f32.convert_i32_s */:
-            F32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
-            pc += 3;
-            continue;
-          case 180 /* f32.convert_i32_u */:
-            F32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >>> 0;
-            pc += 3;
-            continue;
-          case 184 /* f64.convert_i32_s */:
-            F64[(fp + code[pc + 1]) >> 1] = I32[fp + code[pc + 2]];
-            pc += 3;
-            continue;
-          case 185 /* f64.convert_i32_u */:
-            F64[(fp + code[pc + 1]) >> 1] = I32[fp + code[pc + 2]] >>> 0;
-            pc += 3;
-            continue;
-          case 169 /* i32.trunc_f32_s */:
-          case 170 /* i32.trunc_f32_u */:
-          case 171 /* i32.trunc_f64_s */:
-          case 172 /* i32.trunc_f64_u */:
-          case 175 /* i64.trunc_f32_s */:
-          case 176 /* i64.trunc_f32_u */:
-          case 177 /* i64.trunc_f64_s */:
-          case 178 /* i64.trunc_f64_u */:
-          case 181 /* f32.convert_i64_s */:
-          case 182 /* f32.convert_i64_u */:
-          case 186 /* f64.convert_i64_s */:
-          case 187 /* f64.convert_i64_u */:
-          case 194 /* i32.trunc_sat_f32_s */:
-          case 195 /* i32.trunc_sat_f32_u */:
-          case 196 /* i32.trunc_sat_f64_s */:
-          case 197 /* i32.trunc_sat_f64_u */:
-          case 198 /* i64.trunc_sat_f32_s */:
-          case 199 /* i64.trunc_sat_f32_u */:
-          case 200 /* i64.trunc_sat_f64_s */:
-          case 201 /* i64.trunc_sat_f64_u */:
-            convert(m, code[pc], fp + code[pc + 1], fp + code[pc + 2]);
-            pc += 3;
-            continue;
-          default:
-            throw new Error(`bad IR op ${code[pc]} at pc ${pc}`);
-        }
-        // A call: `callee`, its frame at `nfp`, `tail` = -1 or the argument slots of a tail call.
-        let ncf = compiled[callee];
-        if (tail >= 0) {
-          // No loops inside the dispatch loop: V8 would OSR into them.
-          I64.copyWithin(fp >> 1, nfp >> 1, (nfp >> 1) + tail);
-          nfp = fp;
-        }
-        if (ncf === undefined) {
-          if (store.objects[callee].kind === "host") {
-            m.funcAddr = cf.addr;
-            m.pc = pc;
-            m.fp = fp;
-            m.fuel -= sliceStart - fuel;
-            m.depth = depth;
-            if (m.suspending.has(callee)) {
-              m.hostCallee = callee;
-              m.hostAt = nfp;
-              m.hostTail = tail >= 0 ? 1 : 0;
-              return HOST_CALL;
-            }
-            if (hostCall(m, callee, nfp, tail >= 0)) return DONE;
-            if (m.pauseRequested) {
-              m.pauseRequested = false;
-              return YIELDED;
-            }
-            fuel = m.fuel > SLICE ? SLICE : m.fuel;
-            sliceStart = fuel;
-            cf = compiled[m.funcAddr]!;
-            pc = m.pc;
-            fp = m.fp;
-            continue outer;
-          }
-          ncf = m.code(callee);
-        }
-        if (tail < 0) {
-          if (depth >= maxDepth) exhausted();
-          const at = depth * FRAME_STRIDE;
-          if (at + FRAME_STRIDE > frames.length) {
-            m.depth = depth;
-            m.pushFrame(cf.addr, pc, fp, false);
-            frames = m.frames;
-            frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
-          } else {
-            frames[at] = cf.addr;
-            frames[at + 1] = pc;
-            frames[at + 2] = fp;
-          }
-          depth++;
-        }
-        if (nfp + ncf.frameSize * 2 > stackLimit) exhausted();
-        if (ncf.locals > ncf.params) {
-          I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
-        }
-        fp = nfp;
-        cf = ncf;
-        pc = 0;
-        code = cf.code;
-        ticks = cf.ticks;
-        P64 = cf.pool64;
-        if (cf.mem0 !== mem) {
-          mem = cf.mem0;
-          buf = mem === null ? EMPTY : mem.buffer;
-          DV = new DataView(buf);
-          U8 = new Uint8Array(buf);
-          memLen = buf.byteLength;
-        }
+      if (store.globalSlots !== gbuf) {
+        gbuf = store.globalSlots;
+        G32 = new Int32Array(gbuf);
+        G64 = new BigInt64Array(gbuf);
       }
-      // Arrived at pc by a branch, call or return: take the ticks of its straight-line run.
+      // Arriving at pc: take the ticks of the rest of its straight-line run (src/ir/ticks.ts).
       fuel -= ticks[pc];
       if (fuel < 0) {
         fuel += ticks[pc];
@@ -2097,7 +222,1896 @@ function loop(m: Machine): number {
         placePause(m, code, pc, fuel);
         fuel = 0;
       }
+      for (;;) {
+        charge: {
+          switch (code[pc]) {
+            case 0 /* unreachable */:
+              throw new Trap("unreachable");
+            case 1 /* nop */:
+              pc += 1;
+              continue;
+            case 311 /* pause */:
+              // The budget ends here (see placePause); the instruction goes back in its place.
+              code[pc] = m.pauseOp;
+              m.pauseCode = null;
+              m.depth = depth;
+              m.funcAddr = cf.addr;
+              m.pc = pc;
+              m.fp = fp;
+              m.fuel -= sliceStart - fuel;
+              return PAUSED;
+            case 2 /* br */:
+              pc = code[pc + 1];
+              break charge;
+            case 3 /* br_if */:
+              pc = I32[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+              break charge;
+            case 4 /* br_unless */:
+              pc = I32[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+              break charge;
+            case 5 /* br_table */: {
+              const b = code[pc + 2];
+              const n = cf.brTables[b];
+              const i = I32[fp + code[pc + 1]] >>> 0;
+              pc = cf.brTables[b + 1 + (i < n ? i : n)];
+              break charge;
+            }
+            case 297 /* return_if.i32.lt_s_imm */: {
+              // The recursion base case (fib): its own copy of the return, no returnCond dispatch.
+              if (I32[fp + code[pc + 1]] >= code[pc + 2]) {
+                pc += 4;
+                break charge;
+              }
+              const at = --depth * FRAME_STRIDE;
+              const f = frames[at];
+              if (f < 0) {
+                m.depth = depth;
+                m.funcAddr = -2 - f;
+                m.pc = frames[at + 1];
+                m.fp = frames[at + 2];
+                m.fuel -= sliceStart - fuel;
+                return DONE;
+              }
+              pc = frames[at + 1];
+              fp = frames[at + 2];
+              if (f !== cf.addr) {
+                // Returning to another function (a recursive caller keeps cf, code and mem).
+                cf = compiled[f]!;
+                code = cf.code;
+                ticks = cf.ticks;
+                P64 = cf.pool64;
+                if (cf.mem0 !== mem) {
+                  mem = cf.mem0;
+                  buf = mem === null ? EMPTY : mem.buffer;
+                  DV = new DataView(buf);
+                  U8 = new Uint8Array(buf);
+                  memLen = buf.byteLength;
+                }
+              }
+              break charge;
+            }
+            case 289 /* i32.add.return */:
+            case 290 /* i32.add_imm.return */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] +
+                (code[pc] === 290 /* i32.add_imm.return */
+                  ? code[pc + 3]
+                  : I32[fp + code[pc + 3]])) |
+                0;
+              pc += 4;
+            // falls through: the `return` after the prefix, in the same tick
+            case 6 /* return */:
+            case 295 /* return_if.i32.eq_imm */:
+            case 296 /* return_if.i32.ne_imm */:
+            case 298 /* return_if.i32.lt_u_imm */:
+            case 299 /* return_if.i32.eq */:
+            case 300 /* return_if.i32.ne */:
+            case 301 /* return_if.i32.lt_u */:
+            case 302 /* return_if.i32.le_u */: {
+              const op = code[pc];
+              if (
+                op !== 6 /* return */ &&
+                !returnCond(op, I32[fp + code[pc + 1]], code[pc + 2], I32, fp)
+              ) {
+                pc += 4;
+                break charge;
+              }
+              const at = --depth * FRAME_STRIDE;
+              const f = frames[at];
+              if (f < 0) {
+                m.depth = depth;
+                m.funcAddr = -2 - f;
+                m.pc = frames[at + 1];
+                m.fp = frames[at + 2];
+                m.fuel -= sliceStart - fuel;
+                return DONE;
+              }
+              pc = frames[at + 1];
+              fp = frames[at + 2];
+              if (f !== cf.addr) {
+                // Returning to another function (a recursive caller keeps cf, code and mem).
+                cf = compiled[f]!;
+                code = cf.code;
+                ticks = cf.ticks;
+                P64 = cf.pool64;
+                if (cf.mem0 !== mem) {
+                  mem = cf.mem0;
+                  buf = mem === null ? EMPTY : mem.buffer;
+                  DV = new DataView(buf);
+                  U8 = new Uint8Array(buf);
+                  memLen = buf.byteLength;
+                }
+              }
+              break charge;
+            }
+            case 291 /* i32.add_imm.call */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              pc += 4;
+            // falls through: the `call` after the prefix, in the same tick
+            case 7 /* call */: {
+              // Fast path: a wasm callee already lowered, room on both stacks.
+              const self = code[pc + 1] === cf.addr;
+              const ncf = self ? cf : compiled[code[pc + 1]];
+              nfp = fp + code[pc + 2];
+              const at = depth * FRAME_STRIDE;
+              if (
+                ncf === undefined || at >= frameLim || nfp + ncf.frameSize * 2 > stackLimit
+              ) {
+                callee = code[pc + 1];
+                pc += 3;
+                tail = -1;
+                break;
+              }
+              frames[at] = cf.addr;
+              frames[at + 1] = pc + 3;
+              frames[at + 2] = fp;
+              depth++;
+              if (ncf.locals > ncf.params) {
+                I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
+              }
+              fp = nfp;
+              pc = 0;
+              if (!self) {
+                // A recursive call keeps cf, code and mem.
+                cf = ncf;
+                code = cf.code;
+                ticks = cf.ticks;
+                P64 = cf.pool64;
+                if (cf.mem0 !== mem) {
+                  mem = cf.mem0;
+                  buf = mem === null ? EMPTY : mem.buffer;
+                  DV = new DataView(buf);
+                  U8 = new Uint8Array(buf);
+                  memLen = buf.byteLength;
+                }
+              }
+              break charge;
+            }
+            case 309 /* copy3.call_indirect */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+              I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
+              I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
+              pc += 7;
+            // falls through: the `call_indirect` after the prefix, in the same tick
+            case 8 /* call_indirect */: {
+              // Fast path: a 32-bit table, an element in range whose lowered callee has exactly
+              // the expected type, room on both stacks. Anything else goes through resolveIndirect.
+              const tab = store.tables[code[pc + 3]];
+              const i = I32[fp + code[pc + 2]] >>> 0;
+              const f = tab.type.is64 || i >= tab.size ? 0 : tab.elems[i];
+              const ncf = f === 0 ? undefined : compiled[f];
+              nfp = fp + code[pc + 1];
+              const at = depth * FRAME_STRIDE;
+              if (
+                ncf === undefined || ncf.type !== code[pc + 4] || at >= frameLim ||
+                nfp + ncf.frameSize * 2 > stackLimit
+              ) {
+                callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
+                pc += 5;
+                tail = -1;
+                break;
+              }
+              frames[at] = cf.addr;
+              frames[at + 1] = pc + 5;
+              frames[at + 2] = fp;
+              depth++;
+              if (ncf.locals > ncf.params) {
+                I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
+              }
+              fp = nfp;
+              cf = ncf;
+              pc = 0;
+              code = cf.code;
+              ticks = cf.ticks;
+              P64 = cf.pool64;
+              if (cf.mem0 !== mem) {
+                mem = cf.mem0;
+                buf = mem === null ? EMPTY : mem.buffer;
+                DV = new DataView(buf);
+                U8 = new Uint8Array(buf);
+                memLen = buf.byteLength;
+              }
+              break charge;
+            }
+            case 9 /* call_ref */:
+              callee = I32[fp + code[pc + 2]];
+              if (callee === 0) nullFunc();
+              nfp = fp + code[pc + 1];
+              pc += 3;
+              tail = -1;
+              break;
+            case 10 /* return_call */:
+              callee = code[pc + 1];
+              nfp = fp + code[pc + 2];
+              tail = code[pc + 3];
+              break;
+            case 11 /* return_call_indirect */:
+              callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
+              nfp = fp + code[pc + 1];
+              tail = code[pc + 5];
+              break;
+            case 12 /* return_call_ref */:
+              callee = I32[fp + code[pc + 2]];
+              if (callee === 0) nullFunc();
+              nfp = fp + code[pc + 1];
+              tail = code[pc + 3];
+              break;
+            case 13 /* copy */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+              pc += 3;
+              continue;
+            case 19 /* copy64 */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1];
+              pc += 3;
+              continue;
+            case 30 /* copy_v128 */: {
+              const d = (fp + code[pc + 1]) >> 1, s = (fp + code[pc + 2]) >> 1;
+              I64[d] = I64[s];
+              I64[d + 1] = I64[s + 1];
+              pc += 3;
+              continue;
+            }
+            case 312 /* v128.const */: {
+              const d = (fp + code[pc + 1]) >> 1, k = code[pc + 2];
+              I64[d] = P64[k];
+              I64[d + 1] = P64[k + 1];
+              pc += 3;
+              continue;
+            }
+            case 313 /* select_v128 */: {
+              const d = (fp + code[pc + 1]) >> 1;
+              const s = (fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])) >> 1;
+              I64[d] = I64[s];
+              I64[d + 1] = I64[s + 1];
+              pc += 5;
+              continue;
+            }
+            case 314 /* global.get_v128 */: {
+              const d = (fp + code[pc + 1]) >> 1, g = code[pc + 2] >> 1;
+              I64[d] = G64[g];
+              I64[d + 1] = G64[g + 1];
+              pc += 3;
+              continue;
+            }
+            case 315 /* global.set_v128 */: {
+              const g = code[pc + 1] >> 1, s = (fp + code[pc + 2]) >> 1;
+              G64[g] = I64[s];
+              G64[g + 1] = I64[s + 1];
+              pc += 3;
+              continue;
+            }
+            case 316 /* v128.load */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 16 > memLen) oobMemory();
+              const d = (fp + code[pc + 1]) >> 1;
+              I64[d] = DV.getBigInt64(ea, true);
+              I64[d + 1] = DV.getBigInt64(ea + 8, true);
+              pc += 4;
+              continue;
+            }
+            case 317 /* v128.store */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 16 > memLen) oobMemory();
+              const s = (fp + code[pc + 2]) >> 1;
+              DV.setBigInt64(ea, I64[s], true);
+              DV.setBigInt64(ea + 8, I64[s + 1], true);
+              pc += 4;
+              continue;
+            }
+            case 318 /* simd */:
+              simdOp(SV, cf, pc, fp);
+              pc += 7;
+              continue;
+            case 319 /* simd.mem */:
+              simdMemOp(m, cf, pc, fp);
+              pc += 7;
+              continue;
+            case 320 /* simd.mem0 */:
+              simdMem0Op(m, cf, pc, fp);
+              pc += 6;
+              continue;
+            case 321 /* i32x4.add */:
+            case 322 /* i32x4.sub */:
+            case 323 /* i32x4.mul */:
+            case 324 /* v128.and */:
+            case 325 /* v128.or */:
+            case 326 /* v128.xor */: {
+              const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
+              const x0 = I32[a], x1 = I32[a + 1], x2 = I32[a + 2], x3 = I32[a + 3];
+              const y0 = I32[b], y1 = I32[b + 1], y2 = I32[b + 2], y3 = I32[b + 3];
+              switch (code[pc]) {
+                case 321 /* i32x4.add */:
+                  I32[d] = x0 + y0;
+                  I32[d + 1] = x1 + y1;
+                  I32[d + 2] = x2 + y2;
+                  I32[d + 3] = x3 + y3;
+                  break;
+                case 322 /* i32x4.sub */:
+                  I32[d] = x0 - y0;
+                  I32[d + 1] = x1 - y1;
+                  I32[d + 2] = x2 - y2;
+                  I32[d + 3] = x3 - y3;
+                  break;
+                case 323 /* i32x4.mul */:
+                  I32[d] = Math.imul(x0, y0);
+                  I32[d + 1] = Math.imul(x1, y1);
+                  I32[d + 2] = Math.imul(x2, y2);
+                  I32[d + 3] = Math.imul(x3, y3);
+                  break;
+                case 324 /* v128.and */:
+                  I32[d] = x0 & y0;
+                  I32[d + 1] = x1 & y1;
+                  I32[d + 2] = x2 & y2;
+                  I32[d + 3] = x3 & y3;
+                  break;
+                case 325 /* v128.or */:
+                  I32[d] = x0 | y0;
+                  I32[d + 1] = x1 | y1;
+                  I32[d + 2] = x2 | y2;
+                  I32[d + 3] = x3 | y3;
+                  break;
+                default: // v128.xor
+                  I32[d] = x0 ^ y0;
+                  I32[d + 1] = x1 ^ y1;
+                  I32[d + 2] = x2 ^ y2;
+                  I32[d + 3] = x3 ^ y3;
+              }
+              pc += 4;
+              continue;
+            }
+            case 327 /* f32x4.add */:
+            case 328 /* f32x4.mul */: {
+              const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
+              const x0 = F32[a], x1 = F32[a + 1], x2 = F32[a + 2], x3 = F32[a + 3];
+              const y0 = F32[b], y1 = F32[b + 1], y2 = F32[b + 2], y3 = F32[b + 3];
+              if (code[pc] === 327 /* f32x4.add */) {
+                F32[d] = x0 + y0;
+                F32[d + 1] = x1 + y1;
+                F32[d + 2] = x2 + y2;
+                F32[d + 3] = x3 + y3;
+              } else {
+                F32[d] = x0 * y0;
+                F32[d + 1] = x1 * y1;
+                F32[d + 2] = x2 * y2;
+                F32[d + 3] = x3 * y3;
+              }
+              pc += 4;
+              continue;
+            }
+            case 329 /* f64x2.add */: {
+              const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
+              const b = (fp + code[pc + 3]) >> 1;
+              const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
+              F64[d] = x0 + y0;
+              F64[d + 1] = x1 + y1;
+              pc += 4;
+              continue;
+            }
+            case 330 /* f64x2.mul */: {
+              const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
+              const b = (fp + code[pc + 3]) >> 1;
+              const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
+              F64[d] = x0 * y0;
+              F64[d + 1] = x1 * y1;
+              pc += 4;
+              continue;
+            }
+            case 331 /* i8x16.shuffle_words */: {
+              const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
+              const k = code[pc + 4];
+              const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;
+              const w0 = k0 < 4 ? I32[a + k0] : I32[b + k0 - 4];
+              const w1 = k1 < 4 ? I32[a + k1] : I32[b + k1 - 4];
+              const w2 = k2 < 4 ? I32[a + k2] : I32[b + k2 - 4];
+              const w3 = k3 < 4 ? I32[a + k3] : I32[b + k3 - 4];
+              I32[d] = w0;
+              I32[d + 1] = w1;
+              I32[d + 2] = w2;
+              I32[d + 3] = w3;
+              pc += 5;
+              continue;
+            }
+            case 14 /* const32 */:
+              I32[fp + code[pc + 1]] = code[pc + 2];
+              pc += 3;
+              continue;
+            case 15 /* const64 */:
+              I64[(fp + code[pc + 1]) >> 1] = P64[code[pc + 2]];
+              pc += 3;
+              continue;
+            case 16 /* select */:
+              I32[fp + code[pc + 1]] =
+                I32[fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])];
+              pc += 5;
+              continue;
+            case 20 /* select64 */:
+              I64[(fp + code[pc + 1]) >> 1] =
+                I64[(fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])) >> 1];
+              pc += 5;
+              continue;
+            case 17 /* global.get */:
+              I32[fp + code[pc + 1]] = G32[code[pc + 2]];
+              pc += 3;
+              continue;
+            case 18 /* global.set */:
+              G32[code[pc + 1]] = I32[fp + code[pc + 2]];
+              pc += 3;
+              continue;
+            case 21 /* global.get64 */:
+              I64[(fp + code[pc + 1]) >> 1] = G64[code[pc + 2] >> 1];
+              pc += 3;
+              continue;
+            case 22 /* global.set64 */:
+              G64[code[pc + 1] >> 1] = I64[(fp + code[pc + 2]) >> 1];
+              pc += 3;
+              continue;
+            case 23 /* throw */:
+            case 24 /* throw_ref */: {
+              let exn: number;
+              if (code[pc] === 23 /* throw */) {
+                exn = allocExn(m, code[pc + 1], fp + code[pc + 2], code[pc + 3]);
+              } else {
+                exn = I32[fp + code[pc + 1]];
+                checkExnRef(exn);
+              }
+              m.funcAddr = cf.addr;
+              m.fp = fp;
+              m.depth = depth;
+              unwind(m, exn, pc);
+              cf = compiled[m.funcAddr]!;
+              pc = m.pc;
+              fp = m.fp;
+              continue outer;
+            }
+            case 25 /* ref.is_null */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === 0 ? 1 : 0;
+              pc += 3;
+              continue;
+            case 26 /* ref.eq */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === I32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 27 /* ref.as_non_null */:
+              if (I32[fp + code[pc + 1]] === 0) trap("null reference");
+              pc += 2;
+              continue;
+            case 28 /* br_on_null */:
+              pc = I32[fp + code[pc + 1]] === 0 ? code[pc + 2] : pc + 3;
+              break charge;
+            case 29 /* br_on_non_null */:
+              pc = I32[fp + code[pc + 1]] !== 0 ? code[pc + 2] : pc + 3;
+              break charge;
+
+            // Memory 0 (i32 addresses), offset folded.
+            case 31 /* i32.load */:
+            case 33 /* f32.load */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
+              pc += 4;
+              continue;
+            }
+            case 32 /* i64.load */:
+            case 34 /* f64.load */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 8 > memLen) oobMemory();
+              I64[(fp + code[pc + 1]) >> 1] = DV.getBigInt64(ea, true);
+              pc += 4;
+              continue;
+            }
+            case 35 /* i32.load8_s */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 1 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = (U8[ea] << 24) >> 24;
+              pc += 4;
+              continue;
+            }
+            case 36 /* i32.load8_u */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 1 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = U8[ea];
+              pc += 4;
+              continue;
+            }
+            case 37 /* i32.load16_s */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 2 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = DV.getInt16(ea, true);
+              pc += 4;
+              continue;
+            }
+            case 38 /* i32.load16_u */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 2 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = DV.getUint16(ea, true);
+              pc += 4;
+              continue;
+            }
+            case 39 /* i64.load8_s */:
+            case 40 /* i64.load8_u */:
+            case 41 /* i64.load16_s */:
+            case 42 /* i64.load16_u */:
+            case 43 /* i64.load32_s */:
+            case 44 /* i64.load32_u */: {
+              const op = code[pc];
+              const size = op <= 40 /* i64.load8_u */ ? 1 : op <= 42 /* i64.load16_u */ ? 2 : 4;
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + size > memLen) oobMemory();
+              let v: number;
+              if (op === 39 /* i64.load8_s */) v = (U8[ea] << 24) >> 24;
+              else if (op === 40 /* i64.load8_u */) v = U8[ea];
+              else if (op === 41 /* i64.load16_s */) v = DV.getInt16(ea, true);
+              else if (op === 42 /* i64.load16_u */) v = DV.getUint16(ea, true);
+              else if (op === 43 /* i64.load32_s */) v = DV.getInt32(ea, true);
+              else v = DV.getUint32(ea, true);
+              I64[(fp + code[pc + 1]) >> 1] = BigInt(v);
+              pc += 4;
+              continue;
+            }
+            case 45 /* i32.store */:
+            case 47 /* f32.store */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              DV.setInt32(ea, I32[fp + code[pc + 2]], true);
+              pc += 4;
+              continue;
+            }
+            case 46 /* i64.store */:
+            case 48 /* f64.store */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 8 > memLen) oobMemory();
+              DV.setBigInt64(ea, I64[(fp + code[pc + 2]) >> 1], true);
+              pc += 4;
+              continue;
+            }
+            case 49 /* i32.store8 */:
+            case 51 /* i64.store8 */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 1 > memLen) oobMemory();
+              U8[ea] = I32[fp + code[pc + 2]];
+              pc += 4;
+              continue;
+            }
+            case 50 /* i32.store16 */:
+            case 52 /* i64.store16 */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 2 > memLen) oobMemory();
+              DV.setInt16(ea, I32[fp + code[pc + 2]], true);
+              pc += 4;
+              continue;
+            }
+            case 53 /* i64.store32 */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              DV.setInt32(ea, I32[fp + code[pc + 2]], true);
+              pc += 4;
+              continue;
+            }
+            case 54 /* mem.load */:
+              memLoad(
+                m,
+                code[pc + 5],
+                code[pc + 3],
+                fp + code[pc + 2],
+                BigInt.asUintN(64, P64[code[pc + 4]]),
+                fp + code[pc + 1],
+              );
+              pc += 6;
+              continue;
+            case 55 /* mem.store */:
+              memStore(
+                m,
+                code[pc + 5],
+                code[pc + 3],
+                fp + code[pc + 1],
+                BigInt.asUintN(64, P64[code[pc + 4]]),
+                fp + code[pc + 2],
+              );
+              pc += 6;
+              continue;
+            case 56 /* memory.size */:
+              memorySize(m, code[pc + 2], fp + code[pc + 1]);
+              pc += 3;
+              continue;
+            case 57 /* memory.grow */:
+              memoryGrow(m, code[pc + 3], fp + code[pc + 1], fp + code[pc + 2]);
+              pc += 4;
+              m.depth = depth;
+              continue outer;
+            case 58 /* memory.fill */:
+              memoryFill(m, code[pc + 4], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
+              pc += 5;
+              continue;
+            case 59 /* memory.copy */:
+              memoryCopy(
+                m,
+                code[pc + 4],
+                code[pc + 5],
+                fp + code[pc + 1],
+                fp + code[pc + 2],
+                fp + code[pc + 3],
+              );
+              pc += 6;
+              continue;
+            case 60 /* memory.init */:
+              memoryInit(
+                m,
+                cf.instance,
+                code[pc + 4],
+                code[pc + 5],
+                fp + code[pc + 1],
+                fp + code[pc + 2],
+                fp + code[pc + 3],
+              );
+              pc += 6;
+              continue;
+            case 61 /* data.drop */:
+              dataDrop(m, cf.instance, code[pc + 1]);
+              pc += 2;
+              continue;
+            case 62 /* table.get */:
+              tableGet(m, code[pc + 3], fp + code[pc + 1], fp + code[pc + 2]);
+              pc += 4;
+              continue;
+            case 63 /* table.set */:
+              tableSet(m, code[pc + 3], fp + code[pc + 1], fp + code[pc + 2]);
+              pc += 4;
+              continue;
+            case 64 /* table.size */:
+              tableSize(m, code[pc + 2], fp + code[pc + 1]);
+              pc += 3;
+              continue;
+            case 65 /* table.grow */:
+              tableGrow(m, code[pc + 4], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
+              pc += 5;
+              continue;
+            case 66 /* table.fill */:
+              tableFill(m, code[pc + 4], fp + code[pc + 1], fp + code[pc + 2], fp + code[pc + 3]);
+              pc += 5;
+              continue;
+            case 67 /* table.copy */:
+              tableCopy(
+                m,
+                code[pc + 4],
+                code[pc + 5],
+                fp + code[pc + 1],
+                fp + code[pc + 2],
+                fp + code[pc + 3],
+              );
+              pc += 6;
+              continue;
+            case 68 /* table.init */:
+              tableInit(
+                m,
+                cf.instance,
+                code[pc + 4],
+                code[pc + 5],
+                fp + code[pc + 1],
+                fp + code[pc + 2],
+                fp + code[pc + 3],
+              );
+              pc += 6;
+              continue;
+            case 69 /* elem.drop */:
+              elemDrop(m, cf.instance, code[pc + 1]);
+              pc += 2;
+              continue;
+
+            // i32
+            case 70 /* i32.eqz */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === 0 ? 1 : 0;
+              pc += 3;
+              continue;
+            case 71 /* i32.eq */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === I32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 72 /* i32.ne */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] !== I32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 73 /* i32.lt_s */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] < I32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 74 /* i32.lt_u */:
+              I32[fp + code[pc + 1]] =
+                (I32[fp + code[pc + 2]] >>> 0) < (I32[fp + code[pc + 3]] >>> 0) ? 1 : 0;
+              pc += 4;
+              continue;
+            case 75 /* i32.gt_s */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] > I32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 76 /* i32.gt_u */:
+              I32[fp + code[pc + 1]] =
+                (I32[fp + code[pc + 2]] >>> 0) > (I32[fp + code[pc + 3]] >>> 0) ? 1 : 0;
+              pc += 4;
+              continue;
+            case 77 /* i32.le_s */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] <= I32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 78 /* i32.le_u */:
+              I32[fp + code[pc + 1]] =
+                (I32[fp + code[pc + 2]] >>> 0) <= (I32[fp + code[pc + 3]] >>> 0) ? 1 : 0;
+              pc += 4;
+              continue;
+            case 79 /* i32.ge_s */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >= I32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 80 /* i32.ge_u */:
+              I32[fp + code[pc + 1]] =
+                (I32[fp + code[pc + 2]] >>> 0) >= (I32[fp + code[pc + 3]] >>> 0) ? 1 : 0;
+              pc += 4;
+              continue;
+            case 104 /* i32.clz */:
+              I32[fp + code[pc + 1]] = Math.clz32(I32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 105 /* i32.ctz */:
+              I32[fp + code[pc + 1]] = N.i32Ctz(I32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 106 /* i32.popcnt */:
+              I32[fp + code[pc + 1]] = N.i32Popcnt(I32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 107 /* i32.add */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+              pc += 4;
+              continue;
+            case 108 /* i32.sub */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] - I32[fp + code[pc + 3]]) | 0;
+              pc += 4;
+              continue;
+            case 109 /* i32.mul */:
+              I32[fp + code[pc + 1]] = Math.imul(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 110 /* i32.div_s */:
+              I32[fp + code[pc + 1]] = N.i32DivS(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 111 /* i32.div_u */:
+              I32[fp + code[pc + 1]] = N.i32DivU(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 112 /* i32.rem_s */:
+              I32[fp + code[pc + 1]] = N.i32RemS(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 113 /* i32.rem_u */:
+              I32[fp + code[pc + 1]] = N.i32RemU(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 114 /* i32.and */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] & I32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 115 /* i32.or */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] | I32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 116 /* i32.xor */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ I32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 117 /* i32.shl */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] << I32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 118 /* i32.shr_s */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >> I32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 119 /* i32.shr_u */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >>> I32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 120 /* i32.rotl */:
+              I32[fp + code[pc + 1]] = N.i32Rotl(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 121 /* i32.rotr */:
+              I32[fp + code[pc + 1]] = N.i32Rotr(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+
+            // i32 with a constant operand
+            case 202 /* i32.add_imm */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              pc += 4;
+              continue;
+            case 209 /* i32.mul_imm */:
+              I32[fp + code[pc + 1]] = Math.imul(I32[fp + code[pc + 2]], code[pc + 3]);
+              pc += 4;
+              continue;
+            case 210 /* i32.rotl_imm */: {
+              const x = I32[fp + code[pc + 2]], k = code[pc + 3];
+              I32[fp + code[pc + 1]] = (x << k) | (x >>> (32 - k));
+              pc += 4;
+              continue;
+            }
+            case 211 /* i32.rotr_imm */: {
+              const x = I32[fp + code[pc + 2]], k = code[pc + 3];
+              I32[fp + code[pc + 1]] = (x >>> k) | (x << (32 - k));
+              pc += 4;
+              continue;
+            }
+            case 203 /* i32.and_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] & code[pc + 3];
+              pc += 4;
+              continue;
+            case 204 /* i32.or_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] | code[pc + 3];
+              pc += 4;
+              continue;
+            case 205 /* i32.xor_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ code[pc + 3];
+              pc += 4;
+              continue;
+            case 206 /* i32.shl_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] << code[pc + 3];
+              pc += 4;
+              continue;
+            case 207 /* i32.shr_s_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >> code[pc + 3];
+              pc += 4;
+              continue;
+            case 208 /* i32.shr_u_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >>> code[pc + 3];
+              pc += 4;
+              continue;
+            case 212 /* i32.eq_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] === code[pc + 3] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 213 /* i32.ne_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] !== code[pc + 3] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 214 /* i32.lt_s_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] < code[pc + 3] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 215 /* i32.lt_u_imm */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) < (code[pc + 3] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 216 /* i32.gt_s_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] > code[pc + 3] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 217 /* i32.gt_u_imm */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) > (code[pc + 3] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 218 /* i32.le_s_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] <= code[pc + 3] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 219 /* i32.le_u_imm */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) <= (code[pc + 3] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 220 /* i32.ge_s_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >= code[pc + 3] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 221 /* i32.ge_u_imm */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> 0) >= (code[pc + 3] >>> 0)
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+
+            // Compare and branch
+            case 222 /* br_if.i32.eq */:
+              pc = I32[fp + code[pc + 1]] === I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 308 /* i32.add_imm2.br_if.i32.ne */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
+              pc += 7;
+            // falls through: the instruction after the prefix, in the same tick
+            case 223 /* br_if.i32.ne */:
+              pc = I32[fp + code[pc + 1]] !== I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 224 /* br_if.i32.lt_s */:
+              pc = I32[fp + code[pc + 1]] < I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 225 /* br_if.i32.lt_u */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) < (I32[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break charge;
+            case 226 /* br_if.i32.gt_s */:
+              pc = I32[fp + code[pc + 1]] > I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 227 /* br_if.i32.gt_u */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) > (I32[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break charge;
+            case 228 /* br_if.i32.le_s */:
+              pc = I32[fp + code[pc + 1]] <= I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 229 /* br_if.i32.le_u */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) <= (I32[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break charge;
+            case 230 /* br_if.i32.ge_s */:
+              pc = I32[fp + code[pc + 1]] >= I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 231 /* br_if.i32.ge_u */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) >= (I32[fp + code[pc + 2]] >>> 0)
+                ? code[pc + 3]
+                : pc + 4;
+              break charge;
+            case 232 /* br_if.i32.eq_imm */:
+              pc = I32[fp + code[pc + 1]] === code[pc + 2] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 233 /* br_if.i32.ne_imm */:
+              pc = I32[fp + code[pc + 1]] !== code[pc + 2] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 234 /* br_if.i32.lt_s_imm */:
+              pc = I32[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 310 /* copy.br_if.i32.lt_u_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+              pc += 3;
+            // falls through: the branch after the prefix, in the same tick
+            case 235 /* br_if.i32.lt_u_imm */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) < (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break charge;
+            case 236 /* br_if.i32.gt_s_imm */:
+              pc = I32[fp + code[pc + 1]] > code[pc + 2] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 237 /* br_if.i32.gt_u_imm */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) > (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break charge;
+            case 238 /* br_if.i32.le_s_imm */:
+              pc = I32[fp + code[pc + 1]] <= code[pc + 2] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 239 /* br_if.i32.le_u_imm */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) <= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break charge;
+            case 240 /* br_if.i32.ge_s_imm */:
+              pc = I32[fp + code[pc + 1]] >= code[pc + 2] ? code[pc + 3] : pc + 4;
+              break charge;
+            case 241 /* br_if.i32.ge_u_imm */:
+              pc = (I32[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
+              break charge;
+            case 250 /* br_if.i32.and_imm */:
+              pc = (I32[fp + code[pc + 1]] & code[pc + 2]) !== 0 ? code[pc + 3] : pc + 4;
+              break charge;
+            case 251 /* i32.store_imm */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              DV.setInt32(ea, code[pc + 2], true);
+              pc += 4;
+              continue;
+            }
+            case 252 /* i32.store8_imm */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 1 > memLen) oobMemory();
+              U8[ea] = code[pc + 2];
+              pc += 4;
+              continue;
+            }
+            case 253 /* i32.store16_imm */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 2 > memLen) oobMemory();
+              DV.setInt16(ea, code[pc + 2], true);
+              pc += 4;
+              continue;
+            }
+            case 255 /* f64.add_load */:
+            case 256 /* f64.sub_load */:
+            case 257 /* f64.mul_load */: {
+              const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
+              if (ea + 8 > memLen) oobMemory();
+              const x = F64[(fp + code[pc + 2]) >> 1], y = DV.getFloat64(ea, true);
+              const op = code[pc];
+              F64[(fp + code[pc + 1]) >> 1] = op === 255 /* f64.add_load */
+                ? x + y
+                : op === 256 /* f64.sub_load */
+                ? x - y
+                : x * y;
+              pc += 5;
+              continue;
+            }
+            case 258 /* i32.add_load */: {
+              const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + DV.getInt32(ea, true)) | 0;
+              pc += 5;
+              continue;
+            }
+            case 259 /* i32.load_add */: {
+              const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
+              pc += 5;
+              continue;
+            }
+            case 260 /* i32.load8_u_add */: {
+              const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
+              if (ea + 1 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = U8[ea];
+              pc += 5;
+              continue;
+            }
+            case 261 /* mem.copy8 */:
+            case 262 /* mem.copy32 */:
+            case 263 /* mem.copy64 */: {
+              const op = code[pc];
+              const size = op === 261 /* mem.copy8 */ ? 1 : op === 262 /* mem.copy32 */ ? 4 : 8;
+              const src = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 4] >>> 0);
+              if (src + size > memLen) oobMemory();
+              const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (dst + size > memLen) oobMemory();
+              if (size === 1) U8[dst] = U8[src];
+              else if (size === 4) DV.setInt32(dst, DV.getInt32(src, true), true);
+              else DV.setBigInt64(dst, DV.getBigInt64(src, true), true);
+              pc += 5;
+              continue;
+            }
+            case 304 /* mem.copy8.x4 */:
+            case 305 /* mem.copy32.x4 */: {
+              const w = code[pc] === 304 /* mem.copy8.x4 */ ? 1 : 4;
+              const src = I32[fp + code[pc + 2]] >>> 0, dst = I32[fp + code[pc + 1]] >>> 0;
+              if (src + 4 * w <= memLen && dst + 4 * w <= memLen) {
+                // In order: the same bytes as the four copies, also when the ranges overlap.
+                if (w === 1) {
+                  U8[dst] = U8[src];
+                  U8[dst + 1] = U8[src + 1];
+                  U8[dst + 2] = U8[src + 2];
+                  U8[dst + 3] = U8[src + 3];
+                } else {
+                  DV.setInt32(dst, DV.getInt32(src, true), true);
+                  DV.setInt32(dst + 4, DV.getInt32(src + 4, true), true);
+                  DV.setInt32(dst + 8, DV.getInt32(src + 8, true), true);
+                  DV.setInt32(dst + 12, DV.getInt32(src + 12, true), true);
+                }
+                pc += 26;
+                continue;
+              }
+              // Near the end of memory: the first copy only (the next ones run as themselves).
+              if (src + w > memLen || dst + w > memLen) oobMemory();
+              if (w === 1) U8[dst] = U8[src];
+              else DV.setInt32(dst, DV.getInt32(src, true), true);
+              pc += 5;
+              continue;
+            }
+            case 303 /* i32.add.add */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+              I32[fp + code[pc + 5]] = (I32[fp + code[pc + 6]] + I32[fp + code[pc + 7]]) | 0;
+              pc += 8;
+              continue;
+            case 264 /* i32.add_imm2 */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
+              pc += 7;
+              continue;
+            case 265 /* mem.copy8_add */: {
+              const src = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 5] >>> 0);
+              if (src + 1 > memLen) oobMemory();
+              const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
+              if (dst + 1 > memLen) oobMemory();
+              U8[dst] = U8[src];
+              pc += 6;
+              continue;
+            }
+            case 266 /* i32.xor_rotl_imm */: {
+              const x = I32[fp + code[pc + 3]], k = code[pc + 4];
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ ((x << k) | (x >>> (32 - k)));
+              pc += 5;
+              continue;
+            }
+            case 267 /* i32.xor_shr_u_imm */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^
+                (I32[fp + code[pc + 3]] >>> code[pc + 4]);
+              pc += 5;
+              continue;
+            case 268 /* i64.xor_shl_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
+                (I64[(fp + code[pc + 3]) >> 1] * P64[code[pc + 4]]);
+              pc += 5;
+              continue;
+            case 269 /* i64.xor_shr_u_imm */: {
+              const a = fp + code[pc + 3], k = code[pc + 4];
+              const lo = I32[a], hi = I32[a + 1];
+              let rl: number, rh: number;
+              if (k < 32) {
+                rl = (lo >>> k) | (hi << (32 - k));
+                rh = hi >>> k;
+              } else {
+                rl = hi >>> (k - 32);
+                rh = 0;
+              }
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
+                ((BigInt(rh | 0) << 32n) | BigInt(rl >>> 0));
+              pc += 5;
+              continue;
+            }
+            case 270 /* f64.add_store */: {
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 8 > memLen) oobMemory();
+              // An arithmetic result: any NaN it makes may be stored as a canonical NaN.
+              DV.setFloat64(ea, F64[(fp + code[pc + 2]) >> 1] + DV.getFloat64(ea, true), true);
+              pc += 4;
+              continue;
+            }
+            case 271 /* copy2 */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+              I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
+              pc += 5;
+              continue;
+            case 307 /* i32.add_imm2.i32.add_imm.br_if.i32.ne */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
+              pc += 7;
+            // falls through: the instruction after the prefix, in the same tick
+            case 272 /* i32.add_imm.br_if.i32.ne */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
+              break charge;
+            case 273 /* i32.add_imm.br_if.i32.lt_s */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              pc = I32[fp + code[pc + 4]] < I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
+              break charge;
+            case 274 /* i32.add_imm.br_if.i32.lt_u */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
+                ? code[pc + 6]
+                : pc + 7;
+              break charge;
+            case 275 /* i32.add_imm.br_if.i32.ne_imm */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              pc = I32[fp + code[pc + 4]] !== code[pc + 5] ? code[pc + 6] : pc + 7;
+              break charge;
+            case 276 /* i32.add.br_if.i32.ne */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+              pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
+              break charge;
+            case 278 /* i32.load_idx */: {
+              const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
+                (code[pc + 4] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
+              pc += 5;
+              continue;
+            }
+            case 279 /* i32.load8_u_idx */: {
+              const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
+                (code[pc + 4] >>> 0);
+              if (ea + 1 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = U8[ea];
+              pc += 5;
+              continue;
+            }
+            case 280 /* i32.store8_imm_idx */: {
+              const ea = ((I32[fp + code[pc + 1]] + I32[fp + code[pc + 2]]) >>> 0) +
+                (code[pc + 4] >>> 0);
+              if (ea + 1 > memLen) oobMemory();
+              U8[ea] = code[pc + 3];
+              pc += 5;
+              continue;
+            }
+            case 281 /* mem.copy8_add2 */:
+            case 282 /* mem.copy32_add2 */:
+            case 283 /* mem.copy64_add2 */: {
+              const op = code[pc];
+              const size = op === 281 /* mem.copy8_add2 */
+                ? 1
+                : op === 282 /* mem.copy32_add2 */
+                ? 4
+                : 8;
+              const src = ((I32[fp + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 6] >>> 0);
+              if (src + size > memLen) oobMemory();
+              const dst = ((I32[fp + code[pc + 1]] + code[pc + 2]) >>> 0) + (code[pc + 5] >>> 0);
+              if (dst + size > memLen) oobMemory();
+              if (size === 1) U8[dst] = U8[src];
+              else if (size === 4) DV.setInt32(dst, DV.getInt32(src, true), true);
+              else DV.setBigInt64(dst, DV.getBigInt64(src, true), true);
+              pc += 7;
+              continue;
+            }
+            case 306 /* i32.add_imm2.f64.mul_load_add_store */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
+              I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
+              pc += 7;
+            // falls through: the instruction after the prefix, in the same tick
+            case 284 /* f64.mul_load_add_store */: {
+              const src = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 5] >>> 0);
+              if (src + 8 > memLen) oobMemory();
+              const t = F64[(fp + code[pc + 2]) >> 1] * DV.getFloat64(src, true);
+              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
+              if (ea + 8 > memLen) oobMemory();
+              // Arithmetic results: any NaN they make may be stored as a canonical NaN.
+              DV.setFloat64(ea, t + DV.getFloat64(ea, true), true);
+              pc += 6;
+              continue;
+            }
+            case 285 /* i64.mul_add_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
+                  P64[code[pc + 3]] + P64[code[pc + 4]];
+              pc += 5;
+              continue;
+            case 286 /* i64.xor_shr_s_imm */: {
+              const a = fp + code[pc + 3], k = code[pc + 4];
+              const lo = I32[a], hi = I32[a + 1];
+              let rl: number, rh: number;
+              if (k < 32) {
+                rl = (lo >>> k) | (hi << (32 - k));
+                rh = hi >> k;
+              } else {
+                rl = hi >> (k - 32);
+                rh = hi >> 31;
+              }
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
+                ((BigInt(rh) << 32n) | BigInt(rl >>> 0));
+              pc += 5;
+              continue;
+            }
+            case 287 /* i32.shr_u_and_imm */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> code[pc + 3]) & code[pc + 4];
+              pc += 5;
+              continue;
+            case 288 /* copy3 */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+              I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
+              I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
+              pc += 7;
+              continue;
+            case 292 /* i32.load_shl_add */: {
+              const ea = (((I32[fp + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) >>> 0) +
+                (code[pc + 5] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
+              pc += 6;
+              continue;
+            }
+            case 293 /* i32.rotl2_xor */: {
+              const x = I32[fp + code[pc + 2]], a = code[pc + 3], b = code[pc + 4];
+              I32[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^
+                ((x << b) | (x >>> (32 - b)));
+              pc += 5;
+              continue;
+            }
+            case 277 /* i32.add.br_if.i32.lt_u */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
+              pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
+                ? code[pc + 6]
+                : pc + 7;
+              break charge;
+
+            // i64 (compares on words, arithmetic on BigInt64Array elements)
+            case 81 /* i64.eqz */:
+              I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] === 0n ? 1 : 0;
+              pc += 3;
+              continue;
+            case 82 /* i64.eq */:
+              I32[fp + code[pc + 1]] =
+                I64[(fp + code[pc + 2]) >> 1] === I64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 83 /* i64.ne */:
+              I32[fp + code[pc + 1]] =
+                I64[(fp + code[pc + 2]) >> 1] !== I64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 84 /* i64.lt_s */:
+              I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] < I64[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 85 /* i64.lt_u */:
+              I32[fp + code[pc + 1]] = U64[(fp + code[pc + 2]) >> 1] < U64[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 86 /* i64.gt_s */:
+              I32[fp + code[pc + 1]] = I64[(fp + code[pc + 2]) >> 1] > I64[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 87 /* i64.gt_u */:
+              I32[fp + code[pc + 1]] = U64[(fp + code[pc + 2]) >> 1] > U64[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 88 /* i64.le_s */:
+              I32[fp + code[pc + 1]] =
+                I64[(fp + code[pc + 2]) >> 1] <= I64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 89 /* i64.le_u */:
+              I32[fp + code[pc + 1]] =
+                U64[(fp + code[pc + 2]) >> 1] <= U64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 90 /* i64.ge_s */:
+              I32[fp + code[pc + 1]] =
+                I64[(fp + code[pc + 2]) >> 1] >= I64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 91 /* i64.ge_u */:
+              I32[fp + code[pc + 1]] =
+                U64[(fp + code[pc + 2]) >> 1] >= U64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 122 /* i64.clz */:
+            case 123 /* i64.ctz */:
+            case 124 /* i64.popcnt */: {
+              const a = fp + code[pc + 2];
+              const op = code[pc];
+              I64[(fp + code[pc + 1]) >> 1] = BigInt(
+                op === 122 /* i64.clz */
+                  ? N.i64ClzWords(I32[a], I32[a + 1])
+                  : op === 123 /* i64.ctz */
+                  ? N.i64CtzWords(I32[a], I32[a + 1])
+                  : N.i64PopcntWords(I32[a], I32[a + 1]),
+              );
+              pc += 3;
+              continue;
+            }
+            case 125 /* i64.add */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] +
+                I64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 242 /* i64.add_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] + P64[code[pc + 3]];
+              pc += 4;
+              continue;
+            case 243 /* i64.mul_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
+              pc += 4;
+              continue;
+            case 244 /* i64.and_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & P64[code[pc + 3]];
+              pc += 4;
+              continue;
+            case 245 /* i64.or_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] | P64[code[pc + 3]];
+              pc += 4;
+              continue;
+            case 246 /* i64.xor_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ P64[code[pc + 3]];
+              pc += 4;
+              continue;
+            case 126 /* i64.sub */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] -
+                I64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 127 /* i64.mul */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
+                I64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 132 /* i64.and */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] &
+                I64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 133 /* i64.or */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] |
+                I64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 294 /* i64.add_xor */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] +
+                (I64[(fp + code[pc + 3]) >> 1] ^ I64[(fp + code[pc + 4]) >> 1]);
+              pc += 5;
+              continue;
+            case 134 /* i64.xor */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
+                I64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 247 /* i64.shl_imm */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
+              pc += 4;
+              continue;
+            case 137 /* i64.shr_u */:
+            case 249 /* i64.shr_u_imm */: {
+              // On 32-bit words (BigInt shifts by a variable count are slow in V8).
+              const a = fp + code[pc + 2];
+              const k = code[pc] === 249 /* i64.shr_u_imm */
+                ? code[pc + 3]
+                : I32[fp + code[pc + 3]] & 63;
+              const lo = I32[a], hi = I32[a + 1];
+              let rl = lo, rh = hi;
+              if (k >= 32) {
+                rl = hi >>> (k - 32);
+                rh = 0;
+              } else if (k !== 0) {
+                rl = (lo >>> k) | (hi << (32 - k));
+                rh = hi >>> k;
+              }
+              I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
+              pc += 4;
+              continue;
+            }
+            case 254 /* i64.rotl_imm */: {
+              const a = fp + code[pc + 2], k = code[pc + 3];
+              const lo = I32[a], hi = I32[a + 1];
+              let rl = lo, rh = hi;
+              if (k < 32) {
+                if (k !== 0) {
+                  rl = (lo << k) | (hi >>> (32 - k));
+                  rh = (hi << k) | (lo >>> (32 - k));
+                }
+              } else if (k === 32) {
+                rl = hi;
+                rh = lo;
+              } else {
+                rl = (hi << (k - 32)) | (lo >>> (64 - k));
+                rh = (lo << (k - 32)) | (hi >>> (64 - k));
+              }
+              I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
+              pc += 4;
+              continue;
+            }
+            case 135 /* i64.shl */:
+            case 136 /* i64.shr_s */:
+            case 248 /* i64.shr_s_imm */: {
+              // On 32-bit words, as above.
+              const op = code[pc];
+              const a = fp + code[pc + 2];
+              const k = op === 135 /* i64.shl */ || op === 136 /* i64.shr_s */
+                ? I32[fp + code[pc + 3]] & 63
+                : code[pc + 3];
+              const lo = I32[a], hi = I32[a + 1];
+              let rl = lo, rh = hi;
+              if (k !== 0) {
+                if (op === 135 /* i64.shl */) {
+                  if (k < 32) {
+                    rh = (hi << k) | (lo >>> (32 - k));
+                    rl = lo << k;
+                  } else {
+                    rh = lo << (k - 32);
+                    rl = 0;
+                  }
+                } else if (op === 136 /* i64.shr_s */ || op === 248 /* i64.shr_s_imm */) {
+                  if (k < 32) {
+                    rl = (lo >>> k) | (hi << (32 - k));
+                    rh = hi >> k;
+                  } else {
+                    rl = hi >> (k - 32);
+                    rh = hi >> 31;
+                  }
+                } else if (k < 32) {
+                  rl = (lo << k) | (hi >>> (32 - k));
+                  rh = (hi << k) | (lo >>> (32 - k));
+                } else if (k === 32) {
+                  rl = hi;
+                  rh = lo;
+                } else {
+                  rl = (hi << (k - 32)) | (lo >>> (64 - k));
+                  rh = (lo << (k - 32)) | (hi >>> (64 - k));
+                }
+              }
+              I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
+              pc += 4;
+              continue;
+            }
+            case 128 /* i64.div_s */:
+            case 129 /* i64.div_u */:
+            case 130 /* i64.rem_s */:
+            case 131 /* i64.rem_u */:
+            case 138 /* i64.rotl */:
+            case 139 /* i64.rotr */:
+              I64[(fp + code[pc + 1]) >> 1] = i64Binary(
+                code[pc],
+                I64[(fp + code[pc + 2]) >> 1],
+                I64[(fp + code[pc + 3]) >> 1],
+              );
+              pc += 4;
+              continue;
+
+            // f32 (arithmetic on Float32Array elements, sign operators on bits)
+            case 92 /* f32.eq */:
+              I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] === F32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 93 /* f32.ne */:
+              I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] !== F32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 94 /* f32.lt */:
+              I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] < F32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 95 /* f32.gt */:
+              I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] > F32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 96 /* f32.le */:
+              I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] <= F32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 97 /* f32.ge */:
+              I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] >= F32[fp + code[pc + 3]] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 147 /* f32.add */:
+              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] + F32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 148 /* f32.sub */:
+              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] - F32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 149 /* f32.mul */:
+              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] * F32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 150 /* f32.div */:
+              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] / F32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            case 151 /* f32.min */:
+              F32[fp + code[pc + 1]] = N.fMin(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 152 /* f32.max */:
+              F32[fp + code[pc + 1]] = N.fMax(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+              pc += 4;
+              continue;
+            case 153 /* f32.copysign */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] & 0x7fffffff) |
+                (I32[fp + code[pc + 3]] & -0x80000000);
+              pc += 4;
+              continue;
+            case 140 /* f32.abs */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] & 0x7fffffff;
+              pc += 3;
+              continue;
+            case 141 /* f32.neg */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ -0x80000000;
+              pc += 3;
+              continue;
+            case 142 /* f32.ceil */:
+              F32[fp + code[pc + 1]] = N.fCeil(F32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 143 /* f32.floor */:
+              F32[fp + code[pc + 1]] = N.fFloor(F32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 144 /* f32.trunc */:
+              F32[fp + code[pc + 1]] = N.fTrunc(F32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 145 /* f32.nearest */:
+              F32[fp + code[pc + 1]] = N.fNearest(F32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 146 /* f32.sqrt */:
+              F32[fp + code[pc + 1]] = N.f64Sqrt(F32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+
+            // f64
+            case 98 /* f64.eq */:
+              I32[fp + code[pc + 1]] =
+                F64[(fp + code[pc + 2]) >> 1] === F64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 99 /* f64.ne */:
+              I32[fp + code[pc + 1]] =
+                F64[(fp + code[pc + 2]) >> 1] !== F64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 100 /* f64.lt */:
+              I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] < F64[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 101 /* f64.gt */:
+              I32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1] > F64[(fp + code[pc + 3]) >> 1]
+                ? 1
+                : 0;
+              pc += 4;
+              continue;
+            case 102 /* f64.le */:
+              I32[fp + code[pc + 1]] =
+                F64[(fp + code[pc + 2]) >> 1] <= F64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 103 /* f64.ge */:
+              I32[fp + code[pc + 1]] =
+                F64[(fp + code[pc + 2]) >> 1] >= F64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
+              pc += 4;
+              continue;
+            case 161 /* f64.add */:
+              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] +
+                F64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 162 /* f64.sub */:
+              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] -
+                F64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 163 /* f64.mul */:
+              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] *
+                F64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 164 /* f64.div */:
+              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] /
+                F64[(fp + code[pc + 3]) >> 1];
+              pc += 4;
+              continue;
+            case 165 /* f64.min */:
+              F64[(fp + code[pc + 1]) >> 1] = N.fMin(
+                F64[(fp + code[pc + 2]) >> 1],
+                F64[(fp + code[pc + 3]) >> 1],
+              );
+              pc += 4;
+              continue;
+            case 166 /* f64.max */:
+              F64[(fp + code[pc + 1]) >> 1] = N.fMax(
+                F64[(fp + code[pc + 2]) >> 1],
+                F64[(fp + code[pc + 3]) >> 1],
+              );
+              pc += 4;
+              continue;
+            case 167 /* f64.copysign */:
+              I64[(fp + code[pc + 1]) >> 1] =
+                (I64[(fp + code[pc + 2]) >> 1] & 0x7fffffffffffffffn) |
+                (I64[(fp + code[pc + 3]) >> 1] & -0x8000000000000000n);
+              pc += 4;
+              continue;
+            case 154 /* f64.abs */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & 0x7fffffffffffffffn;
+              pc += 3;
+              continue;
+            case 155 /* f64.neg */:
+              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ -0x8000000000000000n;
+              pc += 3;
+              continue;
+            case 156 /* f64.ceil */:
+              F64[(fp + code[pc + 1]) >> 1] = N.fCeil(F64[(fp + code[pc + 2]) >> 1]);
+              pc += 3;
+              continue;
+            case 157 /* f64.floor */:
+              F64[(fp + code[pc + 1]) >> 1] = N.fFloor(F64[(fp + code[pc + 2]) >> 1]);
+              pc += 3;
+              continue;
+            case 158 /* f64.trunc */:
+              F64[(fp + code[pc + 1]) >> 1] = N.fTrunc(F64[(fp + code[pc + 2]) >> 1]);
+              pc += 3;
+              continue;
+            case 159 /* f64.nearest */:
+              F64[(fp + code[pc + 1]) >> 1] = N.fNearest(F64[(fp + code[pc + 2]) >> 1]);
+              pc += 3;
+              continue;
+            case 160 /* f64.sqrt */:
+              F64[(fp + code[pc + 1]) >> 1] = N.f64Sqrt(F64[(fp + code[pc + 2]) >> 1]);
+              pc += 3;
+              continue;
+
+            // Conversions
+            case 168 /* i32.wrap_i64 */:
+              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+              pc += 3;
+              continue;
+            case 173 /* i64.extend_i32_s */:
+              I64[(fp + code[pc + 1]) >> 1] = BigInt(I32[fp + code[pc + 2]]);
+              pc += 3;
+              continue;
+            case 174 /* i64.extend_i32_u */:
+              I64[(fp + code[pc + 1]) >> 1] = BigInt(I32[fp + code[pc + 2]] >>> 0);
+              pc += 3;
+              continue;
+            case 189 /* i32.extend8_s */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] << 24) >> 24;
+              pc += 3;
+              continue;
+            case 190 /* i32.extend16_s */:
+              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] << 16) >> 16;
+              pc += 3;
+              continue;
+            case 191 /* i64.extend8_s */:
+            case 192 /* i64.extend16_s */:
+            case 193 /* i64.extend32_s */: {
+              const a = I32[fp + code[pc + 2]];
+              const op = code[pc];
+              I64[(fp + code[pc + 1]) >> 1] = BigInt(
+                op === 191 /* i64.extend8_s */
+                  ? (a << 24) >> 24
+                  : op === 192 /* i64.extend16_s */
+                  ? (a << 16) >> 16
+                  : a,
+              );
+              pc += 3;
+              continue;
+            }
+            case 183 /* f32.demote_f64 */:
+              F32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1];
+              pc += 3;
+              continue;
+            case 188 /* f64.promote_f32 */:
+              F64[(fp + code[pc + 1]) >> 1] = F32[fp + code[pc + 2]];
+              pc += 3;
+              continue;
+            case 179 /* f32.convert_i32_s */:
+              F32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
+              pc += 3;
+              continue;
+            case 180 /* f32.convert_i32_u */:
+              F32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] >>> 0;
+              pc += 3;
+              continue;
+            case 184 /* f64.convert_i32_s */:
+              F64[(fp + code[pc + 1]) >> 1] = I32[fp + code[pc + 2]];
+              pc += 3;
+              continue;
+            case 185 /* f64.convert_i32_u */:
+              F64[(fp + code[pc + 1]) >> 1] = I32[fp + code[pc + 2]] >>> 0;
+              pc += 3;
+              continue;
+            case 169 /* i32.trunc_f32_s */:
+            case 170 /* i32.trunc_f32_u */:
+            case 171 /* i32.trunc_f64_s */:
+            case 172 /* i32.trunc_f64_u */:
+            case 175 /* i64.trunc_f32_s */:
+            case 176 /* i64.trunc_f32_u */:
+            case 177 /* i64.trunc_f64_s */:
+            case 178 /* i64.trunc_f64_u */:
+            case 181 /* f32.convert_i64_s */:
+            case 182 /* f32.convert_i64_u */:
+            case 186 /* f64.convert_i64_s */:
+            case 187 /* f64.convert_i64_u */:
+            case 194 /* i32.trunc_sat_f32_s */:
+            case 195 /* i32.trunc_sat_f32_u */:
+            case 196 /* i32.trunc_sat_f64_s */:
+            case 197 /* i32.trunc_sat_f64_u */:
+            case 198 /* i64.trunc_sat_f32_s */:
+            case 199 /* i64.trunc_sat_f32_u */:
+            case 200 /* i64.trunc_sat_f64_s */:
+            case 201 /* i64.trunc_sat_f64_u */:
+              convert(m, code[pc], fp + code[pc + 1], fp + code[pc + 2]);
+              pc += 3;
+              continue;
+            default:
+              throw new Error(`bad IR op ${code[pc]} at pc ${pc}`);
+          }
+          // A call: `callee`, its frame at `nfp`, `tail` = -1 or the argument slots of a tail call.
+          // `pc` is past the call now: an error in the call sequence is the call's (see catch).
+          calling = 1;
+          let ncf = compiled[callee];
+          if (tail >= 0) {
+            // No loops inside the dispatch loop: V8 would OSR into them.
+            I64.copyWithin(fp >> 1, nfp >> 1, (nfp >> 1) + tail);
+            nfp = fp;
+          }
+          if (ncf === undefined) {
+            if (store.objects[callee].kind === "host") {
+              m.funcAddr = cf.addr;
+              m.pc = pc;
+              m.fp = fp;
+              m.fuel -= sliceStart - fuel;
+              m.depth = depth;
+              if (m.suspending.has(callee)) {
+                m.hostCallee = callee;
+                m.hostAt = nfp;
+                m.hostTail = tail >= 0 ? 1 : 0;
+                return HOST_CALL;
+              }
+              if (hostCall(m, callee, nfp, tail >= 0)) return DONE;
+              if (m.pauseRequested) {
+                m.pauseRequested = false;
+                return YIELDED;
+              }
+              fuel = m.fuel > SLICE ? SLICE : m.fuel;
+              sliceStart = fuel;
+              cf = compiled[m.funcAddr]!;
+              pc = m.pc;
+              fp = m.fp;
+              calling = 0;
+              continue outer;
+            }
+            ncf = m.code(callee);
+          }
+          if (tail < 0) {
+            if (depth >= maxDepth) exhausted();
+            const at = depth * FRAME_STRIDE;
+            if (at + FRAME_STRIDE > frames.length) {
+              m.depth = depth;
+              m.pushFrame(cf.addr, pc, fp, false);
+              frames = m.frames;
+              frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
+            } else {
+              frames[at] = cf.addr;
+              frames[at + 1] = pc;
+              frames[at + 2] = fp;
+            }
+            depth++;
+          }
+          if (nfp + ncf.frameSize * 2 > stackLimit) exhausted();
+          if (ncf.locals > ncf.params) {
+            I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);
+          }
+          fp = nfp;
+          cf = ncf;
+          pc = 0;
+          calling = 0;
+          code = cf.code;
+          ticks = cf.ticks;
+          P64 = cf.pool64;
+          if (cf.mem0 !== mem) {
+            mem = cf.mem0;
+            buf = mem === null ? EMPTY : mem.buffer;
+            DV = new DataView(buf);
+            U8 = new Uint8Array(buf);
+            memLen = buf.byteLength;
+          }
+        }
+        // Arrived at pc by a branch, call or return: take the ticks of its straight-line run.
+        fuel -= ticks[pc];
+        if (fuel < 0) {
+          fuel += ticks[pc];
+          if (fuel === 0) {
+            m.depth = depth;
+            m.funcAddr = cf.addr;
+            m.pc = pc;
+            m.fp = fp;
+            m.fuel -= sliceStart;
+            return PAUSED;
+          }
+          placePause(m, code, pc, fuel);
+          fuel = 0;
+        }
+      }
     }
+  } catch (e) {
+    // Leave the state where it failed in the machine: the frames of the error's backtrace
+    // (invoke and Execution read them, then restore the state before the call).
+    m.depth = depth;
+    m.funcAddr = cf.addr;
+    m.pc = pc - calling;
+    m.fp = fp;
+    throw e;
   }
 }
 

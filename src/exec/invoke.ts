@@ -4,8 +4,9 @@
  * running (a host function called by wasm may invoke again: the nested call uses the stack
  * above the current frame), behind an entry record that ends the loop when it is popped.
  *
- * If the invocation traps, exhausts a resource or lets a wasm exception escape, the machine
- * is restored to its state before the call and the error is rethrown.
+ * If the invocation traps, exhausts a resource or lets a wasm exception escape, its frames are
+ * added to the error's backtrace (`backtrace.ts`), the machine is restored to its state before
+ * the call and the error is rethrown.
  *
  * A suspending host function (`machine.suspending`) cannot be called this way: reaching one
  * is an error (the invocation is abandoned). Executions (execution.ts) support them.
@@ -21,6 +22,7 @@
 import { Exhaustion } from "../errors.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
+import { recordTrace } from "./backtrace.ts";
 import { stackViews } from "./calls.ts";
 import { DONE, HOST_CALL, run } from "./interp.ts";
 import type { Machine } from "./machine.ts";
@@ -85,15 +87,13 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
           `host function ${fn.module}.${fn.name} suspends: it cannot be called through invoke`,
         );
       }
-      if (m.fuel <= 0) {
-        restore(m, depth);
-        throw new Exhaustion("fuel exhausted");
-      }
+      if (m.fuel <= 0) throw new Exhaustion("fuel exhausted");
       // A whole slice ran: a long run, worth the warm-up (once per process).
       warmUp();
     }
   } catch (e) {
-    // The loop may not have saved its depth: the entry record at `depth` is intact anyway.
+    // The loop left the state where it failed: the frames of the backtrace.
+    recordTrace(m, e, depth);
     restore(m, depth);
     m.status = saved;
     m.nesting--;

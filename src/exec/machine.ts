@@ -21,8 +21,11 @@
  *
  * While `run` (interp.ts) executes, the current frame, `depth` and `fuel` live in its locals;
  * it writes them back whenever it returns (done or paused), calls the host, or calls a helper
- * that reads them (exceptions). After a trap they may be stale: `invoke` restores the state
- * saved in its entry record. A paused machine is consistent and resumes exactly.
+ * that reads them (exceptions). When an error leaves the loop (a trap, exhaustion), it writes
+ * the frame where it happened (`pc` at the failing instruction, or at the call for an error
+ * in a call) and `depth`, which the backtrace reads (`backtrace.ts`); `invoke` then restores
+ * the state saved in its entry record (`fuel` stays stale). A paused machine is consistent
+ * and resumes exactly.
  *
  * Not state (derived or bound by the embedder): `compiled` (IR of each function, re-created
  * by lowering, deterministic), `hosts` (host implementations by address), `suspending` (which
@@ -60,6 +63,8 @@ export class WasmException extends WasmError {
   readonly args: RawValue[];
   /** The exception object's address in store.objects (an exnref). */
   readonly exn: number;
+  /** The tag's name for messages (`$name` or its index), once known; see describe. */
+  tagLabel: string | null = null;
   /** The exception object at `exn`, of tag `tag` with arguments `args`. */
   constructor(tag: number, args: RawValue[], exn: number) {
     super("uncaught exception");
@@ -67,6 +72,9 @@ export class WasmException extends WasmError {
     this.tag = tag;
     this.args = args;
     this.exn = exn;
+  }
+  override describe(): string {
+    return this.tagLabel === null ? this.message : `${this.message} of tag ${this.tagLabel}`;
   }
 }
 
