@@ -165,6 +165,7 @@ export class UncaughtWasmException extends WasmError {
     this.values = values;
     this.exception = exception;
   }
+  /** "uncaught exception of tag $name" (the tag by its name or index). */
   override describe(): string {
     return this.exception.describe();
   }

@@ -73,6 +73,7 @@ export class WasmException extends WasmError {
     this.args = args;
     this.exn = exn;
   }
+  /** "uncaught exception of tag $name" (the tag by its name or index, once known). */
   override describe(): string {
     return this.tagLabel === null ? this.message : `${this.message} of tag ${this.tagLabel}`;
   }
