@@ -76,6 +76,7 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
   m.fp = at;
   m.status = "running";
   m.nesting++;
+  let outOfFuel = false;
   try {
     for (;;) {
       const status = run(m);
@@ -87,13 +88,17 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
           `host function ${fn.module}.${fn.name} suspends: it cannot be called through invoke`,
         );
       }
-      if (m.fuel <= 0) throw new Exhaustion("fuel exhausted");
+      if (m.fuel <= 0) {
+        outOfFuel = true;
+        throw new Exhaustion("fuel exhausted");
+      }
       // A whole slice ran: a long run, worth the warm-up (once per process).
       warmUp();
     }
   } catch (e) {
-    // The loop left the state where it failed: the frames of the backtrace.
-    recordTrace(m, e, depth);
+    // The loop left the state where it failed: the frames of the backtrace (none for a
+    // budget that ran out: the program did nothing wrong).
+    if (!outOfFuel) recordTrace(m, e, depth);
     restore(m, depth);
     m.status = saved;
     m.nesting--;
