@@ -27,11 +27,21 @@ export interface TraceFrame {
 export class WasmError extends Error {
   /**
    * Where execution was when it failed (Trap, Exhaustion, an uncaught exception), innermost
-   * frame first; empty for errors outside execution.
+   * frame first; empty for errors outside execution. Not enumerable: two errors of the same
+   * kind and message compare equal wherever they happened.
    */
-  trace: TraceFrame[] = [];
+  declare trace: TraceFrame[];
   /** How many outer frames {@linkcode trace} leaves out (a very deep stack). */
-  traceOmitted = 0;
+  declare traceOmitted: number;
+
+  /** An error with `message`, and no backtrace yet. */
+  constructor(message?: string) {
+    super(message);
+    Object.defineProperties(this, {
+      trace: { value: [], writable: true, enumerable: false, configurable: true },
+      traceOmitted: { value: 0, writable: true, enumerable: false, configurable: true },
+    });
+  }
 
   /** The message with its location, for people. */
   describe(): string {
