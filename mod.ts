@@ -111,6 +111,8 @@ export {
   callStack,
   type FrameInfo,
   functionWat,
+  type GlobalInfo,
+  globals,
   type LocalInfo,
   locals,
   wasmOffset,

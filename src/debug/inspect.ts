@@ -1,7 +1,7 @@
 /**
  * Inspection of a machine stopped at a tick: the call stack with function names (the `name`
  * section) and wasm byte offsets, a frame's parameters and locals with their wasm types, and
- * the module globals. Reads the machine and the store only; it changes nothing.
+ * an instance's globals. Reads the machine and the store only; it changes nothing.
  *
  * Positions are mapped from IR pcs to wasm byte offsets (module binary offsets) through the
  * compiled code's `srcMap`; {@linkcode functionWat} prints a function with the instruction at
@@ -132,4 +132,35 @@ export function functionWat(m: Machine, addr: number, mark: number | null = null
     lines.push(`${at === mark ? "=>" : "  "}${indent}${text}  ;; @${at.toString(16)}`);
   }
   return lines.join("\n");
+}
+
+/** A global of an instance: its index, name, type, mutability and value. */
+export interface GlobalInfo {
+  /** Its index in the instance's global space (imports first). */
+  index: number;
+  /** Its name from the name section, or null. */
+  name: string | null;
+  /** Its wasm value type. */
+  type: ValType;
+  /** Whether it is mutable. */
+  mutable: boolean;
+  /** Its value (raw, as for locals). */
+  value: number | bigint | Uint8Array;
+}
+
+/** The globals of instance `instance` (default 0) with their values. */
+export function globals(m: Machine, instance = 0): GlobalInfo[] {
+  const store = m.store;
+  const inst = store.instances[instance];
+  const views = slotViews(store.globalSlots);
+  return [...inst.globals].map((addr, index) => {
+    const g = store.globals[addr];
+    return {
+      index,
+      name: inst.module.names.globals.get(index) ?? null,
+      type: g.type,
+      mutable: g.mutable,
+      value: readSlot(views, g.slot, g.type),
+    };
+  });
 }

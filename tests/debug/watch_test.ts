@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { createWasi, I32, Recording, Runtime, type WasmFunction } from "../../mod.ts";
-import { callStack, functionWat, locals } from "../../src/debug/inspect.ts";
+import { callStack, functionWat, globals, locals } from "../../src/debug/inspect.ts";
 
 // testdata/debug/corrupt.c: an off-by-one loop in `corrupt` writes over a guard value late in
 // the run. From the end, a reverse-continue on a watchpoint over the guard must stop at that
@@ -48,6 +48,11 @@ Deno.test("watchpoint: reverse-continue from the end stops at the store that cor
   assert.match(wat, /^\(func \$corrupt /);
   assert.match(wat, /\n=> +i32\.store[^\n]*;; @[0-9a-f]+\n/, wat);
   assert.equal(wat.split("\n").filter((l) => l.startsWith("=>")).length, 1);
+  const sp = globals(m).find((g) => g.name === "__stack_pointer");
+  assert.ok(sp !== undefined && sp.type === I32 && sp.mutable, "clang's stack pointer global");
+  assert.ok(
+    (sp.value as number) > 0 && (sp.value as number) <= m.store.memories[0].buffer.byteLength,
+  );
   rec.stepForward();
   assert.equal(guard(), 48);
   // Before the store, the guard was never written (42 since the start).
