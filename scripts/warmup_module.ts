@@ -305,6 +305,10 @@ export function source(): string {
   );
   body.push(`(local.set $v (f32x4.add (local.get $v) (v128.const f32x4 1 2 3 4)))`);
   body.push(`(local.set $v (v128.load64_splat $m1 ${addr}))`);
+  for (const l of ["load8x8_s", "load8x8_u", "load16x4_s", "load16x4_u", "load64_zero"]) {
+    body.push(`(local.set $v (i32x4.add (local.get $v) (v128.${l} offset=8 ${addr})))`);
+  }
+  body.push(`(local.set $v (v128.load8_lane 3 ${addr} (local.get $v)))`);
   body.push(
     `(local.set $v (i8x16.shuffle 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 (local.get $v) (global.get $gv)))`,
   );

@@ -517,6 +517,52 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
+            case 331 /* v128.load8x8_s */:
+            case 332 /* v128.load8x8_u */:
+            case 333 /* v128.load16x4_s */:
+            case 334 /* v128.load16x4_u */:
+            case 336 /* v128.load64_zero */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 8 > memLen) oobMemory();
+              const d = fp + code[pc + 1], op = code[pc];
+              const x = DV.getInt32(ea, true), y = DV.getInt32(ea + 4, true);
+              if (op === 336 /* v128.load64_zero */) {
+                I32[d] = x;
+                I32[d + 1] = y;
+                I32[d + 2] = I32[d + 3] = 0;
+              } else if (op === 333 /* v128.load16x4_s */) {
+                I32[d] = (x << 16) >> 16;
+                I32[d + 1] = x >> 16;
+                I32[d + 2] = (y << 16) >> 16;
+                I32[d + 3] = y >> 16;
+              } else if (op === 334 /* v128.load16x4_u */) {
+                I32[d] = x & 0xffff;
+                I32[d + 1] = x >>> 16;
+                I32[d + 2] = y & 0xffff;
+                I32[d + 3] = y >>> 16;
+              } else if (op === 331 /* v128.load8x8_s */) {
+                I32[d] = (((x << 24) >> 24) & 0xffff) | (((x << 16) >> 24) << 16);
+                I32[d + 1] = (((x << 8) >> 24) & 0xffff) | ((x >> 24) << 16);
+                I32[d + 2] = (((y << 24) >> 24) & 0xffff) | (((y << 16) >> 24) << 16);
+                I32[d + 3] = (((y << 8) >> 24) & 0xffff) | ((y >> 24) << 16);
+              } else {
+                I32[d] = (x & 0xff) | ((x & 0xff00) << 8);
+                I32[d + 1] = ((x >>> 16) & 0xff) | ((x >>> 8) & 0xff0000);
+                I32[d + 2] = (y & 0xff) | ((y & 0xff00) << 8);
+                I32[d + 3] = ((y >>> 16) & 0xff) | ((y >>> 8) & 0xff0000);
+              }
+              pc += 4;
+              continue;
+            }
+            case 335 /* v128.load32_zero */: {
+              const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
+              if (ea + 4 > memLen) oobMemory();
+              const d = fp + code[pc + 1];
+              I32[d] = DV.getInt32(ea, true);
+              I32[d + 1] = I32[d + 2] = I32[d + 3] = 0;
+              pc += 4;
+              continue;
+            }
             case 318 /* simd */:
               simdOp(SV, cf, pc, fp);
               pc += 7;
@@ -615,7 +661,7 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 331 /* i8x16.shuffle_words */: {
+            case 337 /* i8x16.shuffle_words */: {
               const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
               const k = code[pc + 4];
               const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;

@@ -1,11 +1,12 @@
 /**
  * Lowering of the SIMD and relaxed-SIMD instructions (prefix 0xFD) to IR: `v128.const` and
  * `i8x16.shuffle` put their 16 bytes in the constant pool (two consecutive entries), except a
- * shuffle of whole words, whose four word indices fit in its immediate;
- * `v128.load`/`v128.store` on memory 0 (i32 addresses, offset below 2^32) become the main
- * loop's own rows; every other memory form becomes `simd.mem0` (memory 0, offset inline) or
- * `simd.mem` (any memory), and every other instruction
- * the generic `simd` row, which the SIMD dispatch (src/exec/interp_simd.ts) executes.
+ * shuffle of whole words, whose four word indices fit in its immediate; the memory forms with
+ * a row of their own (`v128.load`, `v128.store`, the extending and zeroing loads) on memory 0
+ * (i32 addresses, offset below 2^32) become those rows; every other memory form becomes
+ * `simd.mem0` (memory 0, offset inline) or `simd.mem` (any memory). The hottest arithmetic
+ * has rows of its own too (ops.ts); every other instruction becomes the generic `simd` row,
+ * which the SIMD dispatch (src/exec/interp_simd.ts) executes.
  *
  * Selects and globals of type v128 are lowered in `lower.ts` with the other selects and
  * globals; this file handles only 0xFD instructions. It runs nothing.
@@ -24,8 +25,6 @@ const SIMD_MEM = irOp("simd.mem");
 const SHUFFLE_WORDS = irOp("i8x16.shuffle_words");
 const SIMD_MEM0 = irOp("simd.mem0");
 const V128_CONST = irOp("v128.const");
-const V128_LOAD = irOp("v128.load");
-const V128_STORE = irOp("v128.store");
 const TWO_32 = 0x1_0000_0000n;
 
 function letter(c: string): ValType {
@@ -115,11 +114,12 @@ function memory(L: Lowering, r: CodeReader, op: number): void {
   const info = OPS[op];
   const fast = r.index === 0 && !L.info.memories[0].is64 && r.offset < TWO_32;
   const isStore = info.results === "";
-  if (fast && (op === Op["v128.load"] || op === Op["v128.store"])) {
+  const own = fast && info.imm === "memarg" ? IR[info.name] : undefined;
+  if (own !== undefined) {
     if (isStore) {
       const v = b.pop();
       const a = b.pop();
-      b.op(V128_STORE);
+      b.op(own);
       b.arg(a);
       b.arg(v);
       b.arg(Number(r.offset) | 0);
@@ -127,7 +127,7 @@ function memory(L: Lowering, r: CodeReader, op: number): void {
     }
     const a = b.pop();
     const d = b.pushResult(V128);
-    b.op(V128_LOAD);
+    b.op(own);
     const at = b.arg(d);
     b.arg(a);
     b.arg(Number(r.offset) | 0);

@@ -491,6 +491,11 @@ const SIMD: Row[] = [
   ["f32x4.mul", "dss", "d = s1 * s2 (4 x f32)"],
   ["f64x2.add", "dss", "d = s1 + s2 (2 x f64)"],
   ["f64x2.mul", "dss", "d = s1 * s2 (2 x f64)"],
+  ...["v128.load8x8_s", "v128.load8x8_u", "v128.load16x4_s", "v128.load16x4_u"].map((
+    n,
+  ): Row => [n, "dso", "d = 8 bytes loaded from memory 0 at u32 s + o, lanes extended"]),
+  ["v128.load32_zero", "dso", "d = 4 bytes loaded from memory 0 at u32 s + o, zero-extended"],
+  ["v128.load64_zero", "dso", "d = 8 bytes loaded from memory 0 at u32 s + o, zero-extended"],
   [
     "i8x16.shuffle_words",
     "dssi",
