@@ -15,6 +15,11 @@
 # The SIMD kernels in testdata/simd/ (NAME.c) are built twice, with -O3 -msimd128 (NAME.simd.wasm,
 # clang's auto-vectorizer on) and with -O3 alone (NAME.scalar.wasm), for scripts/bench_simd.ts.
 #
+# The debugger's test program testdata/debug/lines.c is built with -O0 -g into lines.wasm, and
+# with -gdwarf-5 into an object file, lines.dwarf5.o; llvm-dwarfdump-19's line tables of both are
+# committed beside them (the DWARF tests' oracle): `scripts/build_testdata.sh debug` (needs
+# wasi-libc and llvm-19 too).
+#
 # Usage: scripts/build_testdata.sh [NAME...]   (default: every kernel, every SIMD kernel and
 #        every WASI program; NAME is a kernel, e.g. fib, `wasi` for the WASI programs or `simd`
 #        for the SIMD kernels)
@@ -59,6 +64,27 @@ build_simd() {
   )
 }
 
+# Builds the debugger's C test program and dumps its line tables.
+build_debug() {
+  command -v llvm-dwarfdump-19 >/dev/null 2>&1 ||
+    { echo "build_testdata.sh: llvm-dwarfdump-19 not found; install it with: apt-get install -y llvm-19" >&2; exit 1; }
+  (
+    cd "$root/testdata/debug"
+    "$CLANG" --target=wasm32-wasi -O0 -g lines.c -o lines.wasm
+    "$CLANG" --target=wasm32-wasi -O0 -gdwarf-5 -fdebug-prefix-map="$PWD"=. -c lines.c -o lines.dwarf5.o
+    chmod 644 lines.wasm lines.dwarf5.o
+    # lines.c's own unit of lines.wasm (wasi-libc's units come first).
+    unit=$(llvm-dwarfdump-19 --debug-line lines.wasm | grep -B40 'name: "lines.c"' | grep -o '^debug_line\[0x[0-9a-f]*' | tail -1 | cut -d'[' -f2)
+    llvm-dwarfdump-19 --debug-line="$unit" lines.wasm >lines.debug_line.txt
+    llvm-dwarfdump-19 --debug-line lines.dwarf5.o >lines.dwarf5.debug_line.txt
+    echo "built testdata/debug/lines.wasm and lines.dwarf5.o, dumped their line tables"
+  )
+}
+
+if [ "$#" -eq 1 ] && [ "$1" = debug ]; then
+  build_debug
+  exit 0
+fi
 if [ "$#" -eq 1 ] && [ "$1" = wasi ]; then
   build_wasi
   exit 0

@@ -24,6 +24,7 @@ import { CompiledModule } from "../api/module.ts";
 import { fork } from "../api/fork.ts";
 import { snapshotInfo } from "./info.ts";
 import { runModule, type RunOptions } from "./run.ts";
+import { debugProgram, readLines } from "./debug.ts";
 import { resumeSnapshot, runSliced, type SliceOptions, STATUS_PAUSED } from "./slice.ts";
 
 /** The engine's version, from deno.json. */
@@ -195,6 +196,62 @@ const COMMANDS: Record<string, Command> = {
         : runModule(compiled, rest, runOptions);
       for (const line of lines) io.stdout(`${line}\n`);
       return status;
+    },
+  },
+  debug: {
+    summary: "Record a WASI program, then travel in it with gdb-like commands",
+    usage: "gab debug [OPTIONS] <MODULE> [ARGS...]   (commands on standard input)",
+    program: true,
+    options: [
+      {
+        name: "stdin",
+        value: "FILE",
+        help: "The program's standard input (default: empty; the debugger reads its own)",
+      },
+      { name: "fuel", value: "N", help: "Record at most N ticks" },
+      {
+        name: "dir",
+        value: "HOST[::GUEST]",
+        multiple: true,
+        help: "Give WASI access to directory HOST, as GUEST (default: HOST)",
+      },
+      {
+        name: "env",
+        value: "NAME[=VALUE]",
+        multiple: true,
+        help: "Set a WASI environment variable (NAME alone: the host's value)",
+      },
+      { name: "deterministic", help: "Virtual WASI clocks and seeded randomness" },
+      HELP,
+    ],
+    async run([path], options, rest, io) {
+      if (path === undefined) throw new UsageError("missing <MODULE>");
+      const fuel = fuelOption(options.fuel);
+      const { module, info, bytes } = await loadModule(path, { validate: true });
+      const compiled = new CompiledModule(module, info ?? undefined);
+      const list = (v: unknown) => Array.isArray(v) ? v as string[] : [];
+      const stdin = typeof options.stdin === "string" ? await readInput(options.stdin) : undefined;
+      const streams = stdio(io);
+      const terminal = io === processIo && Deno.stdin.isTerminal();
+      return await debugProgram(
+        compiled,
+        bytes,
+        rest,
+        {
+          program: path,
+          dirs: list(options.dir),
+          env: list(options.env),
+          deterministic: options.deterministic === true,
+          stdin,
+          stdout: streams?.stdout,
+          stderr: streams?.stderr,
+          fuel,
+          echo: !terminal,
+          sourceDirs: [path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "."],
+        },
+        readLines(Deno.stdin.readable),
+        io.stdout,
+      );
     },
   },
   resume: {

@@ -688,6 +688,14 @@ export class Recording {
       return { reason: "start" };
     }
     this.travel(hit);
+    if ((why as StopReason).reason === "start") {
+      // A watched value changed between `hit` and the tick after: name the watchpoint.
+      const before = this.watchpoints.map((w) => this.watchValue(w));
+      this.travel(hit + 1);
+      const k = this.watchpoints.findIndex((w, i) => this.watchValue(w) !== before[i]);
+      this.travel(hit);
+      if (k >= 0) why = { reason: "watchpoint", index: k };
+    }
     return why;
   }
 
