@@ -140,16 +140,22 @@ export function positionsOf(m: Machine, addr: number): PositionTable {
   return t;
 }
 
+const localSlots = new WeakMap<Int32Array, number[]>();
+
 /** The local types of wasm function `addr` and their slots. */
 function localsOf(m: Machine, addr: number): { types: Int32Array; slots: number[] } {
   const fn = m.store.objects[addr] as WasmFunc;
   const info = m.store.instances[fn.instance].info;
   const types = info.funcs[fn.index - info.importedFuncs].locals;
-  const slots: number[] = [];
-  let s = 0;
-  for (let i = 0; i < types.length; i++) {
-    slots.push(s);
-    s += slotCount(types[i]);
+  let slots = localSlots.get(types);
+  if (slots === undefined) {
+    slots = [];
+    let s = 0;
+    for (let i = 0; i < types.length; i++) {
+      slots.push(s);
+      s += slotCount(types[i]);
+    }
+    localSlots.set(types, slots);
   }
   return { types, slots };
 }
@@ -307,12 +313,16 @@ export function placeWasmFrames(
     };
     if (fr.ir !== undefined && fr.ir.hash === codeHash(cf)) {
       // The same code as the writer's: exactly where it stood.
+      const fits = (p: Position) =>
+        p.offset === fr.offset && p.types.length === fr.types.length &&
+        p.types.every((t, k) => sameKind(t, fr.types[k]));
       if (atCall) {
         site = table.callSite(fr.ir.pc);
-        if (site !== null && site.offset === fr.offset) found = { pc: site.retPc, pos: site.below };
+        if (site !== null && fits(site.below)) found = { pc: site.retPc, pos: site.below };
+        else site = null;
       } else {
         const pos = table.at(fr.ir.pc);
-        if (pos !== null && pos.offset === fr.offset) found = { pc: fr.ir.pc, pos };
+        if (pos !== null && fits(pos)) found = { pc: fr.ir.pc, pos };
       }
     }
     if (found === null) look(0, cf.unfused < 0 ? Infinity : cf.unfused);

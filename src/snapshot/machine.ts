@@ -28,6 +28,7 @@ import { F32, F64, I64, V128, type ValType } from "../syntax/types.ts";
 import { arr, bin, bool, i32s, int, open, str } from "./check.ts";
 
 const MAX = 2 ** 31 - 1;
+const NO_BYTES = new Uint8Array(0);
 
 /** The bytes of `values` of `types` (see the module doc). */
 export function valueBytes(types: ArrayLike<ValType>, values: readonly RawValue[]): Uint8Array {
@@ -93,7 +94,7 @@ export function writeMachine(m: Machine): Record<string, unknown> {
       locals: valueBytes(localTypes(m, f.func), f.locals),
       types: f.types,
       stack: valueBytes(f.types, f.stack),
-      exns: new Uint8Array(Int32Array.from(f.exns.flat()).buffer),
+      exns: f.exns.length === 0 ? NO_BYTES : new Uint8Array(Int32Array.from(f.exns.flat()).buffer),
       ir: f.ir === undefined ? null : [f.ir.hash, f.ir.pc],
     })),
     hostCall: hostCall === null ? null : {
