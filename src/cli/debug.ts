@@ -28,7 +28,7 @@ import { formatResult, wasiOptions } from "./run.ts";
 import type { CompiledModule } from "../api/module.ts";
 import { Runtime } from "../api/runtime.ts";
 import type { WasmFunction } from "../api/convert.ts";
-import { createWasi, ProcExit } from "../wasi/api.ts";
+import { createWasi, ProcExit, type Wasi } from "../wasi/api.ts";
 import { LinkError } from "../errors.ts";
 
 /** A position in the recording: the frame depth, the function and where in it. */
@@ -103,6 +103,11 @@ export class Debugger {
     readonly sourceDirs: readonly string[] = [],
   ) {
     this.lines = SourceLines.fromModule(bytes);
+  }
+
+  /** The number of the last breakpoint or watchpoint added. */
+  get lastId(): number {
+    return this.nextId - 1;
   }
 
   private get m(): Machine {
@@ -259,7 +264,7 @@ export class Debugger {
   }
 
   /** Steps forward until the tick after which `done` holds, or to the end. */
-  private forwardUntil(done: () => boolean): void {
+  forwardUntil(done: () => boolean): void {
     const r = this.recording;
     while (r.tick < r.end) {
       r.travel(r.tick + 1);
@@ -268,7 +273,7 @@ export class Debugger {
   }
 
   /** `step`/`next`: to the next position (over deeper frames with `over`). */
-  private stepForward(over: boolean): void {
+  stepForward(over: boolean): void {
     const from = this.where();
     this.forwardUntil(() => {
       const w = this.where();
@@ -283,7 +288,7 @@ export class Debugger {
    * frames with `over`). Scans windows before the current tick, doubling them, since a
    * recording is only read forward.
    */
-  private stepBackward(over: boolean): void {
+  stepBackward(over: boolean): void {
     const r = this.recording;
     const from = r.tick;
     const here = this.where();
@@ -423,7 +428,8 @@ export class Debugger {
     return best;
   }
 
-  private addBreak(args: string[]): string {
+  /** `break LOC`: adds a breakpoint, returns the line that says where. */
+  addBreak(args: string[]): string {
     const loc = args[0];
     if (loc === undefined) {
       throw new Error("break takes a location (FUNC, FILE:LINE, LINE, *OFFSET)");
@@ -517,7 +523,8 @@ export class Debugger {
     return `Watchpoint ${id}: ${text} = ${this.watchText(this.stops[this.stops.length - 1])}`;
   }
 
-  private remove(args: string[]): string {
+  /** `delete [N]`: removes a breakpoint or watchpoint (all without N). */
+  remove(args: string[]): string {
     if (args.length === 0) {
       const n = this.stops.length;
       this.stops.length = 0;
@@ -701,18 +708,15 @@ export interface DebugOptions {
 }
 
 /**
- * Records the WASI command `compiled` (module binary `bytes`) with `args`, then runs the
- * debugger's `commands` one by one, writing their output with `write`. Returns 0 (the
- * debugger's status, not the program's).
+ * Instantiates the WASI command `compiled` with `args` and records it to its end (or
+ * `options.fuel` ticks): the recording, its WASI host (close it when done) and how the run
+ * ended, in words.
  */
-export async function debugProgram(
+export function recordProgram(
   compiled: CompiledModule,
-  bytes: Uint8Array,
   args: readonly string[],
   options: DebugOptions,
-  commands: AsyncIterable<string>,
-  write: (text: string) => void,
-): Promise<number> {
+): { recording: Recording; wasi: Wasi; how: string } {
   const wasiOpts = wasiOptions(args, {
     program: options.program,
     dirs: options.dirs,
@@ -739,6 +743,23 @@ export async function debugProgram(
     : result.status === "complete"
     ? "returned"
     : "recording stopped by --fuel";
+  return { recording, wasi, how };
+}
+
+/**
+ * Records the WASI command `compiled` (module binary `bytes`) with `args`, then runs the
+ * debugger's `commands` one by one, writing their output with `write`. Returns 0 (the
+ * debugger's status, not the program's).
+ */
+export async function debugProgram(
+  compiled: CompiledModule,
+  bytes: Uint8Array,
+  args: readonly string[],
+  options: DebugOptions,
+  commands: AsyncIterable<string>,
+  write: (text: string) => void,
+): Promise<number> {
+  const { recording, wasi, how } = recordProgram(compiled, args, options);
   recording.travel(0);
   const dbg = new Debugger(recording, bytes, options.sourceDirs);
   write(

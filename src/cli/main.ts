@@ -25,6 +25,7 @@ import { fork } from "../api/fork.ts";
 import { snapshotInfo } from "./info.ts";
 import { runModule, type RunOptions } from "./run.ts";
 import { debugProgram, readLines } from "./debug.ts";
+import { serveDap } from "./debug_dap.ts";
 import { resumeSnapshot, runSliced, type SliceOptions, STATUS_PAUSED } from "./slice.ts";
 
 /** The engine's version, from deno.json. */
@@ -252,6 +253,40 @@ const COMMANDS: Record<string, Command> = {
         readLines(Deno.stdin.readable),
         io.stdout,
       );
+    },
+  },
+  dap: {
+    summary: "The debugger over the Debug Adapter Protocol (stdio, or TCP with --port)",
+    usage: "gab dap [--port N]",
+    options: [
+      { name: "port", value: "N", help: "Listen on TCP port N (0: any; printed on stderr)" },
+      HELP,
+    ],
+    async run(_positionals, options, _rest, io) {
+      if (options.port === undefined) {
+        const out = Deno.stdout.writable.getWriter();
+        await serveDap(Deno.stdin.readable, (b) => out.write(b));
+        return 0;
+      }
+      const port = Number(options.port);
+      if (!Number.isInteger(port) || port < 0 || port > 65535) {
+        throw new UsageError(`--port takes a port number, not '${options.port}'`);
+      }
+      const listener = Deno.listen({ hostname: "127.0.0.1", port });
+      io.stderr(`gab dap: listening on 127.0.0.1:${(listener.addr as Deno.NetAddr).port}\n`);
+      for await (const conn of listener) {
+        const w = conn.writable.getWriter();
+        serveDap(conn.readable, (b) => w.write(b)).catch((e) =>
+          io.stderr(`gab dap: ${e instanceof Error ? e.message : e}\n`)
+        ).finally(() => {
+          try {
+            conn.close();
+          } catch {
+            // already closed by the client
+          }
+        });
+      }
+      return 0;
     },
   },
   resume: {

@@ -1,0 +1,466 @@
+/**
+ * `gab dap`: the time-travel debugger over the Debug Adapter Protocol, for editors (VS Code,
+ * nvim-dap, Emacs dap-mode...), on standard input and output or on a TCP port (`--port N`: one
+ * session per connection, the port printed on standard error).
+ *
+ * `launch` takes `program` (a .wasm WASI command), `args`, `env` (an object), `preopens`
+ * (guest path → host path), `stdin` (a file for the program's standard input) and
+ * `stopOnEntry`; the program is recorded to its end at launch (its output comes as `output`
+ * events), then every request travels in the recording. One thread; frames are the call stack
+ * with C source lines where the module carries DWARF (else no source: the WAT is given by
+ * `disassemble`, addressed by module byte offsets). Steps go by line (by instruction with
+ * `granularity: "instruction"`), back and forth: `stepBack`, `reverseContinue`. Scopes: the
+ * frame's wasm locals and the module's globals. `readMemory` reads linear memory 0. The custom
+ * request `gab/travel` (`{ tick }`) travels to a tick; `gab/position` answers the tick and the
+ * recording's end. Every travel sends `invalidated` then `stopped`.
+ *
+ * Not here yet: data breakpoints, writeMemory, goto targets, restartFrame, pause of a running
+ * program (recording blocks the message loop), operand-stack scope.
+ *
+ * @module
+ */
+
+import type { StopReason } from "../debug/recording.ts";
+import { callStack, functionWat, locals } from "../debug/inspect.ts";
+import type { Machine } from "../exec/machine.ts";
+import { readSlot, slotViews } from "../runtime/values.ts";
+import { ExternKind } from "../syntax/types.ts";
+import { printValType } from "../text/print.ts";
+import { CompiledModule } from "../api/module.ts";
+import type { Wasi } from "../wasi/api.ts";
+import { loadModule, readInput } from "./load.ts";
+import { formatResult } from "./run.ts";
+import { Debugger, recordProgram } from "./debug.ts";
+
+/** A DAP message as JSON. */
+type Message = Record<string, unknown> & { seq?: number; type?: string };
+
+const THREAD = 1;
+const LOCALS_REF = 1, GLOBALS_REF = 2;
+
+/** Reads DAP messages (`Content-Length` framed JSON) from a byte stream. */
+export async function* readMessages(
+  stream: ReadableStream<Uint8Array>,
+): AsyncIterable<Message> {
+  let buf = new Uint8Array(0);
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) {
+    const next = new Uint8Array(buf.length + chunk.length);
+    next.set(buf);
+    next.set(chunk, buf.length);
+    buf = next;
+    for (;;) {
+      const text = decoder.decode(buf.subarray(0, Math.min(buf.length, 1024)));
+      const end = text.indexOf("\r\n\r\n");
+      if (end < 0) break;
+      const m = /Content-Length:\s*(\d+)/i.exec(text.slice(0, end));
+      if (m === null) throw new Error("DAP: a header without Content-Length");
+      const start = new TextEncoder().encode(text.slice(0, end + 4)).length;
+      const length = Number(m[1]);
+      if (buf.length < start + length) break;
+      yield JSON.parse(decoder.decode(buf.subarray(start, start + length)));
+      buf = buf.slice(start + length);
+    }
+  }
+}
+
+/** Frames a DAP message. */
+export function frame(message: Message): Uint8Array {
+  const body = new TextEncoder().encode(JSON.stringify(message));
+  const head = new TextEncoder().encode(`Content-Length: ${body.length}\r\n\r\n`);
+  const out = new Uint8Array(head.length + body.length);
+  out.set(head);
+  out.set(body, head.length);
+  return out;
+}
+
+/** One debugging session: answers requests, sends events through `send`. */
+export class DapSession {
+  private seq = 1;
+  private dbg: Debugger | null = null;
+  private wasi: Wasi | null = null;
+  private stopOnEntry = false;
+  private programPath = "";
+  /** Breakpoint ids by source path (the user's numbering in the Debugger). */
+  private readonly sourceBreaks = new Map<string, number[]>();
+  /** Whether the session has ended (disconnect). */
+  done = false;
+
+  /** A session that writes its messages with `send`. */
+  constructor(private readonly send: (m: Message) => void) {}
+
+  private event(event: string, body: unknown = {}): void {
+    this.send({ seq: this.seq++, type: "event", event, body });
+  }
+
+  private get m(): Machine {
+    return this.dbg!.recording.machine;
+  }
+
+  /** Handles one request (responses and events go through `send`). */
+  async handle(req: Message): Promise<void> {
+    const command = String(req.command);
+    const args = (req.arguments ?? {}) as Record<string, unknown>;
+    const respond = (body: unknown = {}, success = true, message?: string) =>
+      this.send({
+        seq: this.seq++,
+        type: "response",
+        request_seq: req.seq,
+        command,
+        success,
+        ...(message === undefined ? {} : { message }),
+        body,
+      });
+    try {
+      const body = await this.request(command, args);
+      respond(body ?? {});
+      this.after(command);
+    } catch (e) {
+      respond({}, false, e instanceof Error ? e.message : String(e));
+    }
+  }
+
+  private deferred: (() => void) | null = null;
+
+  /** Runs `f` after the current request's response is sent (a move and its events). */
+  private defer(f: () => void): void {
+    this.deferred = f;
+  }
+
+  /** Events that follow a request's response. */
+  private after(command: string): void {
+    const f = this.deferred;
+    this.deferred = null;
+    f?.();
+    if (command === "launch") this.event("initialized");
+    if (command === "configurationDone") {
+      if (this.stopOnEntry) this.stopped("entry");
+      else this.moved(this.dbg!.recording.continue());
+    }
+  }
+
+  private stopped(reason: string, extra: Record<string, unknown> = {}): void {
+    this.event("invalidated", { areas: ["stacks", "variables"], threadId: THREAD });
+    this.event("stopped", { reason, threadId: THREAD, allThreadsStopped: true, ...extra });
+  }
+
+  private moved(why: StopReason): void {
+    switch (why.reason) {
+      case "breakpoint":
+        return this.stopped("breakpoint");
+      case "watchpoint":
+        return this.stopped("data breakpoint");
+      case "start":
+        return this.stopped("entry", { description: "the start of the recording" });
+      case "end": {
+        const r = this.dbg!.recording;
+        if (r.tick >= r.end) {
+          this.stopped("end", { description: "the end of the recording" });
+        } else this.stopped("step");
+      }
+    }
+  }
+
+  private async request(command: string, args: Record<string, unknown>): Promise<unknown> {
+    switch (command) {
+      case "initialize":
+        return {
+          supportsConfigurationDoneRequest: true,
+          supportsStepBack: true,
+          supportsSteppingGranularity: true,
+          supportsFunctionBreakpoints: true,
+          supportsReadMemoryRequest: true,
+          supportsDisassembleRequest: true,
+          supportsTerminateRequest: true,
+        };
+      case "launch":
+        return await this.launch(args);
+      case "setBreakpoints":
+        return this.setBreakpoints(args);
+      case "setFunctionBreakpoints": {
+        const bps = (args.breakpoints ?? []) as { name: string }[];
+        const key = "<functions>";
+        for (const id of this.sourceBreaks.get(key) ?? []) this.dbg!.remove([String(id)]);
+        const ids: number[] = [];
+        const out = bps.map((b) => {
+          try {
+            this.dbg!.addBreak([b.name]);
+            ids.push(this.dbg!.lastId);
+            return { verified: true, id: this.dbg!.lastId };
+          } catch (e) {
+            return { verified: false, message: (e as Error).message };
+          }
+        });
+        this.sourceBreaks.set(key, ids);
+        return { breakpoints: out };
+      }
+      case "setExceptionBreakpoints":
+        return { breakpoints: [] };
+      case "configurationDone":
+        return {};
+      case "threads":
+        return { threads: [{ id: THREAD, name: "main" }] };
+      case "stackTrace":
+        return this.stackTrace();
+      case "scopes":
+        return {
+          scopes: [
+            { name: "Locals", variablesReference: LOCALS_REF, expensive: false },
+            { name: "Globals", variablesReference: GLOBALS_REF, expensive: false },
+          ],
+        };
+      case "variables":
+        return { variables: this.variables(Number(args.variablesReference)) };
+      case "continue":
+        this.defer(() => this.moved(this.dbg!.recording.continue()));
+        return { allThreadsContinued: true };
+      case "reverseContinue":
+        this.defer(() => this.moved(this.dbg!.recording.reverseContinue()));
+        return {};
+      case "next":
+      case "stepIn":
+      case "stepOut":
+      case "stepBack": {
+        const d = this.dbg!;
+        const instruction = args.granularity === "instruction";
+        this.defer(() => {
+          if (command === "stepOut") {
+            const depth = this.m.depth;
+            d.forwardUntil(() => this.m.depth < depth || this.m.funcAddr < 0);
+          } else if (command === "stepBack") {
+            if (instruction) d.recording.stepBack();
+            else d.stepBackward(true);
+          } else if (instruction) d.recording.stepForward();
+          else d.stepForward(command === "next");
+          this.stopped("step");
+        });
+        return {};
+      }
+      case "gab/travel": {
+        const r = this.dbg!.recording;
+        const t = Number(args.tick);
+        if (!Number.isSafeInteger(t) || t < 0) throw new Error("gab/travel takes a tick >= 0");
+        r.travel(Math.min(t, r.end));
+        this.defer(() => this.stopped("goto"));
+        return { tick: r.tick, end: r.end };
+      }
+      case "gab/position": {
+        const r = this.dbg!.recording;
+        return { tick: r.tick, end: r.end };
+      }
+      case "readMemory":
+        return this.readMemory(args);
+      case "disassemble":
+        return this.disassemble(args);
+      case "pause":
+        throw new Error("the program is not running (it was recorded at launch)");
+      case "disconnect":
+      case "terminate":
+        this.wasi?.close();
+        this.done = true;
+        if (command === "terminate") this.defer(() => this.event("terminated"));
+        return {};
+      default:
+        throw new Error(`unsupported request '${command}'`);
+    }
+  }
+
+  private async launch(args: Record<string, unknown>): Promise<unknown> {
+    const program = args.program;
+    if (typeof program !== "string") throw new Error("launch needs 'program' (a .wasm file)");
+    this.programPath = program;
+    const { module, info, bytes } = await loadModule(program, { validate: true });
+    const compiled = new CompiledModule(module, info ?? undefined);
+    const env = Object.entries((args.env ?? {}) as Record<string, string>).map(([k, v]) =>
+      `${k}=${v}`
+    );
+    const dirs = Object.entries((args.preopens ?? {}) as Record<string, string>).map((
+      [guest, host],
+    ) => `${host}::${guest}`);
+    const stdin = typeof args.stdin === "string" ? await readInput(args.stdin) : undefined;
+    const decoder = [new TextDecoder(), new TextDecoder()];
+    const { recording, wasi, how } = recordProgram(
+      compiled,
+      ((args.args ?? []) as unknown[]).map(String),
+      {
+        program,
+        env,
+        dirs,
+        stdin,
+        stdout: (b) =>
+          this.event("output", {
+            category: "stdout",
+            output: decoder[0].decode(b, { stream: true }),
+          }),
+        stderr: (b) =>
+          this.event("output", {
+            category: "stderr",
+            output: decoder[1].decode(b, { stream: true }),
+          }),
+      },
+    );
+    recording.travel(0);
+    this.wasi = wasi;
+    const dir = program.includes("/") ? program.slice(0, program.lastIndexOf("/")) : ".";
+    this.dbg = new Debugger(recording, bytes, [dir]);
+    this.stopOnEntry = args.stopOnEntry === true;
+    this.event("output", {
+      category: "console",
+      output: `gab: recorded ${recording.end} ticks (${how})\n`,
+    });
+    return {};
+  }
+
+  /** The source path a line table's file stands for (relative to the program's directory). */
+  private sourcePath(file: string): string {
+    if (file.startsWith("/")) return file;
+    const dir = this.programPath.includes("/")
+      ? this.programPath.slice(0, this.programPath.lastIndexOf("/"))
+      : ".";
+    return `${dir}/${file}`;
+  }
+
+  private setBreakpoints(args: Record<string, unknown>): unknown {
+    const d = this.dbg;
+    if (d === null) throw new Error("launch first");
+    const path = String((args.source as { path?: string })?.path ?? "");
+    for (const id of this.sourceBreaks.get(path) ?? []) d.remove([String(id)]);
+    const file = path.slice(path.lastIndexOf("/") + 1);
+    const ids: number[] = [];
+    const bps = ((args.breakpoints ?? []) as { line: number }[]).map((b) => {
+      try {
+        d.addBreak([`${file}:${b.line}`]);
+        ids.push(d.lastId);
+        return { id: d.lastId, verified: true, line: b.line, source: { path } };
+      } catch (e) {
+        return { verified: false, line: b.line, message: (e as Error).message };
+      }
+    });
+    this.sourceBreaks.set(path, ids);
+    return { breakpoints: bps };
+  }
+
+  private stackTrace(): unknown {
+    const stack = callStack(this.m);
+    const frames = stack.map((f, i) => {
+      const p = this.dbg!.source(f.offset);
+      return {
+        id: i + 1,
+        name: f.name ?? `$${f.index}`,
+        line: p?.line ?? 0,
+        column: p?.column ?? 0,
+        ...(p === null ? {} : { source: { name: p.file, path: this.sourcePath(p.file) } }),
+        ...(f.offset === null ? {} : { instructionPointerReference: `0x${f.offset.toString(16)}` }),
+      };
+    });
+    return { stackFrames: frames, totalFrames: frames.length };
+  }
+
+  private variables(ref: number): unknown[] {
+    const m = this.m;
+    if (ref === LOCALS_REF) {
+      const [top] = callStack(m);
+      if (top === undefined) return [];
+      return locals(m, top).map((l) => ({
+        name: l.name ?? `$${l.index}`,
+        value: formatResult(l.value, l.type),
+        type: printValType(l.type),
+        variablesReference: 0,
+      }));
+    }
+    if (ref === GLOBALS_REF) {
+      const inst = m.store.instances[m.store.instances.length - 1];
+      const out: unknown[] = [];
+      for (let i = 0; i < inst.globals.length; i++) {
+        const g = m.store.globals[inst.globals[i]];
+        const v = readSlot(slotViews(m.store.globalSlots), g.slot, g.type);
+        out.push({
+          name: inst.module.names.globals.get(i) ?? `$${i}`,
+          value: formatResult(v, g.type),
+          type: printValType(g.type),
+          variablesReference: 0,
+        });
+      }
+      return out;
+    }
+    return [];
+  }
+
+  private readMemory(args: Record<string, unknown>): unknown {
+    const base = Number(args.memoryReference) + Number(args.offset ?? 0);
+    const count = Number(args.count ?? 0);
+    const mem = this.m.store.memories[0];
+    if (!Number.isSafeInteger(base) || base < 0) throw new Error("bad memory reference");
+    const end = Math.min(mem.buffer.byteLength, base + count);
+    const bytes = base < end ? new Uint8Array(mem.buffer, base, end - base) : new Uint8Array(0);
+    let bin = "";
+    for (const b of bytes) bin += String.fromCharCode(b);
+    return {
+      address: `0x${base.toString(16)}`,
+      data: btoa(bin),
+      ...(bytes.length < count ? { unreadableBytes: count - bytes.length } : {}),
+    };
+  }
+
+  /** WAT instructions by module byte offset around `memoryReference` (an offset). */
+  private disassemble(args: Record<string, unknown>): unknown {
+    const m = this.m;
+    const at = Number(args.memoryReference) + Number(args.offset ?? 0);
+    const count = Number(args.instructionCount ?? 0);
+    const skip = Number(args.instructionOffset ?? 0);
+    // Every instruction of every function, in offset order.
+    const all: { address: number; instruction: string }[] = [];
+    const inst = m.store.instances[m.store.instances.length - 1];
+    const nImports = inst.module.imports.filter((im) => im.desc.kind === ExternKind.Func).length;
+    for (let i = 0; i < inst.module.funcs.length; i++) {
+      const addr = inst.funcs[nImports + i];
+      const b = inst.module.funcs[i];
+      if (at < b.offset - 4096 || at > b.offset + b.body.length + 4096) continue;
+      for (const line of functionWat(m, addr).split("\n").slice(1)) {
+        const hit = /^\s*(.*?)\s*;; @([0-9a-f]+)$/.exec(line.slice(2));
+        if (hit !== null) {
+          all.push({ address: parseInt(hit[2], 16), instruction: hit[1] });
+        }
+      }
+    }
+    all.sort((a, b) => a.address - b.address);
+    let i = all.findIndex((x) => x.address >= at);
+    if (i < 0) i = all.length;
+    const out: unknown[] = [];
+    for (let k = i + skip; k < i + skip + count; k++) {
+      const x = all[k];
+      if (x === undefined) {
+        out.push({ address: "0x0", instruction: "", presentationHint: "invalid" });
+        continue;
+      }
+      const p = this.dbg!.source(x.address);
+      out.push({
+        address: `0x${x.address.toString(16)}`,
+        instruction: x.instruction,
+        ...(p === null ? {} : { line: p.line, location: { path: this.sourcePath(p.file) } }),
+      });
+    }
+    return { instructions: out };
+  }
+}
+
+/** Serves one session over a reader and a writer until it disconnects. */
+export async function serveDap(
+  input: ReadableStream<Uint8Array>,
+  write: (bytes: Uint8Array) => Promise<void> | void,
+): Promise<void> {
+  const queue: Uint8Array[] = [];
+  let flushing: Promise<void> = Promise.resolve();
+  const session = new DapSession((m) => {
+    queue.push(frame(m));
+    flushing = flushing.then(async () => {
+      while (queue.length > 0) await write(queue.shift()!);
+    });
+  });
+  for await (const message of readMessages(input)) {
+    if (message.type !== "request") continue;
+    await session.handle(message);
+    if (session.done) break;
+  }
+  await flushing;
+}

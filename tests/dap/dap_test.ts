@@ -1,0 +1,134 @@
+import assert from "node:assert/strict";
+import { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+
+// `gab dap --port 0` driven by the real DAP client from npm (DebugClient, as VS Code's own
+// adapters test themselves) over TCP, on testdata/debug/lines.c (clang -O0 -g). Oracles from
+// outside the adapter: the C program's values (it prints where `total` lives; square(i) is
+// called with i = 1, 2, 3...; before the third call total is 1 + 4 = 5), its source lines
+// (llvm-dwarfdump's table is checked in tests/debug/dwarf_test.ts), the module's bytes.
+
+const root = new URL("../../", import.meta.url);
+const program = decodeURIComponent(new URL("testdata/debug/lines.wasm", root).pathname);
+
+async function startAdapter(): Promise<{ child: Deno.ChildProcess; port: number }> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", "cli.ts", "dap", "--port", "0"],
+    cwd: root,
+    stdin: "null",
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let text = "";
+  while (!/listening on [\d.]+:(\d+)/.test(text)) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`gab dap ended: ${text}`);
+    text += value;
+  }
+  reader.releaseLock();
+  return { child, port: Number(/listening on [\d.]+:(\d+)/.exec(text)![1]) };
+}
+
+Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps both ways, memory, travel)", async () => {
+  const { child, port } = await startAdapter();
+  const input = await Deno.makeTempFile();
+  await Deno.writeTextFile(input, "4\n");
+  const dc = new DebugClient("unused", "unused", "gab");
+  const log: string[] = [];
+  const output: string[] = [];
+  dc.on("output", (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+  // In server mode DebugClient waits for events without a time limit: a test-wide one.
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const limit = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error("the DAP session took over 120 s")), 120_000);
+  });
+  try {
+    await Promise.race([limit, session()]);
+  } finally {
+    clearTimeout(timer);
+    await dc.stop();
+    child.kill();
+    await child.status;
+    await Deno.remove(input);
+  }
+  assert.deepEqual(log, ["ok"]);
+
+  async function session() {
+    await dc.start(port);
+    // Launch, stopped on entry.
+    const [, , entry] = await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program, stdin: input, stopOnEntry: true }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(entry.body.reason, "entry");
+    const total = Number(/total at (\d+)/.exec(output.join(""))?.[1]);
+    assert.ok(total > 0, output.join(""));
+    assert.match(output.join(""), /total 30\n/);
+
+    // A breakpoint on a source line, then continue to it.
+    const set = await dc.setBreakpointsRequest({
+      source: { path: decodeURIComponent(new URL("testdata/debug/lines.c", root).pathname) },
+      breakpoints: [{ line: 20 }],
+    });
+    assert.equal(set.body.breakpoints[0].verified, true);
+    const ticks: number[] = [];
+    const position = async () =>
+      (await dc.customRequest("gab/position")).body as { tick: number; end: number };
+    for (let hit = 1; hit <= 3; hit++) {
+      await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
+      const st = await dc.stackTraceRequest({ threadId: 1 });
+      assert.equal(st.body.stackFrames[0].line, 20);
+      assert.equal(st.body.stackFrames[0].name, "__original_main");
+      assert.match(st.body.stackFrames[0].source!.path!, /lines\.c$/);
+      ticks.push((await position()).tick);
+    }
+    assert.ok(ticks[0] < ticks[1] && ticks[1] < ticks[2]);
+    // Third time at line 20 (i = 3): total is 1 + 4 in memory.
+    const mem = await dc.send("readMemory", { memoryReference: String(total), count: 4 });
+    const bytes = Uint8Array.from(atob(mem.body.data), (c) => c.charCodeAt(0));
+    assert.equal(new DataView(bytes.buffer).getInt32(0, true), 5);
+
+    // Step into square: its parameter (wasm local 0 at -O0) is 3.
+    await Promise.all([dc.stepInRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
+    let st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(st.body.stackFrames[0].name, "square");
+    assert.equal(st.body.stackFrames[1].name, "__original_main");
+    const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+    const vars = await dc.variablesRequest({
+      variablesReference: scopes.body.scopes[0].variablesReference,
+    });
+    assert.equal(vars.body.variables[0].value, "3");
+    assert.equal(vars.body.variables[0].type, "i32");
+
+    // Step back out of the call: main, line 20 again.
+    await Promise.all([dc.stepBackRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
+    st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(st.body.stackFrames[0].name, "__original_main");
+    assert.equal(st.body.stackFrames[0].line, 20);
+
+    // Reverse-continue: the previous hit of the breakpoint.
+    await Promise.all([dc.send("reverseContinue", { threadId: 1 }), dc.waitForEvent("stopped")]);
+    assert.equal((await position()).tick, ticks[1]);
+
+    // Disassemble at the frame's instruction: WAT, addressed by module byte offsets.
+    st = await dc.stackTraceRequest({ threadId: 1 });
+    const ip = st.body.stackFrames[0].instructionPointerReference!;
+    const dis = await dc.send("disassemble", { memoryReference: ip, instructionCount: 4 });
+    assert.equal(dis.body.instructions[0].address, ip);
+    assert.equal(dis.body.instructions.length, 4);
+    assert.ok(dis.body.instructions.every((i: { instruction: string }) => i.instruction !== ""));
+
+    // Travel to tick 0 and back to the third hit: the same stack.
+    const there = await dc.stackTraceRequest({ threadId: 1 });
+    await Promise.all([dc.customRequest("gab/travel", { tick: 0 }), dc.waitForEvent("stopped")]);
+    assert.equal((await position()).tick, 0);
+    await Promise.all([
+      dc.customRequest("gab/travel", { tick: ticks[1] }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.deepEqual((await dc.stackTraceRequest({ threadId: 1 })).body, there.body);
+    log.push("ok");
+  }
+});
