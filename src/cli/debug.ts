@@ -485,7 +485,7 @@ export class Debugger {
   }
 
   private globalIndex(g: string): number {
-    const n = num(g);
+    const n = num(g.replace(/^\$/, ""));
     const inst = this.m.store.instances[this.m.store.instances.length - 1];
     if (n !== null) {
       if (n < 0 || n >= inst.globals.length) throw new Error(`no global ${g}`);
@@ -503,7 +503,8 @@ export class Debugger {
     return formatResult(readSlot(slotViews(store.globalSlots), g.slot, g.type), g.type);
   }
 
-  private addWatch(args: string[]): string {
+  /** `watch ADDR [LEN]` or `watch global G`: adds a watchpoint, returns the line that says so. */
+  addWatch(args: string[]): string {
     let watch: Watchpoint, text: string;
     if (args[0] === "global") {
       if (args[1] === undefined) throw new Error("watch global takes an index or $name");

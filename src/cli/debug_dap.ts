@@ -14,7 +14,8 @@
  * request `gab/travel` (`{ tick }`) travels to a tick; `gab/position` answers the tick and the
  * recording's end. Every travel sends `invalidated` then `stopped`.
  *
- * Not here yet: data breakpoints, writeMemory, goto targets, restartFrame, pause of a running
+ * Data breakpoints watch memory ranges (`dataBreakpointInfo` with an address as the name) and
+ * globals (by name in the Globals scope). Not here yet: writeMemory, goto targets, restartFrame, pause of a running
  * program (recording blocks the message loop), operand-stack scope.
  *
  * @module
@@ -172,6 +173,7 @@ export class DapSession {
           supportsReadMemoryRequest: true,
           supportsDisassembleRequest: true,
           supportsTerminateRequest: true,
+          supportsDataBreakpoints: true,
         };
       case "launch":
         return await this.launch(args);
@@ -187,6 +189,27 @@ export class DapSession {
             this.dbg!.addBreak([b.name]);
             ids.push(this.dbg!.lastId);
             return { verified: true, id: this.dbg!.lastId };
+          } catch (e) {
+            return { verified: false, message: (e as Error).message };
+          }
+        });
+        this.sourceBreaks.set(key, ids);
+        return { breakpoints: out };
+      }
+      case "dataBreakpointInfo":
+        return this.dataBreakpointInfo(args);
+      case "setDataBreakpoints": {
+        const d = this.dbg!;
+        const key = "<data>";
+        for (const id of this.sourceBreaks.get(key) ?? []) d.remove([String(id)]);
+        const ids: number[] = [];
+        const out = ((args.breakpoints ?? []) as { dataId: string }[]).map((b) => {
+          const m = /^(mem):(\d+):(\d+)$|^(global):(.+)$/.exec(b.dataId);
+          if (m === null) return { verified: false, message: `bad dataId '${b.dataId}'` };
+          try {
+            d.addWatch(m[1] === "mem" ? [m[2], m[3]] : ["global", m[5]]);
+            ids.push(d.lastId);
+            return { verified: true, id: d.lastId };
           } catch (e) {
             return { verified: false, message: (e as Error).message };
           }
@@ -384,6 +407,27 @@ export class DapSession {
       return out;
     }
     return [];
+  }
+
+  /**
+   * What can be watched: a global of the Globals scope by name, or (`asAddress`, or a name that
+   * is a number) `bytes` (default 4) of memory at an address.
+   */
+  private dataBreakpointInfo(args: Record<string, unknown>): unknown {
+    const name = String(args.name ?? "");
+    const address = /^(0x[0-9a-f]+|\d+)$/i.test(name) ? Number(name) : null;
+    if (address !== null) {
+      const bytes = Number(args.bytes ?? 4);
+      return {
+        dataId: `mem:${address}:${bytes}`,
+        description: `${bytes} bytes at ${name}`,
+        accessTypes: ["write"],
+      };
+    }
+    if (Number(args.variablesReference) === GLOBALS_REF) {
+      return { dataId: `global:${name}`, description: `global ${name}`, accessTypes: ["write"] };
+    }
+    return { dataId: null, description: "only memory addresses and globals can be watched" };
   }
 
   private readMemory(args: Record<string, unknown>): unknown {

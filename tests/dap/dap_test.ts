@@ -129,6 +129,40 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
       dc.waitForEvent("stopped"),
     ]);
     assert.deepEqual((await dc.stackTraceRequest({ threadId: 1 })).body, there.body);
+
+    // A data breakpoint on total; from the end, reverse-continue stops before its last write:
+    // total is 1 + 4 + 9 there (the write makes it 30).
+    await dc.setBreakpointsRequest({ source: set.body.breakpoints[0].source!, breakpoints: [] });
+    const info = await dc.send("dataBreakpointInfo", { name: String(total) });
+    assert.equal(info.body.dataId, `mem:${total}:4`);
+    const data = await dc.send("setDataBreakpoints", {
+      breakpoints: [{ dataId: info.body.dataId, accessType: "write" }],
+    });
+    assert.equal(data.body.breakpoints[0].verified, true);
+    await Promise.all([
+      dc.customRequest("gab/travel", { tick: 1e12 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    const end = await position();
+    assert.equal(end.tick, end.end);
+    const [, back] = await Promise.all([
+      dc.send("reverseContinue", { threadId: 1 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(back.body.reason, "data breakpoint");
+    const word = async () => {
+      const r = await dc.send("readMemory", { memoryReference: String(total), count: 4 });
+      const b = Uint8Array.from(atob(r.body.data), (c) => c.charCodeAt(0));
+      return new DataView(b.buffer).getInt32(0, true);
+    };
+    assert.equal(await word(), 14);
+    st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(st.body.stackFrames[0].line, 20, "total += square(i)");
+    await Promise.all([
+      dc.stepInRequest({ threadId: 1, granularity: "instruction" }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(await word(), 30);
     log.push("ok");
   }
 });
