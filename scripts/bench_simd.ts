@@ -1,9 +1,9 @@
 /**
  * SIMD against scalar code: each C kernel of `testdata/simd/` is built twice by clang-19
  * (`NAME.simd.wasm` with `-O3 -msimd128`, the auto-vectorizer on; `NAME.scalar.wasm` with `-O3`
- * alone), and both builds run on V8 and on gab. The table shows the four median times and gab's
- * ratio simd/scalar: vectorized code must not be slower than the scalar code it replaces (a
- * ratio above 1 is flagged in the table). Every build must return the checksum of
+ * alone), and both builds run on V8 and on gab, in turns (see {@linkcode measurePair}). The
+ * table shows the four median times and gab's ratio simd/scalar: vectorized code must not be
+ * slower than the scalar code it replaces (a ratio above 1 is flagged in the table). Every build must return the checksum of
  * `testdata/simd/simd.json` (V8's); a wrong one fails the run.
  *
  * `deno task bench` runs it after the kernels (unless `--filter` narrows the run), or alone:
@@ -20,10 +20,12 @@
 import { parseArgs } from "node:util";
 import {
   type BenchEngine,
+  checksum,
   gabEngine,
   type Kernel,
-  measure,
+  median,
   type Outcome,
+  type RunFunction,
   scaledN,
   v8Engine,
 } from "./bench.ts";
@@ -75,17 +77,77 @@ export async function benchSimd(
   const rows: SimdRow[] = [];
   for (const kernel of await loadSimdKernels()) {
     const n = scaledN(kernel, options.scale);
+    const scalar = await readSimdKernel(kernel, "scalar");
+    const simd = await readSimdKernel(kernel, "simd");
     const out: Record<string, Outcome> = {};
-    for (const build of ["scalar", "simd"] as const) {
-      const bytes = await readSimdKernel(kernel, build);
-      for (const engine of [engines.v8, engines.gab]) {
-        log(`simd ${kernel.name}.${build} (n = ${n}): ${engine.name} ...`);
-        out[`${engine.name}.${build}`] = await measure(engine, bytes, kernel, n, options);
-      }
+    for (const engine of [engines.v8, engines.gab]) {
+      log(`simd ${kernel.name} (n = ${n}): ${engine.name}, both builds ...`);
+      const [a, b] = await measurePair(engine, scalar, simd, kernel, n, options);
+      out[`${engine.name}.scalar`] = a;
+      out[`${engine.name}.simd`] = b;
     }
     rows.push(judgeSimd(kernel, n, out));
   }
   return rows;
+}
+
+/**
+ * Loads both builds of a kernel on one engine, then runs them in turns (scalar, simd, simd,
+ * scalar, ...), `warmup` untimed rounds and `runs` timed ones: both builds then see the same
+ * engine state (a JIT's type feedback, the warm-up; measured: whichever build ran second in a
+ * process was up to 2x slower), and the median time of each is compared side by side.
+ */
+export async function measurePair(
+  engine: BenchEngine,
+  scalarBytes: Uint8Array,
+  simdBytes: Uint8Array,
+  kernel: Kernel,
+  n: number,
+  options: { warmup: number; runs: number },
+): Promise<[Outcome, Outcome]> {
+  const builds = ["scalar", "simd"] as const;
+  let runs: RunFunction[];
+  try {
+    runs = [await engine.load(scalarBytes), await engine.load(simdBytes)];
+  } catch (err) {
+    const e: Outcome = { error: `${engine.name}: ${describe(err)}` };
+    return [e, e];
+  }
+  const times: number[][] = [[], []];
+  const sums: (string | null)[] = [null, null];
+  try {
+    for (let i = 0; i < options.warmup + options.runs; i++) {
+      for (const k of i % 2 === 0 ? [0, 1] : [1, 0]) {
+        const start = performance.now();
+        const value = runs[k](n);
+        const ms = performance.now() - start;
+        const got = checksum(value, kernel.result);
+        if (sums[k] !== null && got !== sums[k]) {
+          const e = {
+            error: `${engine.name}: ${builds[k]} run(${n}) returned ${got}, then ${sums[k]}`,
+          };
+          return [e, e];
+        }
+        sums[k] = got;
+        if (i >= options.warmup) times[k].push(Math.round(ms * 1000) / 1000);
+      }
+    }
+  } catch (err) {
+    const e: Outcome = { error: `${engine.name}: ${describe(err)}` };
+    return [e, e];
+  }
+  return [0, 1].map((k) => ({
+    ms: median(times[k]),
+    times: times[k],
+    checksum: sums[k] ?? "",
+  })) as [
+    Outcome,
+    Outcome,
+  ];
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 /** Compares the four outcomes of one kernel with its checksum; computes gab's ratio. */
