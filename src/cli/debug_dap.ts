@@ -12,7 +12,8 @@
  * `granularity: "instruction"`), back and forth: `stepBack`, `reverseContinue`. Scopes: the
  * frame's wasm locals and the module's globals. `readMemory` reads linear memory 0. The custom
  * request `gab/travel` (`{ tick }`) travels to a tick; `gab/position` answers the tick and the
- * recording's end. Every travel sends `invalidated` then `stopped`.
+ * recording's end, `gab/timings` how long each request took (its answer, and the move after it).
+ * Every travel sends `invalidated` then `stopped`.
  *
  * Data breakpoints watch memory ranges (`dataBreakpointInfo` with an address as the name) and
  * globals (by name in the Globals scope). Not here yet: writeMemory, goto targets, restartFrame, pause of a running
@@ -112,14 +113,23 @@ export class DapSession {
         ...(message === undefined ? {} : { message }),
         body,
       });
+    const t0 = performance.now();
     try {
       const body = await this.request(command, args);
       respond(body ?? {});
+      const t1 = performance.now();
       this.after(command);
+      this.timings.push({ command, ms: t1 - t0, moveMs: performance.now() - t1 });
     } catch (e) {
       respond({}, false, e instanceof Error ? e.message : String(e));
     }
   }
+
+  /**
+   * How long each request took to answer (`ms`) and the move it started after its response
+   * (`moveMs`: a travel, step or continue), in order; the custom request `gab/timings` gives it.
+   */
+  readonly timings: { command: string; ms: number; moveMs: number }[] = [];
 
   private deferred: (() => void) | null = null;
 
@@ -267,6 +277,8 @@ export class DapSession {
         this.defer(() => this.stopped("goto"));
         return { tick: r.tick, end: r.end };
       }
+      case "gab/timings":
+        return { timings: this.timings };
       case "gab/position": {
         const r = this.dbg!.recording;
         return { tick: r.tick, end: r.end };
@@ -456,10 +468,13 @@ export class DapSession {
     const all: { address: number; instruction: string }[] = [];
     const inst = m.store.instances[m.store.instances.length - 1];
     const nImports = inst.module.imports.filter((im) => im.desc.kind === ExternKind.Func).length;
-    for (let i = 0; i < inst.module.funcs.length; i++) {
+    // The function holding `at` and its neighbours (for instruction offsets around it).
+    const funcs = inst.module.funcs;
+    let k = funcs.findIndex((b) => at >= b.offset && at < b.offset + b.body.length);
+    if (k < 0) k = funcs.findIndex((b) => b.offset > at);
+    if (k < 0) k = funcs.length - 1;
+    for (let i = Math.max(0, k - 1); i <= Math.min(funcs.length - 1, k + 1); i++) {
       const addr = inst.funcs[nImports + i];
-      const b = inst.module.funcs[i];
-      if (at < b.offset - 4096 || at > b.offset + b.body.length + 4096) continue;
       for (const line of functionWat(m, addr).split("\n").slice(1)) {
         const hit = /^\s*(.*?)\s*;; @([0-9a-f]+)$/.exec(line.slice(2));
         if (hit !== null) {

@@ -163,6 +163,20 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
       dc.waitForEvent("stopped"),
     ]);
     assert.equal(await word(), 30);
+    // Answer times (the moves after continue/step/travel answers are the travels themselves):
+    // logged, not asserted.
+    const { timings } = (await dc.customRequest("gab/timings")).body as {
+      timings: { command: string; ms: number; moveMs: number }[];
+    };
+    const slow = timings.filter((t) => t.command !== "launch" && t.ms > 100);
+    const worst = timings.filter((t) => t.command !== "launch").sort((a, b) => b.ms - a.ms)[0];
+    const moves = timings.map((t) => t.moveMs).sort((a, b) => b - a);
+    console.log(
+      `dap timings: ${timings.length} requests, slowest answer ${worst.command} ` +
+        `${worst.ms.toFixed(1)} ms, ${slow.length} over 100 ms (launch, which records: ` +
+        `${timings.find((t) => t.command === "launch")?.ms.toFixed(0)} ms); slowest move ` +
+        `${moves[0].toFixed(1)} ms`,
+    );
     log.push("ok");
   }
 });
