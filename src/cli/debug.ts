@@ -11,7 +11,7 @@
  * src/debug/dwarf.ts) and WAT instructions otherwise; `stepi` always moves by one tick.
  * After every move a status line shows the tick, the function and the position.
  *
- * Not here yet: C variables (they need `.debug_info`), `condition`, line editing.
+ * Not here yet: C variables (they need `.debug_info`), line editing.
  *
  * @module
  */
@@ -55,6 +55,8 @@ const HELP: [string, string][] = [
   ["reverse-finish | rf", "back to the call that entered this function"],
   ["goto | g TICK", "travel to tick TICK (negative: from the end)"],
   ["break | b LOC", "breakpoint at FUNC, FILE:LINE, LINE or *OFFSET (a module byte offset)"],
+  ["break LOC if A OP B", "stop only where A OP B holds (see condition)"],
+  ["condition N [A OP B]", "set (or remove) breakpoint N's condition: $LOCAL, *ADDR, global G, N"],
   ["delete | d [N]", "delete breakpoint or watchpoint N (all without N)"],
   ["watch | w ADDR [LEN]", "stop where LEN bytes (default 4) at memory address ADDR change"],
   ["watch global G", "stop where global G (index or $name) changes"],
@@ -75,6 +77,8 @@ interface UserStop {
   /** For breaks: the engine breakpoints' indexes are recomputed from `points`. */
   points: { func: number; offset?: number }[];
   watch?: Watchpoint;
+  /** A breakpoint's condition as the user wrote it, and its test. */
+  condition?: { text: string; test: (r: Recording) => boolean };
 }
 
 /** Parses a number: decimal or 0x hex. */
@@ -240,6 +244,8 @@ export class Debugger {
       case "watch":
       case "w":
         return this.addWatch(args);
+      case "condition":
+        return this.setCondition(args);
       case "delete":
       case "d":
         return this.remove(args);
@@ -387,8 +393,12 @@ export class Debugger {
     r.breakpoints.length = 0;
     r.watchpoints.length = 0;
     for (const s of this.stops) {
-      if (s.kind === "break") { for (const p of s.points) r.breakpoints.push({ ...p }); }
-      else r.watchpoints.push(s.watch!);
+      if (s.kind === "watch") r.watchpoints.push(s.watch!);
+      else {
+        for (const p of s.points) {
+          r.breakpoints.push({ ...p, ...(s.condition ? { condition: s.condition.test } : {}) });
+        }
+      }
     }
   }
 
@@ -430,6 +440,9 @@ export class Debugger {
 
   /** `break LOC`: adds a breakpoint, returns the line that says where. */
   addBreak(args: string[]): string {
+    const ifAt = args.indexOf("if");
+    const condition = ifAt < 0 ? undefined : this.condition(args.slice(ifAt + 1).join(" "));
+    if (ifAt >= 0) args = args.slice(0, ifAt);
     const loc = args[0];
     if (loc === undefined) {
       throw new Error("break takes a location (FUNC, FILE:LINE, LINE, *OFFSET)");
@@ -474,14 +487,77 @@ export class Debugger {
       text = loc;
     }
     const id = this.nextId++;
-    this.stops.push({ id, text, kind: "break", points });
+    this.stops.push({ id, text, kind: "break", points, condition });
     this.sync();
     const where = points.map((p) =>
       p.offset === undefined
         ? `${this.funcName(p.func)} entry`
         : `${this.funcName(p.func)} @0x${p.offset.toString(16)}`
     );
-    return `Breakpoint ${id} at ${where.join(", ")}`;
+    return `Breakpoint ${id} at ${where.join(", ")}${condition ? ` if ${condition.text}` : ""}`;
+  }
+
+  /**
+   * A condition `A OP B` (OP: == != < <= > >=; A and B: a local `$N` or `$name` of the
+   * stopped frame, `*ADDR` an i32 in memory, `global G`, or a number) as a test.
+   */
+  private condition(text: string): { text: string; test: (r: Recording) => boolean } {
+    const m = /^\s*(.+?)\s*(==|!=|<=|>=|<|>)\s*(.+?)\s*$/.exec(text);
+    if (m === null) throw new Error(`a condition is A OP B (OP: == != < <= > >=), not '${text}'`);
+    const operand = (x: string): () => number => {
+      const n = num(x);
+      if (n !== null) return () => n;
+      if (x.startsWith("*")) {
+        const a = num(x.slice(1));
+        if (a === null) throw new Error(`bad address '${x}'`);
+        return () => Number(this.memoryWord(a, 4));
+      }
+      if (x.startsWith("global ")) {
+        const g = this.globalIndex(x.slice(7).trim());
+        return () => Number(this.globalText(g));
+      }
+      if (x.startsWith("$")) {
+        const name = x.slice(1);
+        return () => {
+          const [top] = callStack(this.m);
+          const l = top === undefined
+            ? undefined
+            : locals(this.m, top).find((l) => String(l.index) === name || l.name === name);
+          return l === undefined ? NaN : Number(l.value);
+        };
+      }
+      throw new Error(`bad operand '${x}' ($LOCAL, *ADDR, global G or a number)`);
+    };
+    const a = operand(m[1]), b = operand(m[3]), op = m[2];
+    const test = () => {
+      const x = a(), y = b();
+      switch (op) {
+        case "==":
+          return x === y;
+        case "!=":
+          return x !== y;
+        case "<":
+          return x < y;
+        case "<=":
+          return x <= y;
+        case ">":
+          return x > y;
+        default:
+          return x >= y;
+      }
+    };
+    return { text: `${m[1]} ${op} ${m[3]}`, test };
+  }
+
+  /** `condition N [EXPR]`: sets (or without EXPR removes) breakpoint N's condition. */
+  private setCondition(args: string[]): string {
+    const stop = this.stops.find((s) => s.kind === "break" && s.id === num(args[0]));
+    if (stop === undefined) throw new Error(`no breakpoint ${args[0] ?? ""}`);
+    stop.condition = args.length > 1 ? this.condition(args.slice(1).join(" ")) : undefined;
+    this.sync();
+    return stop.condition
+      ? `Breakpoint ${stop.id} stops if ${stop.condition.text}`
+      : `Breakpoint ${stop.id} stops always`;
   }
 
   private globalIndex(g: string): number {
@@ -584,7 +660,9 @@ export class Debugger {
         return this.stops.length === 0
           ? "No breakpoints or watchpoints"
           : this.stops.map((s) =>
-            `${s.id} ${s.kind === "break" ? "breakpoint" : "watchpoint"} ${s.text}`
+            `${s.id} ${s.kind === "break" ? "breakpoint" : "watchpoint"} ${s.text}${
+              s.condition ? ` if ${s.condition.text}` : ""
+            }`
           ).join("\n");
       case "history":
       case "h": {

@@ -15,7 +15,7 @@
  * recording's end, `gab/timings` how long each request took (its answer, and the move after it).
  * Every travel sends `invalidated` then `stopped`.
  *
- * Data breakpoints watch memory ranges (`dataBreakpointInfo` with an address as the name) and
+ * Conditions are `A OP B` as in `gab debug` (`$0 == 3`, `*4320 >= 14`). Data breakpoints watch memory ranges (`dataBreakpointInfo` with an address as the name) and
  * globals (by name in the Globals scope). Not here yet: writeMemory, goto targets, restartFrame, pause of a running
  * program (recording blocks the message loop), operand-stack scope.
  *
@@ -180,6 +180,7 @@ export class DapSession {
           supportsStepBack: true,
           supportsSteppingGranularity: true,
           supportsFunctionBreakpoints: true,
+          supportsConditionalBreakpoints: true,
           supportsReadMemoryRequest: true,
           supportsDisassembleRequest: true,
           supportsTerminateRequest: true,
@@ -190,13 +191,13 @@ export class DapSession {
       case "setBreakpoints":
         return this.setBreakpoints(args);
       case "setFunctionBreakpoints": {
-        const bps = (args.breakpoints ?? []) as { name: string }[];
+        const bps = (args.breakpoints ?? []) as { name: string; condition?: string }[];
         const key = "<functions>";
         for (const id of this.sourceBreaks.get(key) ?? []) this.dbg!.remove([String(id)]);
         const ids: number[] = [];
         const out = bps.map((b) => {
           try {
-            this.dbg!.addBreak([b.name]);
+            this.dbg!.addBreak([b.name, ...(b.condition ? ["if", b.condition] : [])]);
             ids.push(this.dbg!.lastId);
             return { verified: true, id: this.dbg!.lastId };
           } catch (e) {
@@ -362,9 +363,9 @@ export class DapSession {
     for (const id of this.sourceBreaks.get(path) ?? []) d.remove([String(id)]);
     const file = path.slice(path.lastIndexOf("/") + 1);
     const ids: number[] = [];
-    const bps = ((args.breakpoints ?? []) as { line: number }[]).map((b) => {
+    const bps = ((args.breakpoints ?? []) as { line: number; condition?: string }[]).map((b) => {
       try {
-        d.addBreak([`${file}:${b.line}`]);
+        d.addBreak([`${file}:${b.line}`, ...(b.condition ? ["if", b.condition] : [])]);
         ids.push(d.lastId);
         return { id: d.lastId, verified: true, line: b.line, source: { path } };
       } catch (e) {

@@ -168,3 +168,33 @@ Deno.test("gab debug: the program's standard input is --stdin, empty without it"
   const { head } = await session(["quit"], "");
   assert.match(head, /total 55\n/, "no number read: n = 5");
 });
+
+Deno.test("gab debug: conditional breakpoints (a local, memory), both ways", async () => {
+  const first = await session(["quit"], "");
+  const total = /total at (\d+)/.exec(first.head)![1];
+  const { outputs: o } = await session([
+    "break square if $0 == 3",
+    "run",
+    "print $0",
+    "condition 1 $0 > 4",
+    "continue",
+    "print $0",
+    "condition 1",
+    "reverse-continue",
+    "print $0",
+    "delete 1",
+    `break lines.c:20 if *${total} >= 14`,
+    "run",
+    `print *${total}`,
+    "condition 2 $0",
+    "quit",
+  ], "");
+  assert.equal(o[0], "Breakpoint 1 at square entry if $0 == 3");
+  assert.equal(o[2], "3", "square(3): the first call where the condition holds");
+  assert.equal(o[3], "Breakpoint 1 stops if $0 > 4");
+  assert.equal(o[5], "5");
+  assert.equal(o[6], "Breakpoint 1 stops always");
+  assert.equal(o[8], "4", "back to the call before");
+  assert.equal(o[12], "14", "1 + 4 + 9: the first time total reaches 14 on line 20");
+  assert.match(o[13], /^error: a condition is A OP B/);
+});

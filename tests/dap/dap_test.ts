@@ -163,6 +163,23 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
       dc.waitForEvent("stopped"),
     ]);
     assert.equal(await word(), 30);
+    // A conditional function breakpoint: square where its parameter is 2.
+    await dc.send("setDataBreakpoints", { breakpoints: [] });
+    const fb = await dc.send("setFunctionBreakpoints", {
+      breakpoints: [{ name: "square", condition: "$0 == 2" }],
+    });
+    assert.equal(fb.body.breakpoints[0].verified, true);
+    await Promise.all([dc.customRequest("gab/travel", { tick: 0 }), dc.waitForEvent("stopped")]);
+    const [, hit] = await Promise.all([
+      dc.continueRequest({ threadId: 1 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(hit.body.reason, "breakpoint");
+    st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.equal(st.body.stackFrames[0].name, "square");
+    const v2 = await dc.variablesRequest({ variablesReference: 1 });
+    assert.equal(v2.body.variables[0].value, "2");
+
     // Answer times (the moves after continue/step/travel answers are the travels themselves):
     // logged, not asserted.
     const { timings } = (await dc.customRequest("gab/timings")).body as {
