@@ -195,12 +195,8 @@ export function source(): string {
   i32(`(i32.load ${addr})`);
   body.push(`(i32.store8 offset=32 ${addr} (i32.load8_u ${addr}))`);
   body.push(`(i32.store8 offset=32 ${addr} (i32.load8_u (i32.add ${addr} (i32.const 3))))`);
-  i32(`(i32.xor (local.get $b) (i32.rotl (local.get $a) (i32.const 7)))`);
   i32(`(i32.xor (local.get $b) (i32.shr_u (local.get $a) (i32.const 7)))`);
   i32(`(i32.add (local.get $b) (i32.rotl (local.get $a) (i32.const 7)))`);
-  i64(`(i64.xor (local.get $y) (i64.shl (local.get $x) (i64.const 13)))`);
-  i64(`(i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 7)))`);
-  i64(`(i64.xor (local.get $y) (i64.shr_u (local.get $x) (i64.const 37)))`);
   body.push(`(local.set $b (i32.rotl (local.get $b) (i32.const 3)))`);
   body.push(`(local.set $b (i32.shr_u (local.get $b) (i32.const 1)))`);
   body.push(`(local.set $y (i64.shl (local.get $y) (i64.const 1)))`);
@@ -256,12 +252,8 @@ export function source(): string {
   body.push(
     `(i64.store (i32.add (local.get $p) (i32.const 8)) (i64.load (i32.add (local.get $p) (i32.const 16))))`,
   );
-  body.push(
-    `(f64.store offset=8 (local.get $p) (f64.add (f64.mul (local.get $d) (f64.load offset=16 (local.get $p))) (f64.load offset=8 (local.get $p))))`,
-  );
   i64(`(i64.add (i64.mul (local.get $x) (i64.const 0x5851f42d4c957f2d)) (i64.const 11))`);
   i64(`(i64.xor (local.get $y) (i64.shr_s (local.get $x) (i64.const 17)))`);
-  i64(`(i64.add (local.get $y) (i64.xor (local.get $x) (local.get $q)))`);
   i64(`(i64.xor (local.get $y) (i64.shr_s (local.get $x) (i64.const 40)))`);
   i32(`(i32.and (i32.shr_u (local.get $b) (i32.const 6)) (i32.const 28))`);
   body.push(
@@ -274,9 +266,6 @@ export function source(): string {
     `(i32.load offset=4 (i32.add (i32.shl (i32.and (local.get $a) (i32.const 63)) (i32.const 2)) (i32.const 64)))`,
   );
   i32(`(i32.add (local.get $b) (i32.add (local.get $a) (local.get $r)))`);
-  i32(
-    `(i32.xor (i32.rotl (local.get $b) (i32.const 30)) (i32.rotl (local.get $b) (i32.const 19)))`,
-  );
   // SIMD: the loop's v128 rows and the SIMD dispatch's written-out cases (interp_simd.ts).
   body.push(`(local.set $v (i32x4.add (v128.load ${addr}) (local.get $v)))`);
   body.push(`(v128.store offset=16 ${addr} (local.get $v))`);

@@ -230,7 +230,7 @@ function loop(m: Machine): number {
             case 1 /* nop */:
               pc += 1;
               continue;
-            case 311 /* pause */:
+            case 302 /* pause */:
               // The budget ends here (see placePause); the instruction goes back in its place.
               code[pc] = m.pauseOp;
               m.pauseCode = null;
@@ -256,7 +256,7 @@ function loop(m: Machine): number {
               pc = cf.brTables[b + 1 + (i < n ? i : n)];
               break charge;
             }
-            case 297 /* return_if.i32.lt_s_imm */: {
+            case 289 /* return_if.i32.lt_s_imm */: {
               // The recursion base case (fib): its own copy of the return, no returnCond dispatch.
               if (I32[fp + code[pc + 1]] >= code[pc + 2]) {
                 pc += 4;
@@ -290,23 +290,23 @@ function loop(m: Machine): number {
               }
               break charge;
             }
-            case 289 /* i32.add.return */:
-            case 290 /* i32.add_imm.return */:
+            case 283 /* i32.add.return */:
+            case 284 /* i32.add_imm.return */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] +
-                (code[pc] === 290 /* i32.add_imm.return */
+                (code[pc] === 284 /* i32.add_imm.return */
                   ? code[pc + 3]
                   : I32[fp + code[pc + 3]])) |
                 0;
               pc += 4;
             // falls through: the `return` after the prefix, in the same tick
             case 6 /* return */:
-            case 295 /* return_if.i32.eq_imm */:
-            case 296 /* return_if.i32.ne_imm */:
-            case 298 /* return_if.i32.lt_u_imm */:
-            case 299 /* return_if.i32.eq */:
-            case 300 /* return_if.i32.ne */:
-            case 301 /* return_if.i32.lt_u */:
-            case 302 /* return_if.i32.le_u */: {
+            case 287 /* return_if.i32.eq_imm */:
+            case 288 /* return_if.i32.ne_imm */:
+            case 290 /* return_if.i32.lt_u_imm */:
+            case 291 /* return_if.i32.eq */:
+            case 292 /* return_if.i32.ne */:
+            case 293 /* return_if.i32.lt_u */:
+            case 294 /* return_if.i32.le_u */: {
               const op = code[pc];
               if (
                 op !== 6 /* return */ &&
@@ -343,7 +343,7 @@ function loop(m: Machine): number {
               }
               break charge;
             }
-            case 291 /* i32.add_imm.call */:
+            case 285 /* i32.add_imm.call */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               pc += 4;
             // falls through: the `call` after the prefix, in the same tick
@@ -386,7 +386,7 @@ function loop(m: Machine): number {
               }
               break charge;
             }
-            case 309 /* copy3.call_indirect */:
+            case 300 /* copy3.call_indirect */:
               I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
               I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
               I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
@@ -470,14 +470,14 @@ function loop(m: Machine): number {
               pc += 3;
               continue;
             }
-            case 312 /* v128.const */: {
+            case 303 /* v128.const */: {
               const d = (fp + code[pc + 1]) >> 1, k = code[pc + 2];
               I64[d] = P64[k];
               I64[d + 1] = P64[k + 1];
               pc += 3;
               continue;
             }
-            case 313 /* select_v128 */: {
+            case 304 /* select_v128 */: {
               const d = (fp + code[pc + 1]) >> 1;
               const s = (fp + (I32[fp + code[pc + 4]] !== 0 ? code[pc + 2] : code[pc + 3])) >> 1;
               I64[d] = I64[s];
@@ -485,21 +485,21 @@ function loop(m: Machine): number {
               pc += 5;
               continue;
             }
-            case 314 /* global.get_v128 */: {
+            case 305 /* global.get_v128 */: {
               const d = (fp + code[pc + 1]) >> 1, g = code[pc + 2] >> 1;
               I64[d] = G64[g];
               I64[d + 1] = G64[g + 1];
               pc += 3;
               continue;
             }
-            case 315 /* global.set_v128 */: {
+            case 306 /* global.set_v128 */: {
               const g = code[pc + 1] >> 1, s = (fp + code[pc + 2]) >> 1;
               G64[g] = I64[s];
               G64[g + 1] = I64[s + 1];
               pc += 3;
               continue;
             }
-            case 316 /* v128.load */: {
+            case 307 /* v128.load */: {
               const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 16 > memLen) oobMemory();
               const d = (fp + code[pc + 1]) >> 1;
@@ -508,7 +508,7 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 317 /* v128.store */: {
+            case 308 /* v128.store */: {
               const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 16 > memLen) oobMemory();
               const s = (fp + code[pc + 2]) >> 1;
@@ -517,30 +517,30 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 331 /* v128.load8x8_s */:
-            case 332 /* v128.load8x8_u */:
-            case 333 /* v128.load16x4_s */:
-            case 334 /* v128.load16x4_u */:
-            case 336 /* v128.load64_zero */: {
+            case 322 /* v128.load8x8_s */:
+            case 323 /* v128.load8x8_u */:
+            case 324 /* v128.load16x4_s */:
+            case 325 /* v128.load16x4_u */:
+            case 327 /* v128.load64_zero */: {
               const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 8 > memLen) oobMemory();
               const d = fp + code[pc + 1], op = code[pc];
               const x = DV.getInt32(ea, true), y = DV.getInt32(ea + 4, true);
-              if (op === 336 /* v128.load64_zero */) {
+              if (op === 327 /* v128.load64_zero */) {
                 I32[d] = x;
                 I32[d + 1] = y;
                 I32[d + 2] = I32[d + 3] = 0;
-              } else if (op === 333 /* v128.load16x4_s */) {
+              } else if (op === 324 /* v128.load16x4_s */) {
                 I32[d] = (x << 16) >> 16;
                 I32[d + 1] = x >> 16;
                 I32[d + 2] = (y << 16) >> 16;
                 I32[d + 3] = y >> 16;
-              } else if (op === 334 /* v128.load16x4_u */) {
+              } else if (op === 325 /* v128.load16x4_u */) {
                 I32[d] = x & 0xffff;
                 I32[d + 1] = x >>> 16;
                 I32[d + 2] = y & 0xffff;
                 I32[d + 3] = y >>> 16;
-              } else if (op === 331 /* v128.load8x8_s */) {
+              } else if (op === 322 /* v128.load8x8_s */) {
                 I32[d] = (((x << 24) >> 24) & 0xffff) | (((x << 16) >> 24) << 16);
                 I32[d + 1] = (((x << 8) >> 24) & 0xffff) | ((x >> 24) << 16);
                 I32[d + 2] = (((y << 24) >> 24) & 0xffff) | (((y << 16) >> 24) << 16);
@@ -554,7 +554,7 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 335 /* v128.load32_zero */: {
+            case 326 /* v128.load32_zero */: {
               const ea = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 4 > memLen) oobMemory();
               const d = fp + code[pc + 1];
@@ -563,53 +563,53 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 318 /* simd */:
+            case 309 /* simd */:
               simdOp(SV, cf, pc, fp);
               pc += 7;
               continue;
-            case 319 /* simd.mem */:
+            case 310 /* simd.mem */:
               simdMemOp(m, cf, pc, fp);
               pc += 7;
               continue;
-            case 320 /* simd.mem0 */:
+            case 311 /* simd.mem0 */:
               simdMem0Op(m, cf, pc, fp);
               pc += 6;
               continue;
-            case 321 /* i32x4.add */:
-            case 322 /* i32x4.sub */:
-            case 323 /* i32x4.mul */:
-            case 324 /* v128.and */:
-            case 325 /* v128.or */:
-            case 326 /* v128.xor */: {
+            case 312 /* i32x4.add */:
+            case 313 /* i32x4.sub */:
+            case 314 /* i32x4.mul */:
+            case 315 /* v128.and */:
+            case 316 /* v128.or */:
+            case 317 /* v128.xor */: {
               const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
               const x0 = I32[a], x1 = I32[a + 1], x2 = I32[a + 2], x3 = I32[a + 3];
               const y0 = I32[b], y1 = I32[b + 1], y2 = I32[b + 2], y3 = I32[b + 3];
               switch (code[pc]) {
-                case 321 /* i32x4.add */:
+                case 312 /* i32x4.add */:
                   I32[d] = x0 + y0;
                   I32[d + 1] = x1 + y1;
                   I32[d + 2] = x2 + y2;
                   I32[d + 3] = x3 + y3;
                   break;
-                case 322 /* i32x4.sub */:
+                case 313 /* i32x4.sub */:
                   I32[d] = x0 - y0;
                   I32[d + 1] = x1 - y1;
                   I32[d + 2] = x2 - y2;
                   I32[d + 3] = x3 - y3;
                   break;
-                case 323 /* i32x4.mul */:
+                case 314 /* i32x4.mul */:
                   I32[d] = Math.imul(x0, y0);
                   I32[d + 1] = Math.imul(x1, y1);
                   I32[d + 2] = Math.imul(x2, y2);
                   I32[d + 3] = Math.imul(x3, y3);
                   break;
-                case 324 /* v128.and */:
+                case 315 /* v128.and */:
                   I32[d] = x0 & y0;
                   I32[d + 1] = x1 & y1;
                   I32[d + 2] = x2 & y2;
                   I32[d + 3] = x3 & y3;
                   break;
-                case 325 /* v128.or */:
+                case 316 /* v128.or */:
                   I32[d] = x0 | y0;
                   I32[d + 1] = x1 | y1;
                   I32[d + 2] = x2 | y2;
@@ -624,12 +624,12 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 327 /* f32x4.add */:
-            case 328 /* f32x4.mul */: {
+            case 318 /* f32x4.add */:
+            case 319 /* f32x4.mul */: {
               const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
               const x0 = F32[a], x1 = F32[a + 1], x2 = F32[a + 2], x3 = F32[a + 3];
               const y0 = F32[b], y1 = F32[b + 1], y2 = F32[b + 2], y3 = F32[b + 3];
-              if (code[pc] === 327 /* f32x4.add */) {
+              if (code[pc] === 318 /* f32x4.add */) {
                 F32[d] = x0 + y0;
                 F32[d + 1] = x1 + y1;
                 F32[d + 2] = x2 + y2;
@@ -643,7 +643,7 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 329 /* f64x2.add */: {
+            case 320 /* f64x2.add */: {
               const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
               const b = (fp + code[pc + 3]) >> 1;
               const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
@@ -652,7 +652,7 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 330 /* f64x2.mul */: {
+            case 321 /* f64x2.mul */: {
               const d = (fp + code[pc + 1]) >> 1, a = (fp + code[pc + 2]) >> 1;
               const b = (fp + code[pc + 3]) >> 1;
               const x0 = F64[a], x1 = F64[a + 1], y0 = F64[b], y1 = F64[b + 1];
@@ -661,7 +661,7 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 337 /* i8x16.shuffle_words */: {
+            case 328 /* i8x16.shuffle_words */: {
               const d = fp + code[pc + 1], a = fp + code[pc + 2], b = fp + code[pc + 3];
               const k = code[pc + 4];
               const k0 = k & 7, k1 = (k >> 3) & 7, k2 = (k >> 6) & 7, k3 = k >> 9;
@@ -1182,7 +1182,7 @@ function loop(m: Machine): number {
             case 222 /* br_if.i32.eq */:
               pc = I32[fp + code[pc + 1]] === I32[fp + code[pc + 2]] ? code[pc + 3] : pc + 4;
               break charge;
-            case 308 /* i32.add_imm2.br_if.i32.ne */:
+            case 299 /* i32.add_imm2.br_if.i32.ne */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
               pc += 7;
@@ -1231,7 +1231,7 @@ function loop(m: Machine): number {
             case 234 /* br_if.i32.lt_s_imm */:
               pc = I32[fp + code[pc + 1]] < code[pc + 2] ? code[pc + 3] : pc + 4;
               break charge;
-            case 310 /* copy.br_if.i32.lt_u_imm */:
+            case 301 /* copy.br_if.i32.lt_u_imm */:
               I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
               pc += 3;
             // falls through: the branch after the prefix, in the same tick
@@ -1256,71 +1256,71 @@ function loop(m: Machine): number {
             case 241 /* br_if.i32.ge_u_imm */:
               pc = (I32[fp + code[pc + 1]] >>> 0) >= (code[pc + 2] >>> 0) ? code[pc + 3] : pc + 4;
               break charge;
-            case 250 /* br_if.i32.and_imm */:
+            case 249 /* br_if.i32.and_imm */:
               pc = (I32[fp + code[pc + 1]] & code[pc + 2]) !== 0 ? code[pc + 3] : pc + 4;
               break charge;
-            case 251 /* i32.store_imm */: {
+            case 250 /* i32.store_imm */: {
               const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 4 > memLen) oobMemory();
               DV.setInt32(ea, code[pc + 2], true);
               pc += 4;
               continue;
             }
-            case 252 /* i32.store8_imm */: {
+            case 251 /* i32.store8_imm */: {
               const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 1 > memLen) oobMemory();
               U8[ea] = code[pc + 2];
               pc += 4;
               continue;
             }
-            case 253 /* i32.store16_imm */: {
+            case 252 /* i32.store16_imm */: {
               const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 2 > memLen) oobMemory();
               DV.setInt16(ea, code[pc + 2], true);
               pc += 4;
               continue;
             }
-            case 255 /* f64.add_load */:
-            case 256 /* f64.sub_load */:
-            case 257 /* f64.mul_load */: {
+            case 253 /* f64.add_load */:
+            case 254 /* f64.sub_load */:
+            case 255 /* f64.mul_load */: {
               const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
               if (ea + 8 > memLen) oobMemory();
               const x = F64[(fp + code[pc + 2]) >> 1], y = DV.getFloat64(ea, true);
               const op = code[pc];
-              F64[(fp + code[pc + 1]) >> 1] = op === 255 /* f64.add_load */
+              F64[(fp + code[pc + 1]) >> 1] = op === 253 /* f64.add_load */
                 ? x + y
-                : op === 256 /* f64.sub_load */
+                : op === 254 /* f64.sub_load */
                 ? x - y
                 : x * y;
               pc += 5;
               continue;
             }
-            case 258 /* i32.add_load */: {
+            case 256 /* i32.add_load */: {
               const ea = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 4] >>> 0);
               if (ea + 4 > memLen) oobMemory();
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + DV.getInt32(ea, true)) | 0;
               pc += 5;
               continue;
             }
-            case 259 /* i32.load_add */: {
+            case 257 /* i32.load_add */: {
               const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
               if (ea + 4 > memLen) oobMemory();
               I32[fp + code[pc + 1]] = DV.getInt32(ea, true);
               pc += 5;
               continue;
             }
-            case 260 /* i32.load8_u_add */: {
+            case 258 /* i32.load8_u_add */: {
               const ea = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 4] >>> 0);
               if (ea + 1 > memLen) oobMemory();
               I32[fp + code[pc + 1]] = U8[ea];
               pc += 5;
               continue;
             }
-            case 261 /* mem.copy8 */:
-            case 262 /* mem.copy32 */:
-            case 263 /* mem.copy64 */: {
+            case 259 /* mem.copy8 */:
+            case 260 /* mem.copy32 */:
+            case 261 /* mem.copy64 */: {
               const op = code[pc];
-              const size = op === 261 /* mem.copy8 */ ? 1 : op === 262 /* mem.copy32 */ ? 4 : 8;
+              const size = op === 259 /* mem.copy8 */ ? 1 : op === 260 /* mem.copy32 */ ? 4 : 8;
               const src = (I32[fp + code[pc + 2]] >>> 0) + (code[pc + 4] >>> 0);
               if (src + size > memLen) oobMemory();
               const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
@@ -1331,9 +1331,9 @@ function loop(m: Machine): number {
               pc += 5;
               continue;
             }
-            case 304 /* mem.copy8.x4 */:
-            case 305 /* mem.copy32.x4 */: {
-              const w = code[pc] === 304 /* mem.copy8.x4 */ ? 1 : 4;
+            case 296 /* mem.copy8.x4 */:
+            case 297 /* mem.copy32.x4 */: {
+              const w = code[pc] === 296 /* mem.copy8.x4 */ ? 1 : 4;
               const src = I32[fp + code[pc + 2]] >>> 0, dst = I32[fp + code[pc + 1]] >>> 0;
               if (src + 4 * w <= memLen && dst + 4 * w <= memLen) {
                 // In order: the same bytes as the four copies, also when the ranges overlap.
@@ -1358,17 +1358,17 @@ function loop(m: Machine): number {
               pc += 5;
               continue;
             }
-            case 303 /* i32.add.add */:
+            case 295 /* i32.add.add */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
               I32[fp + code[pc + 5]] = (I32[fp + code[pc + 6]] + I32[fp + code[pc + 7]]) | 0;
               pc += 8;
               continue;
-            case 264 /* i32.add_imm2 */:
+            case 262 /* i32.add_imm2 */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
               pc += 7;
               continue;
-            case 265 /* mem.copy8_add */: {
+            case 263 /* mem.copy8_add */: {
               const src = ((I32[fp + code[pc + 2]] + code[pc + 3]) >>> 0) + (code[pc + 5] >>> 0);
               if (src + 1 > memLen) oobMemory();
               const dst = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
@@ -1377,39 +1377,12 @@ function loop(m: Machine): number {
               pc += 6;
               continue;
             }
-            case 266 /* i32.xor_rotl_imm */: {
-              const x = I32[fp + code[pc + 3]], k = code[pc + 4];
-              I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ ((x << k) | (x >>> (32 - k)));
-              pc += 5;
-              continue;
-            }
-            case 267 /* i32.xor_shr_u_imm */:
+            case 264 /* i32.xor_shr_u_imm */:
               I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^
                 (I32[fp + code[pc + 3]] >>> code[pc + 4]);
               pc += 5;
               continue;
-            case 268 /* i64.xor_shl_imm */:
-              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
-                (I64[(fp + code[pc + 3]) >> 1] * P64[code[pc + 4]]);
-              pc += 5;
-              continue;
-            case 269 /* i64.xor_shr_u_imm */: {
-              const a = fp + code[pc + 3], k = code[pc + 4];
-              const lo = I32[a], hi = I32[a + 1];
-              let rl: number, rh: number;
-              if (k < 32) {
-                rl = (lo >>> k) | (hi << (32 - k));
-                rh = hi >>> k;
-              } else {
-                rl = hi >>> (k - 32);
-                rh = 0;
-              }
-              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
-                ((BigInt(rh | 0) << 32n) | BigInt(rl >>> 0));
-              pc += 5;
-              continue;
-            }
-            case 270 /* f64.add_store */: {
+            case 265 /* f64.add_store */: {
               const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 8 > memLen) oobMemory();
               // An arithmetic result: any NaN it makes may be stored as a canonical NaN.
@@ -1417,39 +1390,39 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 271 /* copy2 */:
+            case 266 /* copy2 */:
               I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
               I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
               pc += 5;
               continue;
-            case 307 /* i32.add_imm2.i32.add_imm.br_if.i32.ne */:
+            case 298 /* i32.add_imm2.i32.add_imm.br_if.i32.ne */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
               pc += 7;
             // falls through: the instruction after the prefix, in the same tick
-            case 272 /* i32.add_imm.br_if.i32.ne */:
+            case 267 /* i32.add_imm.br_if.i32.ne */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
               break charge;
-            case 273 /* i32.add_imm.br_if.i32.lt_s */:
+            case 268 /* i32.add_imm.br_if.i32.lt_s */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               pc = I32[fp + code[pc + 4]] < I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
               break charge;
-            case 274 /* i32.add_imm.br_if.i32.lt_u */:
+            case 269 /* i32.add_imm.br_if.i32.lt_u */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
                 ? code[pc + 6]
                 : pc + 7;
               break charge;
-            case 275 /* i32.add_imm.br_if.i32.ne_imm */:
+            case 270 /* i32.add_imm.br_if.i32.ne_imm */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
               pc = I32[fp + code[pc + 4]] !== code[pc + 5] ? code[pc + 6] : pc + 7;
               break charge;
-            case 276 /* i32.add.br_if.i32.ne */:
+            case 271 /* i32.add.br_if.i32.ne */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
               pc = I32[fp + code[pc + 4]] !== I32[fp + code[pc + 5]] ? code[pc + 6] : pc + 7;
               break charge;
-            case 278 /* i32.load_idx */: {
+            case 273 /* i32.load_idx */: {
               const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
                 (code[pc + 4] >>> 0);
               if (ea + 4 > memLen) oobMemory();
@@ -1457,7 +1430,7 @@ function loop(m: Machine): number {
               pc += 5;
               continue;
             }
-            case 279 /* i32.load8_u_idx */: {
+            case 274 /* i32.load8_u_idx */: {
               const ea = ((I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) >>> 0) +
                 (code[pc + 4] >>> 0);
               if (ea + 1 > memLen) oobMemory();
@@ -1465,7 +1438,7 @@ function loop(m: Machine): number {
               pc += 5;
               continue;
             }
-            case 280 /* i32.store8_imm_idx */: {
+            case 275 /* i32.store8_imm_idx */: {
               const ea = ((I32[fp + code[pc + 1]] + I32[fp + code[pc + 2]]) >>> 0) +
                 (code[pc + 4] >>> 0);
               if (ea + 1 > memLen) oobMemory();
@@ -1473,13 +1446,13 @@ function loop(m: Machine): number {
               pc += 5;
               continue;
             }
-            case 281 /* mem.copy8_add2 */:
-            case 282 /* mem.copy32_add2 */:
-            case 283 /* mem.copy64_add2 */: {
+            case 276 /* mem.copy8_add2 */:
+            case 277 /* mem.copy32_add2 */:
+            case 278 /* mem.copy64_add2 */: {
               const op = code[pc];
-              const size = op === 281 /* mem.copy8_add2 */
+              const size = op === 276 /* mem.copy8_add2 */
                 ? 1
-                : op === 282 /* mem.copy32_add2 */
+                : op === 277 /* mem.copy32_add2 */
                 ? 4
                 : 8;
               const src = ((I32[fp + code[pc + 3]] + code[pc + 4]) >>> 0) + (code[pc + 6] >>> 0);
@@ -1492,28 +1465,12 @@ function loop(m: Machine): number {
               pc += 7;
               continue;
             }
-            case 306 /* i32.add_imm2.f64.mul_load_add_store */:
-              I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + code[pc + 3]) | 0;
-              I32[fp + code[pc + 4]] = (I32[fp + code[pc + 5]] + code[pc + 6]) | 0;
-              pc += 7;
-            // falls through: the instruction after the prefix, in the same tick
-            case 284 /* f64.mul_load_add_store */: {
-              const src = (I32[fp + code[pc + 3]] >>> 0) + (code[pc + 5] >>> 0);
-              if (src + 8 > memLen) oobMemory();
-              const t = F64[(fp + code[pc + 2]) >> 1] * DV.getFloat64(src, true);
-              const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 4] >>> 0);
-              if (ea + 8 > memLen) oobMemory();
-              // Arithmetic results: any NaN they make may be stored as a canonical NaN.
-              DV.setFloat64(ea, t + DV.getFloat64(ea, true), true);
-              pc += 6;
-              continue;
-            }
-            case 285 /* i64.mul_add_imm */:
+            case 279 /* i64.mul_add_imm */:
               I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] *
                   P64[code[pc + 3]] + P64[code[pc + 4]];
               pc += 5;
               continue;
-            case 286 /* i64.xor_shr_s_imm */: {
+            case 280 /* i64.xor_shr_s_imm */: {
               const a = fp + code[pc + 3], k = code[pc + 4];
               const lo = I32[a], hi = I32[a + 1];
               let rl: number, rh: number;
@@ -1529,17 +1486,17 @@ function loop(m: Machine): number {
               pc += 5;
               continue;
             }
-            case 287 /* i32.shr_u_and_imm */:
+            case 281 /* i32.shr_u_and_imm */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] >>> code[pc + 3]) & code[pc + 4];
               pc += 5;
               continue;
-            case 288 /* copy3 */:
+            case 282 /* copy3 */:
               I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
               I32[fp + code[pc + 3]] = I32[fp + code[pc + 4]];
               I32[fp + code[pc + 5]] = I32[fp + code[pc + 6]];
               pc += 7;
               continue;
-            case 292 /* i32.load_shl_add */: {
+            case 286 /* i32.load_shl_add */: {
               const ea = (((I32[fp + code[pc + 2]] << code[pc + 3]) + code[pc + 4]) >>> 0) +
                 (code[pc + 5] >>> 0);
               if (ea + 4 > memLen) oobMemory();
@@ -1547,14 +1504,7 @@ function loop(m: Machine): number {
               pc += 6;
               continue;
             }
-            case 293 /* i32.rotl2_xor */: {
-              const x = I32[fp + code[pc + 2]], a = code[pc + 3], b = code[pc + 4];
-              I32[fp + code[pc + 1]] = ((x << a) | (x >>> (32 - a))) ^
-                ((x << b) | (x >>> (32 - b)));
-              pc += 5;
-              continue;
-            }
-            case 277 /* i32.add.br_if.i32.lt_u */:
+            case 272 /* i32.add.br_if.i32.lt_u */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] + I32[fp + code[pc + 3]]) | 0;
               pc = (I32[fp + code[pc + 4]] >>> 0) < (I32[fp + code[pc + 5]] >>> 0)
                 ? code[pc + 6]
@@ -1652,11 +1602,7 @@ function loop(m: Machine): number {
               I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] & P64[code[pc + 3]];
               pc += 4;
               continue;
-            case 245 /* i64.or_imm */:
-              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] | P64[code[pc + 3]];
-              pc += 4;
-              continue;
-            case 246 /* i64.xor_imm */:
+            case 245 /* i64.xor_imm */:
               I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ P64[code[pc + 3]];
               pc += 4;
               continue;
@@ -1680,25 +1626,20 @@ function loop(m: Machine): number {
                 I64[(fp + code[pc + 3]) >> 1];
               pc += 4;
               continue;
-            case 294 /* i64.add_xor */:
-              I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] +
-                (I64[(fp + code[pc + 3]) >> 1] ^ I64[(fp + code[pc + 4]) >> 1]);
-              pc += 5;
-              continue;
             case 134 /* i64.xor */:
               I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^
                 I64[(fp + code[pc + 3]) >> 1];
               pc += 4;
               continue;
-            case 247 /* i64.shl_imm */:
+            case 246 /* i64.shl_imm */:
               I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] * P64[code[pc + 3]];
               pc += 4;
               continue;
             case 137 /* i64.shr_u */:
-            case 249 /* i64.shr_u_imm */: {
+            case 248 /* i64.shr_u_imm */: {
               // On 32-bit words (BigInt shifts by a variable count are slow in V8).
               const a = fp + code[pc + 2];
-              const k = code[pc] === 249 /* i64.shr_u_imm */
+              const k = code[pc] === 248 /* i64.shr_u_imm */
                 ? code[pc + 3]
                 : I32[fp + code[pc + 3]] & 63;
               const lo = I32[a], hi = I32[a + 1];
@@ -1714,29 +1655,9 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
-            case 254 /* i64.rotl_imm */: {
-              const a = fp + code[pc + 2], k = code[pc + 3];
-              const lo = I32[a], hi = I32[a + 1];
-              let rl = lo, rh = hi;
-              if (k < 32) {
-                if (k !== 0) {
-                  rl = (lo << k) | (hi >>> (32 - k));
-                  rh = (hi << k) | (lo >>> (32 - k));
-                }
-              } else if (k === 32) {
-                rl = hi;
-                rh = lo;
-              } else {
-                rl = (hi << (k - 32)) | (lo >>> (64 - k));
-                rh = (lo << (k - 32)) | (hi >>> (64 - k));
-              }
-              I64[(fp + code[pc + 1]) >> 1] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);
-              pc += 4;
-              continue;
-            }
             case 135 /* i64.shl */:
             case 136 /* i64.shr_s */:
-            case 248 /* i64.shr_s_imm */: {
+            case 247 /* i64.shr_s_imm */: {
               // On 32-bit words, as above.
               const op = code[pc];
               const a = fp + code[pc + 2];
@@ -1754,7 +1675,7 @@ function loop(m: Machine): number {
                     rh = lo << (k - 32);
                     rl = 0;
                   }
-                } else if (op === 136 /* i64.shr_s */ || op === 248 /* i64.shr_s_imm */) {
+                } else if (op === 136 /* i64.shr_s */ || op === 247 /* i64.shr_s_imm */) {
                   if (k < 32) {
                     rl = (lo >>> k) | (hi << (32 - k));
                     rh = hi >> k;
@@ -2168,19 +2089,19 @@ function loop(m: Machine): number {
  */
 function returnCond(op: number, a: number, k: number, I32: Int32Array, fp: number): boolean {
   switch (op) {
-    case 295 /* return_if.i32.eq_imm */:
+    case 287 /* return_if.i32.eq_imm */:
       return a === k;
-    case 296 /* return_if.i32.ne_imm */:
+    case 288 /* return_if.i32.ne_imm */:
       return a !== k;
-    case 298 /* return_if.i32.lt_u_imm */:
+    case 290 /* return_if.i32.lt_u_imm */:
       return a >>> 0 < k >>> 0;
-    case 299 /* return_if.i32.eq */:
+    case 291 /* return_if.i32.eq */:
       return a === I32[fp + k];
-    case 300 /* return_if.i32.ne */:
+    case 292 /* return_if.i32.ne */:
       return a !== I32[fp + k];
-    case 301 /* return_if.i32.lt_u */:
+    case 293 /* return_if.i32.lt_u */:
       return a >>> 0 < I32[fp + k] >>> 0;
-    case 302 /* return_if.i32.le_u */:
+    case 294 /* return_if.i32.le_u */:
       return a >>> 0 <= I32[fp + k] >>> 0;
     default:
       throw new Error(`not a return_if op: ${op}`);

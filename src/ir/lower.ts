@@ -98,7 +98,6 @@ for (const n of ["add", "mul", "and", "or", "xor"]) COMMUTES[Op[`i64.${n}` as "i
 /** i64 shifts: a constant count is stored masked. */
 const SHIFT64 = new Uint8Array(OPS.length);
 SHIFT64[Op["i64.shl"]] = SHIFT64[Op["i64.shr_s"]] = SHIFT64[Op["i64.shr_u"]] = 1;
-SHIFT64[Op["i64.rotl"]] = SHIFT64[Op["i64.rotr"]] = 1;
 /** Binary ops whose second operand may be a load fused in: [op, load, fused]. */
 const WITH_LOAD = new Map<number, [number, number]>([
   [Op["f64.add"], [IR["f64.load"], IR["f64.add_load"]]],
@@ -125,15 +124,12 @@ const WITH_IMM_OP = new Map<number, Map<number, number>>([
   [
     Op["i32.xor"],
     new Map([
-      [IR["i32.rotl_imm"], IR["i32.xor_rotl_imm"]],
       [IR["i32.shr_u_imm"], IR["i32.xor_shr_u_imm"]],
     ]),
   ],
   [
     Op["i64.xor"],
     new Map([
-      [IR["i64.shl_imm"], IR["i64.xor_shl_imm"]],
-      [IR["i64.shr_u_imm"], IR["i64.xor_shr_u_imm"]],
       [IR["i64.shr_s_imm"], IR["i64.xor_shr_s_imm"]],
     ]),
   ],
@@ -146,9 +142,6 @@ const LOAD_ADD = new Map<number, number>([
 const ADD_IMM = IR["i32.add_imm"];
 const ADD = IR["i32.add"];
 const I64_ADD_IMM = IR["i64.add_imm"];
-const ROTL_IMM = IR["i32.rotl_imm"];
-const XOR_ROTL_IMM = IR["i32.xor_rotl_imm"];
-const ROTL2_XOR = IR["i32.rotl2_xor"];
 /** Instructions with a prefix form that executes the `call` after them. */
 const CALL_PREFIX = new Map<number, number>([[IR["i32.add_imm"], IR["i32.add_imm.call"]]]);
 const AND_IMM = IR["i32.and_imm"];
@@ -156,8 +149,6 @@ const SHR_U_IMM = IR["i32.shr_u_imm"];
 const SHR_U_AND_IMM = IR["i32.shr_u_and_imm"];
 const I64_MUL_IMM = IR["i64.mul_imm"];
 const I64_MUL_ADD_IMM = IR["i64.mul_add_imm"];
-const I64_XOR = IR["i64.xor"];
-const I64_ADD_XOR = IR["i64.add_xor"];
 /** Loads whose address may be a fused `i32.add` of two operands. */
 const LOAD_IDX = new Map<number, number>([
   [IR["i32.load"], IR["i32.load_idx"]],
@@ -853,22 +844,6 @@ function numeric(L: Lowering, op: number, ir: number): void {
     // `(fresh) op (local)`: swap, so that the fresh operand can fuse as the second one.
     b.swapTop();
   }
-  if (op === Op["i64.add"] && b.topIsFresh() && b.lastPc >= 0 && b.code[b.lastPc] === I64_XOR) {
-    // `a + (b ^ c)` (i64) with the xor in an operand-stack temporary: one instruction.
-    const pc = b.lastPc;
-    const x = b.code[pc + 2], y = b.code[pc + 3];
-    b.unemit(pc);
-    b.sp--;
-    const s1 = b.pop();
-    const d = b.pushResult(rt);
-    b.op(I64_ADD_XOR);
-    const at = b.arg(d);
-    b.arg(s1);
-    b.arg(x);
-    b.arg(y);
-    b.fresh(at);
-    return;
-  }
   const withImm = WITH_IMM_OP.get(op);
   if (withImm !== undefined && b.topIsFresh() && b.lastPc >= 0) {
     const pc = b.lastPc;
@@ -879,22 +854,6 @@ function numeric(L: Lowering, op: number, ir: number): void {
       b.unemit(pc);
       b.sp--;
       const s1 = b.pop();
-      const p = b.lastPc;
-      if (
-        fused === XOR_ROTL_IMM && p >= 0 && p + 4 === b.n && b.code[p] === ROTL_IMM &&
-        b.code[p + 1] === s1 && b.code[p + 2] === src && s1 !== src && s1 >= b.base * 2
-      ) {
-        // Both operands rotations of the same value (the first in a temporary): one op.
-        b.rec?.drop(p);
-        const d = b.pushResult(rt);
-        b.reserve(1);
-        b.code[p] = ROTL2_XOR;
-        b.code[p + 1] = d;
-        b.arg(k);
-        b.fresh(p + 1);
-        b.lastPc = p;
-        return;
-      }
       const d = b.pushResult(rt);
       b.op(fused);
       const at = b.arg(d);
@@ -990,24 +949,6 @@ function memAccess(L: Lowering, r: CodeReader, op: number, ir: number): void {
       ) {
         // `m[a] = x + m[a]`: one read-modify-write.
         const x = b.code[pc + 2];
-        const pp = b.prevPc;
-        if (
-          pp >= 0 && pp + 5 === pc && b.code[pp] === IR["f64.mul_load"] &&
-          b.code[pp + 1] === x && x >= b.base * 2
-        ) {
-          // ... of `x = s * m[p]` into an operand-stack temporary (dead after it).
-          const s = b.code[pp + 2], p = b.code[pp + 3], po = b.code[pp + 4];
-          b.unemit(pc);
-          b.unemit(pp);
-          b.sp -= 2;
-          b.op(IR["f64.mul_load_add_store"]);
-          b.arg(aSlot);
-          b.arg(s);
-          b.arg(p);
-          b.arg(Number(r.offset) | 0);
-          b.arg(po);
-          return;
-        }
         b.unemit(pc);
         b.sp -= 2;
         b.op(IR["f64.add_store"]);

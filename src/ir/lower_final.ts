@@ -6,8 +6,8 @@
  * - a fused compare-and-branch whose target is a `return` becomes the matching
  *   `return_if.*` (its target operand keeps naming that `return`);
  * - an `i32.add` / `i32.add_imm` directly followed by a `return` (or an `i32.add_imm` by a
- *   `call`, an `i32.add` by an `i32.add`, an `i32.add_imm2` by a loop's back-edge or an
- *   `f64.mul_load_add_store`, a `copy3` by a `call_indirect`, a `copy` by a
+ *   `call`, an `i32.add` by an `i32.add`, an `i32.add_imm2` by a loop's back-edge, a `copy3`
+ *   by a `call_indirect`, a `copy` by a
  *   `br_if.i32.lt_u_imm`) becomes its prefix form, also when the next
  *   instruction is a branch target (a prefix executes the instruction after it, which stays
  *   at its own pc for the branches);
@@ -39,7 +39,7 @@ const BEFORE_CALL = new Int32Array(IR_OPS.length);
 BEFORE_CALL[irOp("i32.add_imm")] = irOp("i32.add_imm.call");
 /** Prefix forms of `i32.add_imm2` by the instruction after it (0: none). */
 const AFTER_ADD_IMM2 = new Int32Array(IR_OPS.length);
-for (const next of ["f64.mul_load_add_store", "i32.add_imm.br_if.i32.ne", "br_if.i32.ne"]) {
+for (const next of ["i32.add_imm.br_if.i32.ne", "br_if.i32.ne"]) {
   AFTER_ADD_IMM2[irOp(next)] = irOp(`i32.add_imm2.${next}`);
 }
 const ADD_IMM2 = irOp("i32.add_imm2");

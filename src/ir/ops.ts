@@ -8,8 +8,8 @@
  *
  * Every row is produced by the lowering and executed in tests/ir/coverage_test.ts. Fused rows
  * earn their place by profiles of real programs (CPython, SQLite, Flite: counts of executed
- * ops, measured with an instrumented loop); a few serve the bench kernels only (noted at the
- * row), and fusions that neither executes were removed.
+ * ops, measured with an instrumented loop); fusions that only the bench kernels produce, or
+ * that no real program executes, were removed.
  *
  * Code is an `Int32Array` of `[op, operand...]`; each op has a fixed number of operands, one
  * per letter of its kinds string:
@@ -319,7 +319,6 @@ const FUSED: Row[] = [
   ["i64.add_imm", "dsk", "d = s + pool[k] (i64)"],
   ["i64.mul_imm", "dsk", "d = s * pool[k] (i64)"],
   ["i64.and_imm", "dsk", "d = s & pool[k] (i64)"],
-  ["i64.or_imm", "dsk", "d = s | pool[k] (i64) [kernel i64 only]"],
   ["i64.xor_imm", "dsk", "d = s ^ pool[k] (i64)"],
   ["i64.shl_imm", "dsk", "d = s * pool[k] (i64 shift left: the pool holds 2^count, wrapped)"],
   ["i64.shr_s_imm", "dsi", "d = s >> i (i64, signed; i in 0..63)"],
@@ -328,7 +327,6 @@ const FUSED: Row[] = [
   ["i32.store_imm", "sio", "store the constant i into memory 0 at u32 s + o"],
   ["i32.store8_imm", "sio", "store the constant byte i into memory 0 at u32 s + o"],
   ["i32.store16_imm", "sio", "store the constant i (16 bits) into memory 0 at u32 s + o"],
-  ["i64.rotl_imm", "dsi", "d = s rotated left by i (i64; i in 0..63) [kernel i64 only]"],
   ["f64.add_load", "dsso", "d = s1 + f64 loaded from memory 0 at u32 s2 + o"],
   ["f64.sub_load", "dsso", "d = s1 - f64 loaded from memory 0 at u32 s2 + o"],
   ["f64.mul_load", "dsso", "d = s1 * f64 loaded from memory 0 at u32 s2 + o"],
@@ -344,22 +342,7 @@ const FUSED: Row[] = [
   ["mem.copy64", "ssoo", "memory 0: 8 bytes at s1 + o1 = 8 bytes at s2 + o2 (fused load + store)"],
   ["i32.add_imm2", "dsidsi", "d1 = s1 + i1, then d2 = s2 + i2 (two consecutive i32.add_imm)"],
   ["mem.copy8_add", "ssioo", "memory 0: byte at u32 s1 + o1 = byte at u32 (s2 + i) + o2"],
-  [
-    "i32.xor_rotl_imm",
-    "dssi",
-    "d = s1 ^ (s2 rotated left by i) (a fused rotl + xor) [kernel loops, sha256 only]",
-  ],
   ["i32.xor_shr_u_imm", "dssi", "d = s1 ^ (s2 >>> i) (a fused shr_u + xor)"],
-  [
-    "i64.xor_shl_imm",
-    "dssk",
-    "d = s1 ^ (s2 * pool[k]) (i64: a fused shl + xor; pool holds 2^count) [kernel i64 only]",
-  ],
-  [
-    "i64.xor_shr_u_imm",
-    "dssi",
-    "d = s1 ^ (s2 >>> i) (i64: a fused shr_u + xor; i in 1..63) [kernel i64 only]",
-  ],
   ["f64.add_store", "sso", "memory 0: f64 at u32 s1 + o += s2 (a fused f64.add_load + f64.store)"],
   // Pairs fused after measuring (scripts/profile.ts): each stands for both instructions.
   ["copy2", "dsds", "d1 = s1, then d2 = s2 (two consecutive `copy`)"],
@@ -378,12 +361,6 @@ const FUSED: Row[] = [
     `memory 0: ${w / 8} byte(s) at u32 (s1 + i1) + o1 = those at u32 (s2 + i2) + o2 ` +
     "(`i32.add_imm2` of two addresses fused into the `mem.copy${w}` that uses them)",
   ]),
-  [
-    "f64.mul_load_add_store",
-    "sssoo",
-    "memory 0: f64 at u32 s1 + o1 += s2 * (f64 at u32 s3 + o2) (`f64.mul_load` fused into " +
-    "the `f64.add_store` of its result: `y[i] += a * x[i]`) [kernel matmul only]",
-  ],
   ["i64.mul_add_imm", "dskk", "d = s * pool[k1] + pool[k2] (i64: a fused mul_imm + add_imm)"],
   ["i64.xor_shr_s_imm", "dssi", "d = s1 ^ (s2 >> i) (i64: a fused shr_s + xor; i in 1..63)"],
   ["i32.shr_u_and_imm", "dsii", "d = (s >>> i1) & i2 (a bit field: a fused shr_u_imm + and_imm)"],
@@ -398,17 +375,6 @@ const FUSED: Row[] = [
     "dsiio",
     "d = i32 load from memory 0 at u32 ((s << i1) + i2) + o (an array element: a fused " +
     "shl_imm, add_imm and load)",
-  ],
-  [
-    "i32.rotl2_xor",
-    "dsii",
-    "d = (s rotated left by i1) ^ (s rotated left by i2) (a fused rotl_imm + xor_rotl_imm) " +
-    "[kernel sha256 only]",
-  ],
-  [
-    "i64.add_xor",
-    "dsss",
-    "d = s1 + (s2 ^ s3) (i64: an `i64.add` of a fresh `i64.xor`'s result) [kernel i64 only]",
   ],
   // Conditional returns: a fused compare-and-branch whose target is a `return` (rewritten by
   // the lowering's last pass, in place: t stays the pc of that `return`, which still exists).
@@ -431,7 +397,7 @@ const FUSED: Row[] = [
     "memory 0: the `mem.copy32` (o1 = o2 = 0) and the three `mem.copy32_add2` after it (the " +
     "next 3 words of the same addresses), in order; near the end of memory only the first",
   ],
-  ...["f64.mul_load_add_store", "i32.add_imm.br_if.i32.ne", "br_if.i32.ne"].map((next): Row => [
+  ...["i32.add_imm.br_if.i32.ne", "br_if.i32.ne"].map((next): Row => [
     `i32.add_imm2.${next}`,
     "dsidsi",
     `d1 = s1 + i1, then d2 = s2 + i2, then the \`${next}\` that follows`,
@@ -568,7 +534,6 @@ for (
     "i32.add_imm.return",
     "i32.add_imm.call",
     "i32.add.add",
-    "i32.add_imm2.f64.mul_load_add_store",
     "i32.add_imm2.i32.add_imm.br_if.i32.ne",
     "i32.add_imm2.br_if.i32.ne",
     "copy3.call_indirect",

@@ -16,13 +16,13 @@ import { kernel, load, runWhole } from "../snapshot/helpers.ts";
 /** kernel -> [n, ticks of run(n), steps digested, digest of the first `steps` positions]. */
 const EXPECTED: Record<string, [number, number, number, number]> = {
   fib: [12, 1165, 1164, 540009877],
-  loops: [20, 2916, 2915, 1511692748],
+  loops: [20, 3286, 3285, 2228180484],
   sieve: [3000, 32163, 20000, 2558832582],
-  matmul: [8, 3623, 3622, 2925040988],
-  sha256: [1, 797337, 20000, 2687795442],
+  matmul: [8, 4391, 4390, 2568313508],
+  sha256: [1, 945369, 20000, 2687795442],
   memcpy: [300, 1246074, 20000, 4222893847],
   dispatch: [2000, 353645, 20000, 2376614840],
-  i64: [500, 7103, 7102, 1197739625],
+  i64: [500, 10135, 10134, 4134064579],
 };
 
 /** FNV-1a over 32-bit words. */
