@@ -197,3 +197,29 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
     log.push("ok");
   }
 });
+
+Deno.test("gab dap: on standard input and output (DebugClient spawns the adapter)", async () => {
+  const script = decodeURIComponent(new URL("tests/dap/stdio_adapter.sh", root).pathname);
+  const dc = new DebugClient("/bin/sh", script, "gab", {
+    env: { ...Deno.env.toObject(), DENO: Deno.execPath() },
+  });
+  dc.defaultTimeout = 60_000;
+  await dc.start();
+  try {
+    const [, , entry] = await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program, stopOnEntry: true }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(entry.body.reason, "entry");
+    const [, end] = await Promise.all([
+      dc.continueRequest({ threadId: 1 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(end.body.reason, "end", "no breakpoints: to the end of the recording");
+    const pos = (await dc.customRequest("gab/position")).body as { tick: number; end: number };
+    assert.equal(pos.tick, pos.end);
+  } finally {
+    await dc.stop();
+  }
+});
