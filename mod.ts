@@ -115,6 +115,8 @@ export {
   globals,
   type LocalInfo,
   locals,
+  type OperandInfo,
+  operandStack,
   wasmOffset,
 } from "./src/debug/inspect.ts";
 export {

@@ -17,7 +17,14 @@
  */
 
 import { Recording, type StopReason, type Watchpoint } from "../debug/recording.ts";
-import { callStack, type FrameInfo, functionWat, locals, wasmOffset } from "../debug/inspect.ts";
+import {
+  callStack,
+  type FrameInfo,
+  functionWat,
+  locals,
+  operandStack,
+  wasmOffset,
+} from "../debug/inspect.ts";
 import { SourceLines, type SourcePos } from "../debug/dwarf.ts";
 import type { Machine } from "../exec/machine.ts";
 import type { WasmFunc } from "../runtime/store.ts";
@@ -60,7 +67,7 @@ const HELP: [string, string][] = [
   ["delete | d [N]", "delete breakpoint or watchpoint N (all without N)"],
   ["watch | w ADDR [LEN]", "stop where LEN bytes (default 4) at memory address ADDR change"],
   ["watch global G", "stop where global G (index or $name) changes"],
-  ["info | i WHAT", "frames, locals, globals, breakpoints, watchpoints, history, line"],
+  ["info | i WHAT", "frames, locals, operands, globals, breakpoints, watchpoints, history, line"],
   ["print | p X", "a local ($N or $name), a global (global G) or *ADDR (an i32 in memory)"],
   ["x ADDR [LEN]", "memory in hex (default 64 bytes)"],
   ["list | l", "the source (or WAT) around the position"],
@@ -638,6 +645,15 @@ export class Debugger {
           }`
         ).join("\n");
       }
+      case "operands":
+      case "o": {
+        const [top] = callStack(m);
+        const ops = top === undefined ? null : operandStack(m, top);
+        if (ops === null) return "No frame";
+        if (ops.length === 0) return "Empty operand stack";
+        return ops.map((o, i) => `[${i}] ${typeName(o.type)} = ${formatResult(o.value, o.type)}`)
+          .join("\n");
+      }
       case "globals":
       case "g": {
         const inst = m.store.instances[m.store.instances.length - 1];
@@ -683,7 +699,7 @@ export class Debugger {
       }
       default:
         throw new Error(
-          "info takes frames, locals, globals, breakpoints, watchpoints, history or line",
+          "info takes frames, locals, operands, globals, breakpoints, watchpoints, history or line",
         );
     }
   }

@@ -23,7 +23,7 @@
  */
 
 import type { StopReason } from "../debug/recording.ts";
-import { callStack, functionWat, locals } from "../debug/inspect.ts";
+import { callStack, functionWat, locals, operandStack } from "../debug/inspect.ts";
 import type { Machine } from "../exec/machine.ts";
 import { readSlot, slotViews } from "../runtime/values.ts";
 import { ExternKind } from "../syntax/types.ts";
@@ -38,7 +38,7 @@ import { Debugger, recordProgram } from "./debug.ts";
 type Message = Record<string, unknown> & { seq?: number; type?: string };
 
 const THREAD = 1;
-const LOCALS_REF = 1, GLOBALS_REF = 2;
+const LOCALS_REF = 1, GLOBALS_REF = 2, OPERANDS_REF = 3;
 
 /** Reads DAP messages (`Content-Length` framed JSON) from a byte stream. */
 export async function* readMessages(
@@ -241,6 +241,7 @@ export class DapSession {
           scopes: [
             { name: "Locals", variablesReference: LOCALS_REF, expensive: false },
             { name: "Globals", variablesReference: GLOBALS_REF, expensive: false },
+            { name: "Operand stack", variablesReference: OPERANDS_REF, expensive: false },
           ],
         };
       case "variables":
@@ -403,6 +404,15 @@ export class DapSession {
         type: printValType(l.type),
         variablesReference: 0,
       }));
+    }
+    if (ref === OPERANDS_REF) {
+      const [top] = callStack(m);
+      return (top === undefined ? null : operandStack(m, top))?.map((o, i) => ({
+        name: `[${i}]`,
+        value: formatResult(o.value, o.type),
+        type: printValType(o.type),
+        variablesReference: 0,
+      })) ?? [];
     }
     if (ref === GLOBALS_REF) {
       const inst = m.store.instances[m.store.instances.length - 1];

@@ -5,8 +5,9 @@
  *
  * Positions are mapped from IR pcs to wasm byte offsets (module binary offsets) through the
  * compiled code's `srcMap`; {@linkcode functionWat} prints a function with the instruction at
- * an offset marked. Not here yet: the operand stack in wasm types (it needs the
- * lowering's per-pc stack layout).
+ * an offset marked. {@linkcode operandStack} gives a frame's wasm operand stack with its wasm
+ * types, read in wasm terms through src/exec/wasm_frames.ts (the lowering's position tables),
+ * so constants folded into IR operands and values forwarded from locals appear as wasm has them.
  *
  * @module
  */
@@ -19,6 +20,8 @@ import { ExternKind, type ValType } from "../syntax/types.ts";
 import { funcTypeOf } from "../exec/calls.ts";
 import { CodeReader } from "../binary/code.ts";
 import { printInstr } from "../text/print.ts";
+import { readWasmFrames } from "../exec/wasm_frames.ts";
+import type { RawValue } from "../runtime/values.ts";
 
 /** One frame of the call stack. */
 export interface FrameInfo {
@@ -109,6 +112,39 @@ export function locals(m: Machine, f: FrameInfo): LocalInfo[] {
     slot += slotCount(type);
     return { index, name: names?.get(index) ?? null, type, value };
   });
+}
+
+/** A value of a frame's wasm operand stack: its wasm type and raw value. */
+export interface OperandInfo {
+  /** Its wasm value type (a reference may be the generic -0x100, `REF_BASE`). */
+  type: ValType;
+  /**
+   * Its value, raw: i32 a signed number, i64 a bigint, f32 and f64 their bit patterns (a number
+   * and a bigint, so NaN payloads are kept), v128 16 bytes, a reference its address.
+   */
+  value: RawValue;
+}
+
+/**
+ * The wasm operand stack of `f` (a frame of {@linkcode callStack}), bottom first, with wasm
+ * types: what the wasm semantics has on the stack before the instruction at the frame's
+ * offset (for a caller frame: what lies under the arguments of its call; for a frame paused
+ * at a suspending host call: under that call's arguments). A frame standing inside a fused
+ * group (resumed from a snapshot of another lowering) reads in the unfused copy it runs in.
+ *
+ * @returns the stack, or null when it cannot be read in wasm terms (the machine is not running
+ * one execution: a nested invocation, from a host function, is on its stack).
+ */
+export function operandStack(m: Machine, f: FrameInfo): OperandInfo[] | null {
+  const stack = callStack(m);
+  const i = stack.findIndex((g) => g.func === f.func && g.pc === f.pc && g.fp === f.fp);
+  if (i < 0) return null;
+  if (m.depth < 1 || m.frames[0] !== -1) return null;
+  for (let d = 1; d < m.depth; d++) if (m.frames[d * FRAME_STRIDE] < 0) return null;
+  const frames = readWasmFrames(m).frames;
+  const w = frames[frames.length - 1 - i];
+  if (w === undefined || w.func !== f.func) return null;
+  return w.types.map((type, k) => ({ type, value: w.stack[k] }));
 }
 
 /**

@@ -105,7 +105,8 @@ Deno.test("gab debug: a scripted session over a C program (break, step, reverse,
     "reverse-finish", // 26
     "finish", // 27
     "frobnicate", // 28
-    "quit", // 29
+    "info operands", // 29
+    "quit", // 30
   ];
   // The first session learns where `total` lives and at which tick the watchpoint stopped.
   const first = await session(script.slice(0, 1), "4\n");
@@ -160,8 +161,10 @@ Deno.test("gab debug: a scripted session over a C program (break, step, reverse,
   assert.match(o[26], /_start at .*crt1-command\.c:\d+/, "out of main, back to its call");
   assert.match(o[27], /_start\.command_export /, "out of _start, forward to its caller");
   assert.match(o[28], /^error: unknown command 'frobnicate'/);
-  assert.equal(o.length, 30);
-  assert.equal(o[29], "", "quit ends the session: no prompt after it");
+  assert.equal(o.length, 31);
+  // back in `_start.command_export` after its call to `_start`, which returns nothing
+  assert.equal(o[29], "Empty operand stack");
+  assert.equal(o[30], "", "quit ends the session: no prompt after it");
 });
 
 Deno.test("gab debug: the program's standard input is --stdin, empty without it", async () => {

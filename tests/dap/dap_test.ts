@@ -101,6 +101,12 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
     });
     assert.equal(vars.body.variables[0].value, "3");
     assert.equal(vars.body.variables[0].type, "i32");
+    const ops = scopes.body.scopes.find((s) => s.name === "Operand stack");
+    assert.ok(ops !== undefined, "an operand stack scope");
+    const opv = await dc.variablesRequest({ variablesReference: ops.variablesReference });
+    for (const v of opv.body.variables) {
+      assert.match(v.type ?? "", /^(i32|i64|f32|f64|v128|.*ref.*)$/);
+    }
 
     // Step back out of the call: main, line 20 again.
     await Promise.all([dc.stepBackRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
