@@ -16,8 +16,12 @@
  * Every travel sends `invalidated` then `stopped`.
  *
  * Conditions are `A OP B` as in `gab debug` (`$0 == 3`, `*4320 >= 14`). Data breakpoints watch memory ranges (`dataBreakpointInfo` with an address as the name) and
- * globals (by name in the Globals scope). Not here yet: writeMemory, goto targets, restartFrame, pause of a running
- * program (recording blocks the message loop), operand-stack scope.
+ * globals (by name in the Globals scope); instruction breakpoints go by module byte offset.
+ * `gotoTargets` gives where a source line begins (by the line table) and `goto` travels to the
+ * next time there (or the last, when it is not reached again); `restartFrame` travels to the
+ * frame's entry; `writeMemory` writes memory 0, and in the past branches the timeline there
+ * (recorded on to its end; the branch's own output is not sent). Not here yet: pause of a
+ * running program (recording blocks the message loop).
  *
  * @module
  */
@@ -185,6 +189,10 @@ export class DapSession {
           supportsDisassembleRequest: true,
           supportsTerminateRequest: true,
           supportsDataBreakpoints: true,
+          supportsGotoTargetsRequest: true,
+          supportsRestartFrame: true,
+          supportsWriteMemoryRequest: true,
+          supportsInstructionBreakpoints: true,
         };
       case "launch":
         return await this.launch(args);
@@ -228,6 +236,56 @@ export class DapSession {
         this.sourceBreaks.set(key, ids);
         return { breakpoints: out };
       }
+      case "setInstructionBreakpoints": {
+        const d = this.dbg!;
+        const key = "<instructions>";
+        for (const id of this.sourceBreaks.get(key) ?? []) d.remove([String(id)]);
+        const ids: number[] = [];
+        const bps = (args.breakpoints ?? []) as {
+          instructionReference: string;
+          offset?: number;
+          condition?: string;
+        }[];
+        const out = bps.map((b) => {
+          try {
+            const at = Number(b.instructionReference) + Number(b.offset ?? 0);
+            if (!Number.isSafeInteger(at) || at < 0) throw new Error("bad instruction reference");
+            d.addBreak([`*${at}`, ...(b.condition ? ["if", b.condition] : [])]);
+            ids.push(d.lastId);
+            const offset = d.recording.breakpoints[d.recording.breakpoints.length - 1].offset!;
+            return {
+              id: d.lastId,
+              verified: true,
+              instructionReference: `0x${offset.toString(16)}`,
+            };
+          } catch (e) {
+            return { verified: false, message: (e as Error).message };
+          }
+        });
+        this.sourceBreaks.set(key, ids);
+        return { breakpoints: out };
+      }
+      case "gotoTargets":
+        return this.gotoTargets(args);
+      case "goto": {
+        const at = Number(args.targetId);
+        const why = this.travelToOffset(at);
+        if (why === null) throw new Error(`no tick of the recording is at 0x${at.toString(16)}`);
+        this.defer(() => this.stopped("goto"));
+        return {};
+      }
+      case "restartFrame": {
+        const r = this.dbg!.recording;
+        const depth = Number(args.frameId);
+        if (!(depth >= 1 && depth <= callStack(this.m).length)) throw new Error("no such frame");
+        // Back out of the frame (and the ones above it) to its call, then one tick into it.
+        for (let i = 0; i < depth; i++) r.stepOutBack();
+        if (this.m.funcAddr >= 0 && r.tick > 0) r.stepForward(1);
+        this.defer(() => this.stopped("restart"));
+        return {};
+      }
+      case "writeMemory":
+        return this.writeMemory(args);
       case "setExceptionBreakpoints":
         return { breakpoints: [] };
       case "configurationDone":
@@ -451,6 +509,93 @@ export class DapSession {
       return { dataId: `global:${name}`, description: `global ${name}`, accessTypes: ["write"] };
     }
     return { dataId: null, description: "only memory addresses and globals can be watched" };
+  }
+
+  /**
+   * Where line `line` of `source` begins: one target per stretch of code (its id is the module
+   * byte offset of its first instruction, as `instructionPointerReference`).
+   */
+  private gotoTargets(args: Record<string, unknown>): unknown {
+    const d = this.dbg!;
+    if (d.lines === null) throw new Error("the module has no line table (.debug_line)");
+    const path = String((args.source as { path?: string })?.path ?? "");
+    const file = path.slice(path.lastIndexOf("/") + 1);
+    const line = Number(args.line);
+    const targets = d.lines.offsetsOf(file, line).map((off) => {
+      const ip = `0x${off.toString(16)}`;
+      return { id: off, label: `${file}:${line} @${ip}`, line, instructionPointerReference: ip };
+    });
+    return { targets };
+  }
+
+  /**
+   * Travels to the next tick at the instruction at module byte offset `offset` (or, when it is
+   * not reached again, the last one before); null (and back where it was) if it never is.
+   */
+  private travelToOffset(offset: number): number | null {
+    const r = this.dbg!.recording;
+    const from = r.tick;
+    const saved = { b: [...r.breakpoints], w: [...r.watchpoints] };
+    const func = this.funcAt(offset);
+    if (func === null) return null;
+    r.breakpoints.length = 0;
+    r.watchpoints.length = 0;
+    // The first instruction at or after `offset` (a line row may start before one).
+    const map = this.m.code(func).srcMap;
+    let at: number | null = null;
+    for (let i = 1; i < map.length; i += 2) {
+      if (map[i] >= offset && (at === null || map[i] < at)) at = map[i];
+    }
+    if (at === null) return null;
+    r.breakpoints.push({ func, offset: at });
+    try {
+      if (r.continue().reason === "breakpoint") return r.tick;
+      r.travel(from);
+      if (r.reverseContinue().reason === "breakpoint") return r.tick;
+      r.travel(from);
+      return null;
+    } finally {
+      r.breakpoints.length = 0;
+      r.breakpoints.push(...saved.b);
+      r.watchpoints.length = 0;
+      r.watchpoints.push(...saved.w);
+    }
+  }
+
+  /** The store address of the function holding module byte offset `offset`. */
+  private funcAt(offset: number): number | null {
+    const inst = this.m.store.instances[this.m.store.instances.length - 1];
+    const nImports = inst.module.imports.filter((im) => im.desc.kind === ExternKind.Func).length;
+    const k = inst.module.funcs.findIndex((b) =>
+      offset >= b.offset && offset < b.offset + b.body.length
+    );
+    return k < 0 ? null : inst.funcs[nImports + k];
+  }
+
+  /** Writes bytes into linear memory 0: in the past, the timeline branches there. */
+  private writeMemory(args: Record<string, unknown>): unknown {
+    const base = Number(args.memoryReference) + Number(args.offset ?? 0);
+    const bytes = Uint8Array.from(atob(String(args.data ?? "")), (c) => c.charCodeAt(0));
+    if (!Number.isSafeInteger(base) || base < 0) throw new Error("bad memory reference");
+    const size = this.m.store.memories[0].buffer.byteLength;
+    const n = args.allowPartial === true
+      ? Math.max(0, Math.min(bytes.length, size - base))
+      : bytes.length;
+    const r = this.dbg!.recording;
+    const tick = r.tick;
+    r.writeMemory(base, bytes.subarray(0, n));
+    // The new timeline is recorded to its end (as at launch), then travelled in.
+    if (r.live) r.record();
+    r.travel(tick);
+    this.defer(() => {
+      this.event("memory", {
+        memoryReference: String(args.memoryReference),
+        offset: Number(args.offset ?? 0),
+        count: n,
+      });
+      this.event("invalidated", { areas: ["variables"], threadId: THREAD });
+    });
+    return { bytesWritten: n };
   }
 
   private readMemory(args: Record<string, unknown>): unknown {
