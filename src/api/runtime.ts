@@ -48,7 +48,13 @@ import { LinkError, WasmError } from "../errors.ts";
 import { Execution } from "../exec/execution.ts";
 import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
-import { type HostImpl, type RawValue, slotCount, writeSlot } from "../runtime/values.ts";
+import {
+  type HostImpl,
+  type RawValue,
+  slotCount,
+  slotViews,
+  writeSlot,
+} from "../runtime/values.ts";
 import { allocGlobal } from "../runtime/global.ts";
 import { allocHostFunc, canonFuncType } from "../runtime/host.ts";
 import { instantiate as instantiateModule } from "../exec/instantiate.ts";
@@ -393,15 +399,7 @@ export class Runtime implements HandleOwner {
     const raw = values.map((v, i) => toRawValue(this, v, params[i]));
     let n = 0;
     for (const t of params) n += slotCount(t);
-    const buf = new ArrayBuffer(n * 8);
-    const views = {
-      buffer: buf,
-      i32: new Int32Array(buf),
-      u32: new Uint32Array(buf),
-      i64: new BigInt64Array(buf),
-      u64: new BigUint64Array(buf),
-      u8: new Uint8Array(buf),
-    };
+    const views = slotViews(new ArrayBuffer(n * 8));
     let slot = 0;
     params.forEach((t, i) => {
       writeSlot(views, slot, t, raw[i]);

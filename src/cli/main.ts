@@ -62,6 +62,25 @@ interface Command {
 }
 
 const HELP: OptionSpec = { name: "help", short: "h", help: "Print help" };
+/** `--dir`, shared by the commands that run a WASI program. */
+const DIR: OptionSpec = {
+  name: "dir",
+  value: "HOST[::GUEST]",
+  multiple: true,
+  help: "Give WASI access to directory HOST, as GUEST (default: HOST)",
+};
+/** `--env`, shared by the commands that run a WASI program. */
+const ENV: OptionSpec = {
+  name: "env",
+  value: "NAME[=VALUE]",
+  multiple: true,
+  help: "Set a WASI environment variable (NAME alone: the host's value)",
+};
+/** `--deterministic`, shared by the commands that run a WASI program. */
+const DETERMINISTIC: OptionSpec = {
+  name: "deterministic",
+  help: "Virtual WASI clocks and seeded randomness",
+};
 const OUTPUT: OptionSpec = { name: "output", short: "o", value: "FILE", help: "Write to FILE" };
 const SNAPSHOT_OUT: OptionSpec = {
   name: "snapshot-out",
@@ -154,25 +173,15 @@ const COMMANDS: Record<string, Command> = {
       { name: "fuel", value: "N", help: "Stop after N ticks of execution" },
       SNAPSHOT_OUT,
       SNAPSHOT_ON_STDIN_WAIT,
-      {
-        name: "dir",
-        value: "HOST[::GUEST]",
-        multiple: true,
-        help: "Give WASI access to directory HOST, as GUEST (default: HOST)",
-      },
-      {
-        name: "env",
-        value: "NAME[=VALUE]",
-        multiple: true,
-        help: "Set a WASI environment variable (NAME alone: the host's value)",
-      },
+      DIR,
+      ENV,
       {
         name: "tcplisten",
         value: "HOST:PORT",
         multiple: true,
         help: "Hand WASI a listening TCP socket (after the --dir descriptors)",
       },
-      { name: "deterministic", help: "Virtual WASI clocks and seeded randomness" },
+      DETERMINISTIC,
       HELP,
     ],
     async run([path], options, rest, io) {
@@ -210,19 +219,9 @@ const COMMANDS: Record<string, Command> = {
         help: "The program's standard input (default: empty; the debugger reads its own)",
       },
       { name: "fuel", value: "N", help: "Record at most N ticks" },
-      {
-        name: "dir",
-        value: "HOST[::GUEST]",
-        multiple: true,
-        help: "Give WASI access to directory HOST, as GUEST (default: HOST)",
-      },
-      {
-        name: "env",
-        value: "NAME[=VALUE]",
-        multiple: true,
-        help: "Set a WASI environment variable (NAME alone: the host's value)",
-      },
-      { name: "deterministic", help: "Virtual WASI clocks and seeded randomness" },
+      DIR,
+      ENV,
+      DETERMINISTIC,
       HELP,
     ],
     async run([path], options, rest, io) {

@@ -308,16 +308,21 @@ export class Recording {
     return r;
   }
 
-  /** Takes a checkpoint at the current tick (replacing one taken at the same tick). */
-  private checkpoint(): Checkpoint {
-    const c = takeCheckpoint(
+  /** A checkpoint of the current tick, sharing unchanged pages with `base`. */
+  private snap(base: Checkpoint | null): Checkpoint {
+    return takeCheckpoint(
       this.machine,
       this.execution,
       this.pos,
       this.log.cursor,
       this.log.hostState(),
-      this.checkpoints.at(-1) ?? null,
+      base,
     );
+  }
+
+  /** Takes a checkpoint at the current tick (replacing one taken at the same tick). */
+  private checkpoint(): Checkpoint {
+    const c = this.snap(this.checkpoints.at(-1) ?? null);
     if (this.checkpoints.length > 0 && this.checkpoints.at(-1)!.tick === c.tick) {
       this.checkpoints[this.checkpoints.length - 1] = c;
     } else this.checkpoints.push(c);
@@ -422,14 +427,7 @@ export class Recording {
    */
   private cacheHere(base: Checkpoint, target: number): void {
     const t0 = performance.now();
-    const c = takeCheckpoint(
-      this.machine,
-      this.execution,
-      this.pos,
-      this.log.cursor,
-      this.log.hostState(),
-      base,
-    );
+    const c = this.snap(base);
     this.cache.set(c.tick, c);
     if (this.cache.size > CACHE_MAX) {
       let far = -1;

@@ -31,7 +31,7 @@ import type { ExnObj } from "../runtime/store.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import { type Machine, WasmException } from "./machine.ts";
-import { type RawValue, readSlot } from "../runtime/values.ts";
+import { type RawValue, readSlot, slotCount, slotViews } from "../runtime/values.ts";
 
 /**
  * Allocates an exception of tag `tag` whose arguments are the `n` slots at Int32 index `at`
@@ -55,19 +55,12 @@ export function exnArgs(m: Machine, exn: number): RawValue[] {
   const ft = canonType(m.store.tags[obj.tag].type).comp as FuncType;
   const buf = new ArrayBuffer(obj.slots.length + 16);
   new Uint8Array(buf).set(obj.slots);
-  const views = {
-    buffer: buf,
-    i32: new Int32Array(buf),
-    u32: new Uint32Array(buf),
-    i64: new BigInt64Array(buf),
-    u64: new BigUint64Array(buf),
-    u8: new Uint8Array(buf),
-  };
+  const views = slotViews(buf);
   const out: RawValue[] = [];
   let slot = 0;
   for (const t of ft.params) {
     out.push(readSlot(views, slot, t));
-    slot += t === -5 ? 2 : 1;
+    slot += slotCount(t);
   }
   return out;
 }
