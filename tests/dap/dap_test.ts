@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { root, runSession, startAdapter } from "./adapter.ts";
 
 // `gab dap --port 0` driven by the real DAP client from npm (DebugClient, as VS Code's own
 // adapters test themselves) over TCP, on testdata/debug/lines.c (clang -O0 -g). Oracles from
@@ -8,27 +9,7 @@ import type { DebugProtocol } from "@vscode/debugprotocol";
 // called with i = 1, 2, 3...; before the third call total is 1 + 4 = 5), its source lines
 // (llvm-dwarfdump's table is checked in tests/debug/dwarf_test.ts), the module's bytes.
 
-const root = new URL("../../", import.meta.url);
 const program = decodeURIComponent(new URL("testdata/debug/lines.wasm", root).pathname);
-
-async function startAdapter(): Promise<{ child: Deno.ChildProcess; port: number }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli.ts", "dap", "--port", "0"],
-    cwd: root,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/listening on [\d.]+:(\d+)/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gab dap ended: ${text}`);
-    text += value;
-  }
-  reader.releaseLock();
-  return { child, port: Number(/listening on [\d.]+:(\d+)/.exec(text)![1]) };
-}
 
 Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps both ways, memory, travel)", async () => {
   const { child, port } = await startAdapter();
@@ -38,20 +19,7 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
   const log: string[] = [];
   const output: string[] = [];
   dc.on("output", (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-  // In server mode DebugClient waits for events without a time limit: a test-wide one.
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("the DAP session took over 120 s")), 120_000);
-  });
-  try {
-    await Promise.race([limit, session()]);
-  } finally {
-    clearTimeout(timer);
-    await dc.stop();
-    child.kill();
-    await child.status;
-    await Deno.remove(input);
-  }
+  await runSession(dc, child, input, session);
   assert.deepEqual(log, ["ok"]);
 
   async function session() {

@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
+import { root, runSession, startAdapter } from "./adapter.ts";
 import { moduleSections } from "../../src/debug/dwarf.ts";
 
 // goto/gotoTargets, restartFrame, instruction breakpoints and writeMemory through the real DAP
@@ -10,28 +11,8 @@ import { moduleSections } from "../../src/debug/dwarf.ts";
 // the C program's values (total is 0 before the loop, 1 + 4 = 5 before the third square call,
 // 30 at line 22; with total set to 100 there the rest adds 9 + 16).
 
-const root = new URL("../../", import.meta.url);
 const program = decodeURIComponent(new URL("testdata/debug/lines.wasm", root).pathname);
 const source = decodeURIComponent(new URL("testdata/debug/lines.c", root).pathname);
-
-async function startAdapter(): Promise<{ child: Deno.ChildProcess; port: number }> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "cli.ts", "dap", "--port", "0"],
-    cwd: root,
-    stdin: "null",
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
-  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
-  let text = "";
-  while (!/listening on [\d.]+:(\d+)/.test(text)) {
-    const { value, done } = await reader.read();
-    if (done) throw new Error(`gab dap ended: ${text}`);
-    text += value;
-  }
-  reader.releaseLock();
-  return { child, port: Number(/listening on [\d.]+:(\d+)/.exec(text)![1]) };
-}
 
 Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMemory", async () => {
   const { codeStart } = moduleSections(await Deno.readFile(program));
@@ -42,19 +23,7 @@ Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMe
   const log: string[] = [];
   const output: string[] = [];
   dc.on("output", (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const limit = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error("the DAP session took over 120 s")), 120_000);
-  });
-  try {
-    await Promise.race([limit, session()]);
-  } finally {
-    clearTimeout(timer);
-    await dc.stop();
-    child.kill();
-    await child.status;
-    await Deno.remove(input);
-  }
+  await runSession(dc, child, input, session);
   assert.deepEqual(log, ["ok"]);
 
   async function session() {
