@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createWasi, Recording, Runtime, stateHash, type WasmFunction } from "../../mod.ts";
 import { wasiHostState } from "../../src/debug/hostlog.ts";
@@ -34,7 +35,7 @@ function setup(work: string, out: Uint8Array[]) {
   const wasi = createWasi({
     args: ["python", "/work/script.py"],
     env: { PYTHONHOME: "/" },
-    preopens: { "/": fileURLToPath(dir), "/work": work },
+    preopens: { "/": `${work}/root`, "/work": `${work}/work` },
     deterministic: true,
     stdin: new TextEncoder().encode("hello travel\nignored\n"),
     stdout: (b) => void out.push(b.slice()),
@@ -45,15 +46,35 @@ function setup(work: string, out: Uint8Array[]) {
   return { wasi, runtime, ex: runtime.start(instance.exports._start as WasmFunction) };
 }
 
+/**
+ * The guest's files, in a fresh temporary tree: the standard library copied from ../shared and
+ * the script with its data. The guest stats what it opens, so both runs must see the same
+ * access times: each entry's access time is set after its modification and change times (an
+ * hour ahead; setting times is itself a change), so that a `relatime` mount (the usual one)
+ * does not update it when a run reads it. (../shared is
+ * written anew for each session, its access times equal to its modification times: the first
+ * read after that would update them between the two runs.)
+ */
 function workDir(): string {
-  const work = Deno.makeTempDirSync({ prefix: "gab-tt-" });
-  Deno.writeTextFileSync(`${work}/script.py`, SCRIPT);
-  Deno.writeTextFileSync(`${work}/data.txt`, "1 2 3 4 5 6 7 8 9 10\n");
-  // Read once now, so that both runs see the same access times (relatime updates them on the
-  // first read after a write only): the guest stats these files.
-  Deno.readFileSync(`${work}/script.py`);
-  Deno.readFileSync(`${work}/data.txt`);
-  return work;
+  const top = Deno.makeTempDirSync({ prefix: "gab-tt-" });
+  const lib = fileURLToPath(new URL("lib/", dir));
+  for (const rel of ["python311.zip", "python3.11/lib-dynload/.empty"]) {
+    Deno.mkdirSync(dirname(`${top}/root/lib/${rel}`), { recursive: true });
+    Deno.copyFileSync(`${lib}/${rel}`, `${top}/root/lib/${rel}`);
+  }
+  Deno.mkdirSync(`${top}/work`);
+  Deno.writeTextFileSync(`${top}/work/script.py`, SCRIPT);
+  Deno.writeTextFileSync(`${top}/work/data.txt`, "1 2 3 4 5 6 7 8 9 10\n");
+  const now = Date.now() / 1000;
+  const settle = (path: string) => {
+    for (const e of Deno.readDirSync(path)) {
+      if (e.isDirectory) settle(`${path}/${e.name}`);
+      else Deno.utimeSync(`${path}/${e.name}`, now + 3600, now - 3600);
+    }
+    Deno.utimeSync(path, now + 3600, now - 3600);
+  };
+  settle(top);
+  return top;
 }
 
 Deno.test({
