@@ -27,7 +27,7 @@ import {
   HK_DELEGATE,
   HK_LEGACY_CATCH,
 } from "../ir/compiled.ts";
-import type { ExnObj } from "../runtime/store.ts";
+import { allocObject, type ExnObj } from "../runtime/store.ts";
 import type { FuncType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import { type Machine, WasmException } from "./machine.ts";
@@ -40,8 +40,7 @@ import { type RawValue, readSlot, slotCount, slotViews } from "../runtime/values
 export function allocExn(m: Machine, tag: number, at: number, n: number): number {
   const slots = m.u8.slice(at * 4, (at + n * 2) * 4);
   const exn: ExnObj = { kind: "exn", tag, slots };
-  m.store.objects.push(exn);
-  return m.store.objects.length - 1;
+  return allocObject(m.store, exn);
 }
 
 /** Throws "null exception reference" if `exn` is null. */

@@ -4,9 +4,15 @@
  * JS closure or refers to one: a host function is known by its import name and bound again
  * when a machine is restored, so the whole store can be written to a snapshot.
  *
- * Addresses are indices. A reference value (funcref, externref, exnref, and later GC
- * references) is an i32: 0 is null, a positive number is an index into {@linkcode Store.objects}
- * (a function's address is its reference), and i31 references (GC) are negative numbers.
+ * Addresses are indices. A reference value (funcref, externref, exnref, GC references) is an
+ * i32: 0 is null, a positive number is an index into {@linkcode Store.objects} (a function's
+ * address is its reference), and an i31 reference is negative: the 31-bit payload `v` with the
+ * sign bit set (`v | 0x80000000`), so all 2^31 payloads are distinct from null and from
+ * objects (`i31ToRef`, `refToI31U`, `refToI31S` in `heap.ts`).
+ *
+ * GC structs and arrays ({@linkcode StructObj}, {@linkcode ArrayObj}) keep their contents as
+ * plain 32-bit words whose layout their canonical type gives (`gcLayout` in `heap.ts`);
+ * every one is allocated through {@linkcode allocObject}.
  *
  * This file only declares the shapes and allocates; instantiation lives in `instantiate.ts`,
  * execution in `src/exec`.
@@ -55,8 +61,35 @@ export interface ExnObj {
   slots: Uint8Array;
 }
 
-/** Anything a reference can point to. GC structs and arrays join later. */
-export type HeapObj = WasmFunc | HostFunc | ExternObj | ExnObj;
+/**
+ * A GC struct (spec: structinst). `fields` holds the field values as 32-bit words, at the word
+ * offsets of its type's layout (`gcLayout(type).offsets` in `heap.ts`): a 32-bit value, a
+ * reference (the i32 of the module doc) or a packed i8/i16 (stored zero-extended) takes one
+ * word, an i64/f64 two (low word first), a v128 four (lanes little-endian). The words that hold
+ * references are `gcLayout(type).refWords`.
+ */
+export interface StructObj {
+  kind: "struct";
+  /** Canonical id of its defined type (src/valid/registry.ts), a struct type. */
+  type: number;
+  fields: Int32Array;
+}
+
+/**
+ * A GC array (spec: arrayinst). `elems` holds its elements as 32-bit words,
+ * `gcLayout(type).elemWords` words each (1 for i8/i16/i32/f32/references, packed values
+ * zero-extended; 2 for i64/f64, low word first; 4 for v128), so its length is
+ * `elems.length / elemWords`. `gcLayout(type).ref` says whether the elements are references.
+ */
+export interface ArrayObj {
+  kind: "array";
+  /** Canonical id of its defined type (src/valid/registry.ts), an array type. */
+  type: number;
+  elems: Int32Array;
+}
+
+/** Anything a reference can point to. */
+export type HeapObj = WasmFunc | HostFunc | ExternObj | ExnObj | StructObj | ArrayObj;
 
 /** A table: its elements are references (see the module doc). */
 export interface TableInst {
@@ -134,6 +167,18 @@ export interface Store {
   globalSlotCount: number;
   tags: TagInst[];
   instances: Instance[];
+}
+
+/**
+ * Puts a new object (a struct, an array or an exception) in the store and returns its
+ * reference. The one place that adds heap objects at run time (the collector may reuse freed
+ * addresses here); a collection is never triggered by this function itself (the machine's
+ * `allocGc` in src/exec/interp_gc.ts is where one may start).
+ */
+export function allocObject(store: Store, obj: HeapObj): number {
+  const objects = store.objects;
+  objects.push(obj);
+  return objects.length - 1;
 }
 
 /** A new, empty store. */
