@@ -7,7 +7,7 @@
  * @module
  */
 
-import { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { DebugClient } from "@vscode/debugadapter-testsupport";
 
 /** The repository root. */
 export const root: URL = new URL("../../", import.meta.url);
