@@ -10,6 +10,7 @@
  * deno task test:spec --dir DIR              # another testsuite directory
  * deno task test:spec --roundtrip            # also round-trip every module (parse/encode/decode)
  * deno task test:spec --update-expectations  # rewrite tests/script/expectations.json
+ * deno task test:spec --tier=all             # with the compiled tier forced on (or hot, off)
  * ```
  *
  * The testsuite is `.cache/testsuite` if `scripts/fetch_testsuite.ts` fetched it, else
@@ -17,12 +18,16 @@
  * exit code is 1 unless the failures of the files that ran are exactly those
  * `tests/script/expectations.json` lists, for the reasons it lists: a new failure, a listed one
  * that now passes, and a changed reason all count (a FILE:LINE run checks only that line).
+ * `--tier=MODE` runs every machine in that mode of the compiled tier (src/script/engine.ts:
+ * `all` compiles every function before it first runs, `hot` uses the default thresholds,
+ * `off` is the interpreter alone); the results must be the same, so the run is compared with
+ * the same expectations file.
  *
  * @module
  */
 
 import type { Script } from "../src/script/ast.ts";
-import { defaultEngine, type Engine } from "../src/script/engine.ts";
+import { defaultEngine, type Engine, TIER_MODES, type TierMode } from "../src/script/engine.ts";
 import {
   compareFailures,
   type Comparison,
@@ -82,11 +87,14 @@ interface Options {
   update: boolean;
   dir: string;
   targets: Target[];
+  /** The compiled tier's mode (unset: the engine's default). */
+  tier?: TierMode;
 }
 
 function usage(message: string): never {
   console.error(`${message}
-usage: deno task test:spec [FILE[:LINE]|DIR]... [--json] [--dir DIR] [--roundtrip] [--update-expectations]`);
+usage: deno task test:spec [FILE[:LINE]|DIR]... [--json] [--dir DIR] [--roundtrip] [--update-expectations]
+                           [--tier=off|hot|all]`);
   Deno.exit(2);
 }
 
@@ -95,7 +103,12 @@ function parseArgs(args: string[]): Options {
   let roundtrip = false;
   let update = false;
   let dir = defaultSuiteDir();
+  let tier: TierMode | undefined;
   const positional: string[] = [];
+  const tierMode = (v: string | undefined): TierMode =>
+    TIER_MODES.includes(v as TierMode)
+      ? v as TierMode
+      : usage(`--tier takes one of ${TIER_MODES.join(", ")}, not ${JSON.stringify(v ?? "")}`);
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
     if (a === "--json") json = true;
@@ -103,6 +116,8 @@ function parseArgs(args: string[]): Options {
     else if (a === "--update-expectations") update = true;
     else if (a === "--dir") dir = args[++i] ?? usage("--dir needs a directory");
     else if (a.startsWith("--dir=")) dir = a.slice(6);
+    else if (a === "--tier") tier = tierMode(args[++i]);
+    else if (a.startsWith("--tier=")) tier = tierMode(a.slice(7));
     else if (a === "-h" || a === "--help") usage("Runs .wast scripts.");
     else if (a.startsWith("-")) usage(`unknown option ${a}`);
     else positional.push(a);
@@ -114,7 +129,7 @@ function parseArgs(args: string[]): Options {
     for (const name of suiteFiles(dir)) targets.push({ name, path: `${dir}/${name}` });
   }
   for (const p of positional) targets.push(...resolveTarget(p, dir));
-  return { json, roundtrip: roundtrip || update, update, dir, targets };
+  return { json, roundtrip: roundtrip || update, update, dir, targets, tier };
 }
 
 /** A command-line file, directory, or FILE:LINE, as targets. */
@@ -227,7 +242,7 @@ function main(): number {
 }
 
 function run(options: Options): number {
-  const engine: Engine = defaultEngine();
+  const engine: Engine = defaultEngine({ tier: options.tier });
   const tty = Deno.stderr.isTerminal() && !options.json && options.targets.length > 1;
   const encoder = new TextEncoder();
   const totals: Counts = {};
@@ -280,12 +295,19 @@ function run(options: Options): number {
     if (options.roundtrip) json.roundtrip = roundtripTotals;
     console.log(JSON.stringify(json));
   } else {
-    console.log(`total  ${formatCounts(totals)}  (${options.targets.length} files, ${seconds}s)`);
+    const tier = options.tier === undefined ? "" : `, tier ${options.tier}`;
+    console.log(
+      `total  ${formatCounts(totals)}  (${options.targets.length} files${tier}, ${seconds}s)`,
+    );
     if (options.roundtrip) console.log(`roundtrip  ${formatTally("modules", roundtripTotals)}`);
   }
   if (options.update) {
     const singleLines = options.targets.some((t) => t.line !== undefined);
     if (singleLines) usage("--update-expectations runs whole files, not FILE:LINE");
+    // The file lists the engine's failures; the tier must not add any (its own are bugs).
+    if (options.tier !== undefined && options.tier !== "off") {
+      usage("--update-expectations runs with the interpreter alone (no --tier other than off)");
+    }
     saveExpectations({
       spec: updateFailures(expectations.spec, specResults),
       roundtrip: updateFailures(expectations.roundtrip, roundtripResults),

@@ -24,6 +24,8 @@
  * snapshot and a restore into a fresh machine between slices (the snapshot torture test).
  * Host references hold numbers, which snapshots carry. Not covered: instantiation (start
  * functions and initializers run with plain invocations), and invocations of host functions.
+ * With {@linkcode ExecutionOptions.tier} every machine (also each restored one) runs in that
+ * mode of the compiled tier.
  *
  * @module
  */
@@ -150,6 +152,25 @@ export interface ExecutionOptions {
    * they resume on any lowering). Default: always the normal lowering.
    */
   tortureAlternate?: boolean;
+  /**
+   * The compiled tier's mode for every machine the hooks make or restore (issue 17): "off"
+   * (the interpreter alone), "hot" (functions compiled once they run hot, the default
+   * thresholds) or "all" (every function compiled before it first runs). Unset: the machine's
+   * default. Results must not depend on it: the spec runner's `--tier` runs the suite with it.
+   */
+  tier?: TierMode;
+}
+
+/** The compiled tier's modes (see {@linkcode ExecutionOptions.tier}). */
+export type TierMode = "off" | "hot" | "all";
+
+/** The tier modes, for option parsers. */
+export const TIER_MODES: readonly TierMode[] = ["off", "hot", "all"];
+
+/** Sets machine `m`'s tier mode when `tier` is given (the tier's field on the machine). */
+export function applyTier(m: Machine, tier: TierMode | undefined): Machine {
+  if (tier !== undefined) (m as { tier?: TierMode }).tier = tier;
+  return m;
 }
 
 /** The store and machine one script runs on. */
@@ -158,8 +179,9 @@ export class ScriptSession {
   machine: Machine;
   /** Store addresses of the ExternObjs standing for host references, by number. */
   readonly hostRefs = new Map<number, number>();
-  constructor() {
-    this.machine = new Machine(newStore());
+  /** A session on a new machine, in tier mode `tier` (the machine's default if unset). */
+  constructor(tier?: TierMode) {
+    this.machine = applyTier(new Machine(newStore()), tier);
   }
 
   /** The address of the ExternObj for host reference `id` (allocated on first use). */
@@ -189,6 +211,7 @@ export function executionHooks(options: ExecutionOptions = {}): Engine<ScriptIns
   const torture = options.torture ?? 0;
   const slices = options.tortureSlices ?? 250;
   const alternate = options.tortureAlternate ?? false;
+  const tier = options.tier;
   const infos = new WeakMap<Module, ModuleInfo>();
   let session: ScriptSession | null = null;
   const infoOf = (m: Module): ModuleInfo => {
@@ -199,11 +222,11 @@ export function executionHooks(options: ExecutionOptions = {}): Engine<ScriptIns
   return {
     validate: infoOf,
     spectest() {
-      session = new ScriptSession();
+      session = new ScriptSession(tier);
       return { session, exports: createSpectest(session.machine) };
     },
     instantiate(m, registry) {
-      const s = registry.values().next().value?.session ?? (session ??= new ScriptSession());
+      const s = registry.values().next().value?.session ?? (session ??= new ScriptSession(tier));
       const imports: ExternVal[] = [];
       for (const im of m.imports) {
         const ev = registry.get(im.module)?.exports.get(im.name);
@@ -230,7 +253,7 @@ export function executionHooks(options: ExecutionOptions = {}): Engine<ScriptIns
         s,
         () =>
           torture > 0 && s.machine.store.objects[ev.addr].kind === "wasm"
-            ? tortured(s, ev.addr, raw, torture, slices, alternate)
+            ? tortured(s, ev.addr, raw, torture, slices, alternate, tier)
             : invoke(s.machine, ev.addr, raw),
       );
       return results.map((r, i) => fromRaw(s, r, ft.results[i]));
@@ -267,6 +290,7 @@ function tortured(
   ticks: number,
   slices: number,
   alternate: boolean,
+  tier: TierMode | undefined,
 ): RawValue[] {
   let ex = Execution.start(s.machine, addr, args);
   try {
@@ -277,7 +301,7 @@ function tortured(
       const lowering = alternate ? { fuse: s.machine.lowering.fuse === false } : {};
       const back = restore(snapshot(s.machine, { execution: ex }), SPECTEST_BINDINGS, { lowering });
       if (back.execution === null) throw new Error("torture: the snapshot lost its execution");
-      s.machine = back.machine;
+      s.machine = applyTier(back.machine, tier);
       ex = back.execution;
     }
   } finally {

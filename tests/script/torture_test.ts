@@ -8,17 +8,28 @@
  * `GAB_TORTURE=full deno test -A tests/script/torture_test.ts` (minutes); `GAB_TORTURE_TICKS=K`
  * sets K (default 7).
  *
+ * The compiled tier (issue 17): the sample runs a second time with the tier forced on for
+ * every function (`tier: "all"`, also in each restored machine), against the same plain run
+ * (the interpreter alone), so that compiled frames must stop at every K-th tick, be written
+ * in wasm terms and resume. `GAB_TORTURE_TIER=all|hot|off` picks the tier of the one tortured
+ * run instead (with `GAB_TORTURE=full`: the whole suite with the tier).
+ *
  * @module
  */
 
 import assert from "node:assert/strict";
-import { defaultEngine } from "../../src/script/engine.ts";
+import { defaultEngine, TIER_MODES, type TierMode } from "../../src/script/engine.ts";
 import { runSource } from "../../src/script/run.ts";
 import { defaultSuiteDir, isDir, readScript, suiteFiles } from "../../src/script/suite.ts";
 
 const dir = defaultSuiteDir();
 const full = Deno.env.get("GAB_TORTURE") === "full";
 const ticks = Number(Deno.env.get("GAB_TORTURE_TICKS") ?? 7);
+const tierEnv = Deno.env.get("GAB_TORTURE_TIER");
+/** The tiers of the tortured runs: the interpreter's default, then the tier forced on. */
+const tiers: (TierMode | undefined)[] = tierEnv !== undefined
+  ? [tierEnv as TierMode]
+  : [undefined, "all"];
 
 /** Files with calls, loops, recursion, traps, exceptions, memory, tables and vectors. */
 const SAMPLE = [
@@ -44,29 +55,34 @@ const SAMPLE = [
   "relaxed_laneselect.wast",
 ];
 
-Deno.test({
-  name: `snapshot torture (every ${ticks} ticks): same results as a plain run`,
-  ignore: !isDir(dir),
-  fn() {
-    assert.ok(Number.isSafeInteger(ticks) && ticks > 0, "GAB_TORTURE_TICKS: a positive integer");
-    const files = full ? suiteFiles(dir) : SAMPLE;
-    const differences: string[] = [];
-    for (const file of files) {
-      const source = readScript(`${dir}/${file}`);
-      const plain = runSource(source, defaultEngine());
-      const tortured = runSource(source, defaultEngine({ torture: ticks }));
-      assert.equal(tortured.length, plain.length, file);
-      for (let i = 0; i < plain.length; i++) {
-        const a = plain[i], b = tortured[i];
-        if (a.outcome !== b.outcome || a.reason !== b.reason) {
-          differences.push(
-            `${file}:${a.line}: ${a.outcome} ${a.reason ?? ""} / tortured: ${b.outcome} ${
-              b.reason ?? ""
-            }`,
-          );
+for (const tier of tiers) {
+  Deno.test({
+    name: `snapshot torture (every ${ticks} ticks${
+      tier === undefined ? "" : `, tier ${tier}`
+    }): same results as a plain run`,
+    ignore: !isDir(dir),
+    fn() {
+      assert.ok(Number.isSafeInteger(ticks) && ticks > 0, "GAB_TORTURE_TICKS: a positive integer");
+      assert.ok(tier === undefined || TIER_MODES.includes(tier), "GAB_TORTURE_TIER: off|hot|all");
+      const files = full ? suiteFiles(dir) : SAMPLE;
+      const differences: string[] = [];
+      for (const file of files) {
+        const source = readScript(`${dir}/${file}`);
+        const plain = runSource(source, defaultEngine({ tier: "off" }));
+        const tortured = runSource(source, defaultEngine({ torture: ticks, tier }));
+        assert.equal(tortured.length, plain.length, file);
+        for (let i = 0; i < plain.length; i++) {
+          const a = plain[i], b = tortured[i];
+          if (a.outcome !== b.outcome || a.reason !== b.reason) {
+            differences.push(
+              `${file}:${a.line}: ${a.outcome} ${a.reason ?? ""} / tortured: ${b.outcome} ${
+                b.reason ?? ""
+              }`,
+            );
+          }
         }
       }
-    }
-    assert.deepEqual(differences, []);
-  },
-});
+      assert.deepEqual(differences, []);
+    },
+  });
+}
