@@ -1,10 +1,12 @@
 /**
- * Runs the compute kernels of `testdata/kernels/` on Deno's own WebAssembly (V8) and on gab,
- * side by side, and prints each kernel's median time on both, the ratio gab/V8 and the
- * geometric mean of the ratios; then (unless `--filter` narrows the run) the front end's
- * throughput, the snapshots' cost, time travel's, the SIMD kernels' vectorized against
- * scalar builds, and the start-up of a process (`bench_frontend.ts`, `bench_snapshot.ts`,
- * `bench_debug.ts`, `bench_simd.ts`, `bench_startup.ts`).
+ * Runs the compute kernels of `testdata/kernels/` on Deno's own WebAssembly (V8), on gab's
+ * interpreter and on gab with its compiled tier (issue 17), side by side, and prints each
+ * kernel's median time on the three, the ratios gab/V8 and gab-tier/V8 and the geometric
+ * means of the ratios; then (unless `--filter` narrows the run) the real programs (CPython,
+ * SQLite, Flite) on Node, gab and gab-tier, the front end's throughput, the snapshots' cost,
+ * time travel's, the SIMD kernels' vectorized against scalar builds, and the start-up of a
+ * process (`bench_programs.ts`, `bench_frontend.ts`, `bench_snapshot.ts`, `bench_debug.ts`,
+ * `bench_simd.ts`, `bench_startup.ts`).
  *
  * ```sh
  * deno task bench                  # every kernel at its default n
@@ -13,6 +15,8 @@
  * deno task bench --warmup 0       # untimed runs before them (default 2)
  * deno task bench --scale 0.1      # a tenth of the work (checksums then compared between engines)
  * deno task bench --json           # one JSON object on stdout instead of the table
+ * deno task bench --tier all       # the tier's column with every function compiled (default:
+ *                                  # hot, the tier's own thresholds)
  * ```
  *
  * Each kernel exports `run(n)` and returns a checksum (i32 or i64), which must equal the one
@@ -21,7 +25,8 @@
  * with an `UnsupportedError` (it uses instructions the engine does not run yet, e.g. GC) shows
  * `unsupported` in gab's column and is left out of the mean; tests/bench/kernels_test.ts pins
  * which kernels those are, so that a regression cannot hide there. gab is imported statically:
- * if `mod.ts` fails to load, the benchmark fails.
+ * if `mod.ts` fails to load, the benchmark fails. The tier's column reads `n/a` while the
+ * engine has no compiled tier (its machine has no `tier` mode): {@linkcode tierAvailable}.
  *
  * The engines are behind {@linkcode BenchEngine}; {@linkcode gabEngine} drives `mod.ts`'s
  * `instantiate`. This module also exports the pieces the kernel tests use. It does not build
@@ -31,8 +36,9 @@
  */
 
 import { parseArgs } from "node:util";
-import { instantiate, UnsupportedError } from "../mod.ts";
+import { instantiate, Runtime, UnsupportedError } from "../mod.ts";
 import { benchFrontend, formatFrontend } from "./bench_frontend.ts";
+import { benchPrograms, formatPrograms } from "./bench_programs.ts";
 import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
 import { benchDebug, formatDebug } from "./bench_debug.ts";
 import { benchSimd, formatSimd } from "./bench_simd.ts";
@@ -114,6 +120,29 @@ export interface BenchEngine {
   load(bytes: Uint8Array): Promise<RunFunction>;
 }
 
+/** The compiled tier's modes: none, hot functions (the default thresholds), every function. */
+export type TierMode = "off" | "hot" | "all";
+
+/**
+ * Whether the engine has a compiled tier: a machine with a `tier` mode (src/exec/machine.ts).
+ * The benchmark's tier columns read `n/a` without one.
+ */
+export function tierAvailable(): boolean {
+  return "tier" in new Runtime().machine;
+}
+
+/** A new runtime whose machine runs in tier mode `mode`. */
+export function tieredRuntime(mode: TierMode): Runtime {
+  const runtime = new Runtime();
+  (runtime.machine as { tier?: TierMode }).tier = mode;
+  return runtime;
+}
+
+/** gab with its compiled tier in mode `mode`: `instantiate` in a {@linkcode tieredRuntime}. */
+export function gabTierEngine(mode: TierMode): BenchEngine {
+  return gabEngine((bytes) => instantiate(bytes, {}, { runtime: tieredRuntime(mode) }), "gab-tier");
+}
+
 /** Deno's own WebAssembly. */
 export const v8Engine: BenchEngine = {
   name: "v8",
@@ -128,10 +157,13 @@ export const v8Engine: BenchEngine = {
 /** What {@linkcode gabEngine} needs: `mod.ts`'s `instantiate` (another one in tests). */
 export type Instantiate = (bytes: Uint8Array) => { exports: Record<string, unknown> };
 
-/** gab, through `mod.ts`'s `instantiate(bytes)` and the instance's `exports.run(n)`. */
-export function gabEngine(api: Instantiate = instantiate): BenchEngine {
+/**
+ * gab, through `mod.ts`'s `instantiate(bytes)` and the instance's `exports.run(n)` (`name`:
+ * the column's name).
+ */
+export function gabEngine(api: Instantiate = instantiate, name = "gab"): BenchEngine {
   return {
-    name: "gab",
+    name,
     load(bytes) {
       const run = api(bytes).exports.run;
       if (typeof run !== "function") throw new Error("the kernel exports no function run");
@@ -168,7 +200,14 @@ export function geomean(values: readonly number[]): number | null {
 export type Outcome =
   | { ms: number; times: number[]; checksum: string }
   | { unsupported: string }
-  | { error: string };
+  | { error: string }
+  | {
+    /** Why the engine did not run at all (the tier not built yet). */
+    unavailable: string;
+  };
+
+/** The outcome of an engine that is not there (see {@linkcode tierAvailable}). */
+export const TIER_UNAVAILABLE: Outcome = { unavailable: "the engine has no compiled tier yet" };
 
 /**
  * Loads a kernel on an engine, calls `run(n)` `warmup` times untimed, then `runs` times timed;
@@ -216,17 +255,29 @@ export interface Row {
   expected: string | null;
   v8: Outcome;
   gab: Outcome;
+  /** gab with its compiled tier. */
+  tier: Outcome;
   /** gab ms / V8 ms, when both ran and agree. */
   ratio: number | null;
+  /** gab-tier ms / V8 ms, when both ran and agree. */
+  tierRatio: number | null;
   /** What went wrong (a wrong checksum, an engine's error), or null. */
   problem: string | null;
 }
 
-/** Compares the outcomes of one kernel and computes its ratio. */
-export function judge(kernel: Kernel, n: number, v8: Outcome, gab: Outcome): Row {
+/**
+ * Compares the outcomes of one kernel (V8, gab, gab with its tier) and computes the ratios.
+ */
+export function judge(
+  kernel: Kernel,
+  n: number,
+  v8: Outcome,
+  gab: Outcome,
+  tier: Outcome = TIER_UNAVAILABLE,
+): Row {
   const expected = kernel.expected[String(n)] ?? null;
   const problems: string[] = [];
-  for (const outcome of [v8, gab]) {
+  for (const outcome of [v8, gab, tier]) {
     if ("error" in outcome) problems.push(outcome.error);
   }
   if ("unsupported" in v8) problems.push(`v8: ${v8.unsupported}`);
@@ -234,13 +285,24 @@ export function judge(kernel: Kernel, n: number, v8: Outcome, gab: Outcome): Row
     problems.push(`v8: checksum ${v8.checksum}, expected ${expected}`);
   }
   const reference = expected ?? ("checksum" in v8 ? v8.checksum : null);
-  if ("checksum" in gab && reference !== null && gab.checksum !== reference) {
-    problems.push(`gab: checksum ${gab.checksum}, expected ${reference}`);
+  for (const [name, outcome] of [["gab", gab], ["gab-tier", tier]] as const) {
+    if ("checksum" in outcome && reference !== null && outcome.checksum !== reference) {
+      problems.push(`${name}: checksum ${outcome.checksum}, expected ${reference}`);
+    }
   }
-  const ratio = problems.length === 0 && "ms" in v8 && "ms" in gab && v8.ms > 0
-    ? gab.ms / v8.ms
-    : null;
-  return { name: kernel.name, n, expected, v8, gab, ratio, problem: problems.join("; ") || null };
+  const ratioOf = (o: Outcome) =>
+    problems.length === 0 && "ms" in v8 && "ms" in o && v8.ms > 0 ? o.ms / v8.ms : null;
+  return {
+    name: kernel.name,
+    n,
+    expected,
+    v8,
+    gab,
+    tier,
+    ratio: ratioOf(gab),
+    tierRatio: ratioOf(tier),
+    problem: problems.join("; ") || null,
+  };
 }
 
 /** The command-line options. */
@@ -257,9 +319,12 @@ export interface Options {
   json: boolean;
   /** Print the usage and stop. */
   help: boolean;
+  /** The tier's mode for its column (default "hot"). */
+  tier: TierMode;
 }
 
-const USAGE = "usage: deno task bench [--filter NAME] [--runs N] [--warmup N] [--scale X] [--json]";
+const USAGE =
+  "usage: deno task bench [--filter NAME] [--runs N] [--warmup N] [--scale X] [--json] [--tier hot|all]";
 
 /** Parses the command line; throws an Error that ends with the usage for a bad one. */
 export function parseOptions(args: string[]): Options {
@@ -272,8 +337,12 @@ export function parseOptions(args: string[]): Options {
       scale: { type: "string", default: "1" },
       json: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
+      tier: { type: "string", default: "hot" },
     },
   });
+  if (values.tier !== "hot" && values.tier !== "all") {
+    throw new Error(`--tier must be hot or all\n${USAGE}`);
+  }
   const runs = Number(values.runs), warmup = Number(values.warmup), scale = Number(values.scale);
   if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs must be >= 1\n${USAGE}`);
   if (!Number.isInteger(warmup) || warmup < 0) throw new Error(`--warmup must be >= 0\n${USAGE}`);
@@ -285,6 +354,7 @@ export function parseOptions(args: string[]): Options {
     scale,
     json: values.json,
     help: values.help,
+    tier: values.tier,
   };
 }
 
@@ -308,7 +378,11 @@ export async function selectKernels(filter: string | null): Promise<Kernel[]> {
 /** Runs the benchmark over the kernels the options select. */
 export async function runBench(
   options: Options,
-  engines: { v8: BenchEngine; gab: BenchEngine } = { v8: v8Engine, gab: gabEngine() },
+  engines: { v8: BenchEngine; gab: BenchEngine; tier?: BenchEngine | null } = {
+    v8: v8Engine,
+    gab: gabEngine(),
+    tier: tierAvailable() ? gabTierEngine(options.tier) : null,
+  },
   log: (line: string) => void = (line) => console.error(line),
 ): Promise<Row[]> {
   const kernels = await selectKernels(options.filter);
@@ -321,7 +395,11 @@ export async function runBench(
     log(`${kernel.name}: v8 ${formatOutcome(v8)}; gab ...`);
     const gab = await measure(engines.gab, bytes, kernel, n, options);
     log(`${kernel.name}: gab ${formatOutcome(gab)}`);
-    const row = judge(kernel, n, v8, gab);
+    const tier = engines.tier
+      ? await measure(engines.tier, bytes, kernel, n, options)
+      : TIER_UNAVAILABLE;
+    log(`${kernel.name}: gab-tier ${formatOutcome(tier)}`);
+    const row = judge(kernel, n, v8, gab, tier);
     if (row.problem !== null) log(`${kernel.name}: ${row.problem}`);
     rows.push(row);
   }
@@ -331,31 +409,46 @@ export async function runBench(
 function formatOutcome(outcome: Outcome): string {
   if ("ms" in outcome) return `${outcome.ms.toFixed(1)} ms`;
   if ("unsupported" in outcome) return `unsupported: ${outcome.unsupported}`;
+  if ("unavailable" in outcome) return `not available: ${outcome.unavailable}`;
   return "error";
 }
 
 /** The report as a table (text ending with a newline). */
 export function formatTable(rows: readonly Row[]): string {
-  const header = ["kernel", "n", "V8 ms", "gab ms", "gab/V8"];
+  const header = ["kernel", "n", "V8 ms", "gab ms", "gab/V8", "gab-tier ms", "gab-tier/V8"];
+  const ratioCell = (ratio: number | null, o: Outcome, problem: string | null) =>
+    ratio !== null
+      ? ratio.toFixed(2)
+      : "unavailable" in o
+      ? "n/a"
+      : problem === null
+      ? "-"
+      : "FAILED";
   const lines = rows.map((row) => [
     row.name,
     String(row.n),
     cell(row.v8),
     cell(row.gab),
-    row.ratio === null ? (row.problem === null ? "-" : "FAILED") : row.ratio.toFixed(2),
+    ratioCell(row.ratio, row.gab, row.problem),
+    cell(row.tier),
+    ratioCell(row.tierRatio, row.tier, row.problem),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) =>
     cells.map((c, i) => i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i])).join("  ")
       .trimEnd();
   const out = [format(header), ...lines.map(format)];
-  const mean = geomean(ratios(rows));
-  const count = ratios(rows).length;
-  out.push(
-    mean === null
-      ? "geometric mean gab/V8: - (gab ran no kernel)"
-      : `geometric mean gab/V8: ${mean.toFixed(2)} (over ${count} kernel${count === 1 ? "" : "s"})`,
-  );
+  for (const [name, list] of [["gab", ratios(rows)], ["gab-tier", tierRatios(rows)]] as const) {
+    const mean = geomean(list);
+    const count = list.length;
+    out.push(
+      mean === null
+        ? `geometric mean ${name}/V8: - (${name} ran no kernel)`
+        : `geometric mean ${name}/V8: ${mean.toFixed(2)} (over ${count} kernel${
+          count === 1 ? "" : "s"
+        })`,
+    );
+  }
   for (const row of rows) {
     if (row.problem !== null) out.push(`${row.name}: ${row.problem}`);
   }
@@ -365,11 +458,16 @@ export function formatTable(rows: readonly Row[]): string {
 function cell(outcome: Outcome): string {
   if ("ms" in outcome) return outcome.ms.toFixed(1);
   if ("unsupported" in outcome) return "unsupported";
+  if ("unavailable" in outcome) return "n/a";
   return "error";
 }
 
 function ratios(rows: readonly Row[]): number[] {
   return rows.flatMap((row) => row.ratio === null ? [] : [row.ratio]);
+}
+
+function tierRatios(rows: readonly Row[]): number[] {
+  return rows.flatMap((row) => row.tierRatio === null ? [] : [row.tierRatio]);
 }
 
 /** The report as one JSON-ready object. */
@@ -381,8 +479,11 @@ export function toJson(rows: readonly Row[], options: Options): Record<string, u
     warmup: options.warmup,
     scale: options.scale,
     kernels: rows,
+    tierMode: options.tier,
     geomean: geomean(ratios(rows)),
     geomeanOver: ratios(rows).length,
+    tierGeomean: geomean(tierRatios(rows)),
+    tierGeomeanOver: tierRatios(rows).length,
   };
 }
 
@@ -406,7 +507,12 @@ async function main(args: string[]): Promise<number> {
     console.error(`bench: ${describe(err)}`);
     return 2;
   }
-  // The front end's throughput follows, unless the run was narrowed to some kernels.
+  // The real programs on Node, gab and gab-tier follow (scripts/bench_programs.ts), unless the
+  // run was narrowed to some kernels: at most 3 runs each (CPython takes seconds).
+  const programs = options.filter === null
+    ? await benchPrograms({ runs: Math.min(options.runs, 3), tier: options.tier })
+    : [];
+  // Then the front end's throughput, likewise.
   const frontend = options.filter === null ? await benchFrontend() : [];
   // Then the snapshots' cost (scripts/bench_snapshot.ts), likewise.
   const snapshots = options.filter === null ? await benchSnapshot() : [];
@@ -419,20 +525,21 @@ async function main(args: string[]): Promise<number> {
   if (options.json) {
     console.log(
       JSON.stringify(
-        { ...toJson(rows, options), frontend, snapshots, debug, simd, startup },
+        { ...toJson(rows, options), programs, frontend, snapshots, debug, simd, startup },
         null,
         2,
       ),
     );
   } else {
     console.log(formatTable(rows).trimEnd());
+    if (programs.length > 0) console.log(`\n${formatPrograms(programs)}`);
     if (frontend.length > 0) console.log(`\n${formatFrontend(frontend)}`);
     if (snapshots.length > 0) console.log(`\n${formatSnapshot(snapshots)}`);
     if (debug.length > 0) console.log(`\n${formatDebug(debug)}`);
     if (simd.length > 0) console.log(`\n${formatSimd(simd).trimEnd()}`);
     if (startup !== null) console.log(`\n${formatStartup(startup)}`);
   }
-  const failed = [...rows, ...simd].some((row) => row.problem !== null);
+  const failed = [...rows, ...simd, ...programs].some((row) => row.problem !== null);
   return failed ? 1 : 0;
 }
 

@@ -14,6 +14,7 @@ import { UnsupportedError } from "../../mod.ts";
 import {
   checksum,
   gabEngine,
+  gabTierEngine,
   geomean,
   judge,
   type Kernel,
@@ -118,6 +119,7 @@ Deno.test("parseOptions reads the flags and rejects bad values", () => {
     scale: 1,
     json: false,
     help: false,
+    tier: "hot",
   });
   assert.deepEqual(parseOptions(["--filter", "fib", "--runs", "3", "--json", "--scale", "0.5"]), {
     filter: "fib",
@@ -126,7 +128,10 @@ Deno.test("parseOptions reads the flags and rejects bad values", () => {
     scale: 0.5,
     json: true,
     help: false,
+    tier: "hot",
   });
+  assert.equal(parseOptions(["--tier", "all"]).tier, "all");
+  assert.throws(() => parseOptions(["--tier", "warm"]), /--tier/);
   assert.equal(parseOptions(["-h"]).help, true);
   assert.throws(() => parseOptions(["--runs", "0"]), /--runs/);
   assert.throws(() => parseOptions(["--scale", "x"]), /--scale/);
@@ -135,25 +140,27 @@ Deno.test("parseOptions reads the flags and rejects bad values", () => {
 /** Kernels gab refuses with an UnsupportedError: they use instructions it does not run yet. */
 const UNSUPPORTED = new Set(["trees"]); // GC structs
 
-Deno.test("gab runs every kernel at its small n with its checksum (or refuses the listed ones)", async () => {
-  const problems: string[] = [];
-  for (const kernel of kernels) {
-    const bytes = await readKernel(kernel);
-    const outcome = await measure(gabEngine(), bytes, kernel, kernel.testN, { warmup: 0, runs: 1 });
-    if (UNSUPPORTED.has(kernel.name)) {
-      if (!("unsupported" in outcome)) {
-        problems.push(
-          `${kernel.name}: runs now (${JSON.stringify(outcome)}); take it off UNSUPPORTED`,
-        );
+for (const engine of [gabEngine(), gabTierEngine("all")]) {
+  Deno.test(`${engine.name} runs every kernel at its small n with its checksum (or refuses the listed ones)`, async () => {
+    const problems: string[] = [];
+    for (const kernel of kernels) {
+      const bytes = await readKernel(kernel);
+      const outcome = await measure(engine, bytes, kernel, kernel.testN, { warmup: 0, runs: 1 });
+      if (UNSUPPORTED.has(kernel.name)) {
+        if (!("unsupported" in outcome)) {
+          problems.push(
+            `${kernel.name}: runs now (${JSON.stringify(outcome)}); take it off UNSUPPORTED`,
+          );
+        }
+      } else if (!("checksum" in outcome)) {
+        problems.push(`${kernel.name}: ${JSON.stringify(outcome)}`);
+      } else if (outcome.checksum !== kernel.expected[String(kernel.testN)]) {
+        problems.push(`${kernel.name}: checksum ${outcome.checksum}`);
       }
-    } else if (!("checksum" in outcome)) {
-      problems.push(`${kernel.name}: ${JSON.stringify(outcome)}`);
-    } else if (outcome.checksum !== kernel.expected[String(kernel.testN)]) {
-      problems.push(`${kernel.name}: checksum ${outcome.checksum}`);
     }
-  }
-  assert.deepEqual(problems, []);
-});
+    assert.deepEqual(problems, []);
+  });
+}
 
 Deno.test("the gab adapter drives an instantiate and checks its checksums", async () => {
   // A stand-in for gab's instantiate, on V8, returning unsigned i32s.
@@ -174,6 +181,13 @@ Deno.test("the gab adapter drives an instantiate and checks its checksums", asyn
   const wrong = judge(fib, fib.testN, v8, { ms: 1, times: [1], checksum: "1" });
   assert.match(wrong.problem ?? "", /gab: checksum 1, expected 6765/);
   assert.equal(wrong.ratio, null);
+  // The tier's column: its own ratio, its checksum checked, n/a while there is no tier.
+  const tiered = judge(fib, fib.testN, { ...v8, ms: 2 }, { ...gab, ms: 3 }, { ...gab, ms: 5 });
+  assert.equal(tiered.tierRatio, 2.5);
+  assert.equal(timed.tierRatio, null);
+  assert.ok("unavailable" in timed.tier);
+  const badTier = judge(fib, fib.testN, v8, gab, { ms: 1, times: [1], checksum: "2" });
+  assert.match(badTier.problem ?? "", /gab-tier: checksum 2, expected 6765/);
 });
 
 Deno.test("a failure to load is an error; only an UnsupportedError is a known gap", async () => {
