@@ -18,7 +18,9 @@
 # The debugger's test program testdata/debug/lines.c is built with -O0 -g into lines.wasm, and
 # with -gdwarf-5 into an object file, lines.dwarf5.o; llvm-dwarfdump-19's line tables of both are
 # committed beside them (the DWARF tests' oracle): `scripts/build_testdata.sh debug` (needs
-# wasi-libc and llvm-19 too).
+# wasi-libc and llvm-19 too). testdata/debug/vars.c (C variables) is built likewise, in three
+# variants, with llvm-dwarfdump-19's dump of its unit's .debug_info and its output under Node's
+# node:wasi (vars.out: the values the debugger must print).
 #
 # Usage: scripts/build_testdata.sh [NAME...]   (default: every kernel, every SIMD kernel and
 #        every WASI program; NAME is a kernel, e.g. fib, `wasi` for the WASI programs or `simd`
@@ -78,6 +80,32 @@ build_debug() {
     llvm-dwarfdump-19 --debug-line="$unit" lines.wasm >lines.debug_line.txt
     llvm-dwarfdump-19 --debug-line lines.dwarf5.o >lines.dwarf5.debug_line.txt
     echo "built testdata/debug/lines.wasm and lines.dwarf5.o, dumped their line tables"
+    # vars.c: DWARF 4 (clang's default for wasm) and 5 at -O0, and -O1 (location lists); the
+    # debug info of vars.c's own unit of each, and what the program prints (the values' oracle).
+    local prefix=-fdebug-prefix-map="$PWD"=.
+    "$CLANG" --target=wasm32-wasi -O0 -g "$prefix" vars.c -o vars.wasm
+    "$CLANG" --target=wasm32-wasi -O0 -gdwarf-5 "$prefix" vars.c -o vars.dwarf5.wasm
+    # (compiled and linked apart: clang runs wasm-opt after an optimized link when it finds
+    # one, and binaryen 108 zeroes the DWARF code addresses)
+    "$CLANG" --target=wasm32-wasi -O1 -g "$prefix" -c vars.c -o vars.O1.o
+    "$CLANG" --target=wasm32-wasi vars.O1.o -o vars.O1.wasm
+    rm vars.O1.o
+    chmod 644 vars.wasm vars.dwarf5.wasm vars.O1.wasm
+    for name in vars vars.dwarf5 vars.O1; do
+      llvm-dwarfdump-19 --debug-info "$name.wasm" >"$name.all.txt"
+      awk '
+        /Compile Unit:/ { if (keep) exit; unit = $0; n = 0; delete buf }
+        { buf[n++] = $0 }
+        /DW_AT_name\t\("vars.c"\)/ && !keep { keep = 1; for (i = 0; i < n - 1; i++) print buf[i]; }
+        keep { print }' "$name.all.txt" >"$name.debug_info.txt"
+      rm "$name.all.txt"
+    done
+    node --no-warnings -e '
+      const { WASI } = require("node:wasi");
+      const wasi = new WASI({ version: "preview1", args: ["vars"] });
+      const mod = new WebAssembly.Module(require("node:fs").readFileSync("vars.wasm"));
+      wasi.start(new WebAssembly.Instance(mod, wasi.getImportObject()));' >vars.out
+    echo "built testdata/debug/vars*.wasm, dumped the debug info of vars.c, ran it into vars.out"
   )
 }
 

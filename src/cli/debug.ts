@@ -11,7 +11,9 @@
  * src/debug/dwarf.ts) and WAT instructions otherwise; `stepi` always moves by one tick.
  * After every move a status line shows the tick, the function and the position.
  *
- * Not here yet: C variables (they need `.debug_info`), line editing.
+ * Where the module carries `.debug_info`, `print NAME` reads a C variable (with `.member`,
+ * `->member`, `[N]`, `*` and `&`) and `info locals` lists the C variables in scope, through
+ * src/debug/dwarf_vars.ts; `$N`/`$name` stay the wasm locals (`info wasm-locals`).
  *
  * @module
  */
@@ -26,6 +28,8 @@ import {
   wasmOffset,
 } from "../debug/inspect.ts";
 import { SourceLines, type SourcePos } from "../debug/dwarf.ts";
+import { DebugInfo } from "../debug/dwarf_info.ts";
+import { cEvaluate, type CValue, cVariables } from "../debug/dwarf_vars.ts";
 import type { Machine } from "../exec/machine.ts";
 import type { WasmFunc } from "../runtime/store.ts";
 import { readSlot, slotViews } from "../runtime/values.ts";
@@ -67,8 +71,12 @@ const HELP: [string, string][] = [
   ["delete | d [N]", "delete breakpoint or watchpoint N (all without N)"],
   ["watch | w ADDR [LEN]", "stop where LEN bytes (default 4) at memory address ADDR change"],
   ["watch global G", "stop where global G (index or $name) changes"],
-  ["info | i WHAT", "frames, locals, operands, globals, breakpoints, watchpoints, history, line"],
-  ["print | p X", "a local ($N or $name), a global (global G) or *ADDR (an i32 in memory)"],
+  [
+    "info | i WHAT",
+    "frames, locals, wasm-locals, operands, globals, breakpoints, watchpoints, history, line",
+  ],
+  ["print | p EXPR", "a C variable (NAME, NAME.F, NAME->F, NAME[N], *NAME, &NAME; DWARF)"],
+  ["print $L | global G | *ADDR", "a wasm local (index or name), a wasm global, an i32 in memory"],
   ["x ADDR [LEN]", "memory in hex (default 64 bytes)"],
   ["list | l", "the source (or WAT) around the position"],
   ["bt | backtrace | where", "the call stack"],
@@ -101,6 +109,8 @@ function num(s: string | undefined): number | null {
 export class Debugger {
   /** The module's source lines, or null without DWARF. */
   readonly lines: SourceLines | null;
+  /** The module's C variables and types (`.debug_info`), or null without them. */
+  readonly debugInfo: DebugInfo | null;
   private readonly stops: UserStop[] = [];
   private nextId = 1;
 
@@ -114,6 +124,13 @@ export class Debugger {
     readonly sourceDirs: readonly string[] = [],
   ) {
     this.lines = SourceLines.fromModule(bytes);
+    let info: DebugInfo | null = null;
+    try {
+      info = DebugInfo.fromModule(bytes);
+    } catch {
+      info = null; // malformed .debug_info: no C variables, the rest still works
+    }
+    this.debugInfo = info;
   }
 
   /** The number of the last breakpoint or watchpoint added. */
@@ -639,6 +656,14 @@ export class Debugger {
       case "args": {
         const [top] = callStack(m);
         if (top === undefined) return "No frame";
+        const vars = this.debugInfo === null ? [] : cVariables(this.debugInfo, m, top);
+        if (vars.length > 0) return vars.map((v) => `${v.name} = ${v.value}`).join("\n");
+        return this.info("wasm-locals");
+      }
+      case "wasm-locals":
+      case "wl": {
+        const [top] = callStack(m);
+        if (top === undefined) return "No frame";
         return locals(m, top).map((l) =>
           `${l.name === null ? `$${l.index}` : `$${l.name}`} ${typeName(l.type)} = ${
             formatResult(l.value, l.type)
@@ -699,15 +724,22 @@ export class Debugger {
       }
       default:
         throw new Error(
-          "info takes frames, locals, operands, globals, breakpoints, watchpoints, history or line",
+          "info takes frames, locals, wasm-locals, operands, globals, breakpoints, watchpoints, " +
+            "history or line",
         );
     }
   }
 
   private print(args: string[]): string {
     const x = args[0];
-    if (x === undefined) throw new Error("print takes $LOCAL, global G or *ADDR");
+    if (x === undefined) throw new Error("print takes a C variable, $LOCAL, global G or *ADDR");
     if (x === "global") return this.globalText(this.globalIndex(args[1] ?? ""));
+    if (!x.startsWith("$") && num(x.slice(1)) === null && this.debugInfo !== null) {
+      const [top] = callStack(this.m);
+      const v = cEvaluate(this.debugInfo, this.m, top ?? null, args.join(" "));
+      if (v !== null) return cValueText(v);
+      if (!/^[*&]*\w+$/.test(args.join(""))) throw new Error(`no variable '${args.join(" ")}'`);
+    }
     if (x.startsWith("*")) {
       const a = num(x.slice(1));
       if (a === null) throw new Error(`bad address '${x.slice(1)}'`);
@@ -772,6 +804,11 @@ export class Debugger {
     const mid = at < 0 ? 0 : at;
     return wat.slice(Math.max(0, mid - 5), mid + 6).join("\n");
   }
+}
+
+/** A C value as `print` shows it: `(TYPE) VALUE` for pointers (as gdb does), else the value. */
+function cValueText(v: CValue): string {
+  return v.type.endsWith("*") ? `(${v.type}) ${v.value}` : v.value;
 }
 
 function typeName(t: ValType): string {

@@ -47,12 +47,13 @@ function lineRange(line: number): [number, number] {
 async function session(
   commands: string[],
   programStdin: string,
+  module = "testdata/debug/lines.wasm",
 ): Promise<{ head: string; outputs: string[]; stderr: string; code: number }> {
   const input = await Deno.makeTempFile();
   try {
     await Deno.writeTextFile(input, programStdin);
     const child = new Deno.Command(Deno.execPath(), {
-      args: ["run", "-A", "cli.ts", "debug", "--stdin", input, "testdata/debug/lines.wasm"],
+      args: ["run", "-A", "cli.ts", "debug", "--stdin", input, module],
       cwd: root,
       stdin: "piped",
       stdout: "piped",
@@ -81,7 +82,7 @@ Deno.test("gab debug: a scripted session over a C program (break, step, reverse,
     "print $0", // 2
     "c", // 3
     "c", // 4
-    "info locals", // 5
+    "info wasm-locals", // 5
     "bt", // 6
     "next", // 7
     "next", // 8
@@ -201,3 +202,87 @@ Deno.test("gab debug: conditional breakpoints (a local, memory), both ways", asy
   assert.equal(o[12], "14", "1 + 4 + 9: the first time total reaches 14 on line 20");
   assert.match(o[13], /^error: a condition is A OP B/);
 });
+
+// C variables by name (.debug_info): testdata/debug/vars.c prints, at the lines marked CHECK,
+// the values the debugger must show there; its output under Node's node:wasi is committed as
+// testdata/debug/vars.out (the oracle). The same session runs on the DWARF 4 and DWARF 5 builds.
+const varsOut = Deno.readTextFileSync(new URL("testdata/debug/vars.out", root));
+
+/** The `name=value` pairs of the k-th CHECK line of `where` in vars.out. */
+function checked(where: string, k: number): Map<string, string> {
+  const line = varsOut.split("\n").filter((l) => l.startsWith(`CHECK ${where} `))[k];
+  assert.ok(line !== undefined, `CHECK ${where} #${k}`);
+  return new Map([...line.matchAll(/(\S+?)=(\{[^}]*\}|\S+)/g)].map((m) => [m[1], m[2]]));
+}
+
+for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
+  Deno.test(`gab debug: C variables by name in ${module} match what the program printed`, async () => {
+    const script = [
+      "break vars.c:22", // 0: the printf in scale
+      "run", // 1
+      "print p->x", // 2
+      "print factor", // 3
+      "p w", // 4
+      "info locals", // 5
+      "continue", // 6: scale's second call
+      "p p->x", // 7
+      "p factor", // 8
+      "p w", // 9
+      "p *p", // 10
+      "delete", // 11
+      "break vars.c:39", // 12: the printf in main
+      "continue", // 13
+      "p numbers", // 14
+      "p pt", // 15
+      "p n", // 16
+      "p letter", // 17
+      "p ratio", // 18
+      "p big", // 19
+      "p *first", // 20
+      "p counter", // 21
+      "p s", // 22
+      "p numbers[2]", // 23
+      "p pt.tag", // 24
+      "p first", // 25
+      "p &numbers", // 26
+      "p pt.nosuch", // 27
+      "p $0", // 28
+      "info locals", // 29
+    ];
+    const { outputs: o, code, head } = await session(script, "", `testdata/debug/${module}`);
+    assert.equal(code, 0);
+    assert.ok(head.includes(varsOut), "the program's own output, as under node:wasi");
+    assert.match(o[1], /^Breakpoint 1, vars\.c:22\n.* scale at vars\.c:22:/);
+    const s1 = checked("scale", 0), s2 = checked("scale", 1), m = checked("main", 0);
+    assert.equal(o[2], s1.get("p->x"));
+    assert.equal(o[3], s1.get("factor"));
+    assert.equal(o[4], s1.get("w"));
+    assert.match(o[5], /^p = 0x[0-9a-f]+\nfactor = (.*)\nw = (.*)$/);
+    assert.equal(o[7], s2.get("p->x"));
+    assert.equal(o[8], s2.get("factor"));
+    assert.equal(o[9], s2.get("w"));
+    // origin = {1, -2, 'o', 0.5}: the C initializer of the global scale's second call gets
+    assert.equal(o[10], `{x = ${s2.get("p->x")}, y = -2, tag = 111 'o', weight = 0.5}`);
+    assert.match(o[13], /^Breakpoint 2, vars\.c:39\n.* at vars\.c:39:/);
+    const numbers = m.get("numbers")!.slice(1, -1).split(",");
+    assert.equal(o[14], `{${numbers.join(", ")}}`);
+    const [x, y, tag, weight] = m.get("pt")!.slice(1, -1).split(",");
+    const charOf = (c: string) => `${c.charCodeAt(0)} '${c}'`;
+    assert.equal(o[15], `{x = ${x}, y = ${y}, tag = ${charOf(tag)}, weight = ${weight}}`);
+    assert.equal(o[16], m.get("n"));
+    assert.equal(o[17], charOf(m.get("letter")!));
+    assert.equal(o[18], m.get("ratio"));
+    assert.equal(o[19], m.get("big"));
+    assert.equal(o[20], m.get("*first"));
+    assert.equal(o[21], m.get("counter"));
+    assert.equal(o[22], m.get("s"));
+    assert.equal(o[23], numbers[2]);
+    assert.equal(o[24], charOf(tag));
+    const first = /^\(int \*\) (0x[0-9a-f]+)$/.exec(o[25])?.[1];
+    assert.ok(first !== undefined, o[25]);
+    assert.equal(o[26], `(int[4] *) ${first}`, "first = &numbers[0]");
+    assert.equal(o[27], "error: 'pt' has no member 'nosuch'");
+    assert.match(o[28], /^-?\d+$/, "$0 is still wasm local 0");
+    assert.ok(o[29].startsWith(`numbers = ${o[14]}\npt = ${o[15]}\nn = ${o[16]}\n`), o[29]);
+  });
+}
