@@ -133,6 +133,15 @@ export class Debugger {
     this.debugInfo = info;
   }
 
+  /**
+   * The C variables in scope in frame `frame` of the call stack (0: the innermost) with their
+   * values now, for `info locals` and the DAP's "C locals" scope; empty without DWARF for it.
+   */
+  cLocals(frame = 0): CValue[] {
+    const f = callStack(this.m)[frame];
+    return f === undefined || this.debugInfo === null ? [] : cVariables(this.debugInfo, this.m, f);
+  }
+
   /** The number of the last breakpoint or watchpoint added. */
   get lastId(): number {
     return this.nextId - 1;
@@ -654,9 +663,8 @@ export class Debugger {
       case "locals":
       case "l":
       case "args": {
-        const [top] = callStack(m);
-        if (top === undefined) return "No frame";
-        const vars = this.debugInfo === null ? [] : cVariables(this.debugInfo, m, top);
+        if (callStack(m).length === 0) return "No frame";
+        const vars = this.cLocals();
         if (vars.length > 0) return vars.map((v) => `${v.name} = ${v.value}`).join("\n");
         return this.info("wasm-locals");
       }

@@ -37,12 +37,15 @@ import type { Wasi } from "../wasi/api.ts";
 import { loadModule, readInput } from "./load.ts";
 import { formatResult } from "./run.ts";
 import { Debugger, recordProgram } from "./debug.ts";
+import type { CValue } from "../debug/dwarf_vars.ts";
 
 /** A DAP message as JSON. */
 type Message = Record<string, unknown> & { seq?: number; type?: string };
 
 const THREAD = 1;
 const LOCALS_REF = 1, GLOBALS_REF = 2, OPERANDS_REF = 3;
+/** The "C locals" scope of frame N is C_LOCALS_REF + N; struct/array members count from 1000. */
+const C_LOCALS_REF = 100, C_CHILDREN_REF = 1000;
 
 /** Reads DAP messages (`Content-Length` framed JSON) from a byte stream. */
 export async function* readMessages(
@@ -294,14 +297,21 @@ export class DapSession {
         return { threads: [{ id: THREAD, name: "main" }] };
       case "stackTrace":
         return this.stackTrace();
-      case "scopes":
+      case "scopes": {
+        const frame = Math.max(0, Number(args.frameId ?? 1) - 1);
+        this.cChildren = [];
+        const c = this.dbg!.cLocals(frame).length > 0
+          ? [{ name: "C locals", variablesReference: C_LOCALS_REF + frame, expensive: false }]
+          : [];
         return {
           scopes: [
+            ...c,
             { name: "Locals", variablesReference: LOCALS_REF, expensive: false },
             { name: "Globals", variablesReference: GLOBALS_REF, expensive: false },
             { name: "Operand stack", variablesReference: OPERANDS_REF, expensive: false },
           ],
         };
+      }
       case "variables":
         return { variables: this.variables(Number(args.variablesReference)) };
       case "continue":
@@ -451,8 +461,23 @@ export class DapSession {
     return { stackFrames: frames, totalFrames: frames.length };
   }
 
+  /** Members of C structs and arrays shown since the last move, by variablesReference. */
+  private cChildren: CValue[][] = [];
+
   private variables(ref: number): unknown[] {
     const m = this.m;
+    if (ref >= C_LOCALS_REF) {
+      const vars = ref >= C_CHILDREN_REF
+        ? this.cChildren[ref - C_CHILDREN_REF] ?? []
+        : this.dbg!.cLocals(ref - C_LOCALS_REF);
+      return vars.map((v) => {
+        const kids = v.children === undefined
+          ? 0
+          : C_CHILDREN_REF + this.cChildren.push(v.children) - 1;
+        const mem = v.address === undefined ? {} : { memoryReference: String(v.address) };
+        return { name: v.name, value: v.value, type: v.type, variablesReference: kids, ...mem };
+      });
+    }
     if (ref === LOCALS_REF) {
       const [top] = callStack(m);
       if (top === undefined) return [];
