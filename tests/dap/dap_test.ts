@@ -65,7 +65,7 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
     assert.equal(st.body.stackFrames[1].name, "__original_main");
     const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
     const vars = await dc.variablesRequest({
-      variablesReference: scopes.body.scopes[0].variablesReference,
+      variablesReference: scopes.body.scopes.find((s) => s.name === "Locals")!.variablesReference,
     });
     assert.equal(vars.body.variables[0].value, "3");
     assert.equal(vars.body.variables[0].type, "i32");
