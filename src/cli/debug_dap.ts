@@ -4,29 +4,42 @@
  * session per connection, the port printed on standard error).
  *
  * `launch` takes `program` (a .wasm WASI command), `args`, `env` (an object), `preopens`
- * (guest path → host path), `stdin` (a file for the program's standard input) and
- * `stopOnEntry`; the program is recorded to its end at launch (its output comes as `output`
- * events), then every request travels in the recording. One thread; frames are the call stack
+ * (guest path → host path), `stdin` (a file for the program's standard input), `stopOnEntry`,
+ * and the recording's bounds `maxTicks` (none by default) and `maxHistoryMiB` (the memory its
+ * checkpoints and host log may take, 1024 by default). The program runs as it is recorded:
+ * from `configurationDone` (or `continue`) on, in slices of about 20 ms between which the
+ * message loop answers requests, so `pause` stops a running program (reason `pause`, at the
+ * last tick recorded), and `disconnect`/`terminate` end it. Its output comes as `output`
+ * events when it is recorded (once: travelling replays it silently), its end as `exited`.
+ * Requests travel in the recording; `continue` runs through it to a hit, and from its end on
+ * live; a forward step near the end records a little ahead first. At a bound, the run stops
+ * (reason `pause`, with a `console` message), and `continue` records on as much again, as
+ * gdb's `record full` stops at its limit. One thread; frames are the call stack
  * with C source lines where the module carries DWARF (else no source: the WAT is given by
  * `disassemble`, addressed by module byte offsets). Steps go by line (by instruction with
  * `granularity: "instruction"`), back and forth: `stepBack`, `reverseContinue`. Scopes: the
  * frame's wasm locals and the module's globals. `readMemory` reads linear memory 0. The custom
  * request `gab/travel` (`{ tick }`) travels to a tick; `gab/position` answers the tick and the
  * recording's end, `gab/timings` how long each request took (its answer, and the move after it).
- * Every travel sends `invalidated` then `stopped`.
+ * Every travel sends `invalidated` then `stopped`, whose reasons are the spec's: `entry`,
+ * `pause`, `step`, `goto`, `breakpoint` (source lines), `function breakpoint`, `instruction
+ * breakpoint`, `data breakpoint`, `exception` (the program trapped: the stop is at the trap),
+ * and two of ours: `restart` (restartFrame) and `end` (the end of the program, or of the
+ * recording reached by a step).
  *
  * Conditions are `A OP B` as in `gab debug` (`$0 == 3`, `*4320 >= 14`). Data breakpoints watch memory ranges (`dataBreakpointInfo` with an address as the name) and
  * globals (by name in the Globals scope); instruction breakpoints go by module byte offset.
  * `gotoTargets` gives where a source line begins (by the line table) and `goto` travels to the
  * next time there (or the last, when it is not reached again); `restartFrame` travels to the
  * frame's entry; `writeMemory` writes memory 0, and in the past branches the timeline there
- * (recorded on to its end; the branch's own output is not sent). Not here yet: pause of a
- * running program (recording blocks the message loop).
+ * (`continue` runs the new timeline on live; its output comes as events).
  *
  * @module
  */
 
-import type { StopReason } from "../debug/recording.ts";
+import type { Recording, StopReason } from "../debug/recording.ts";
+import type { RunResult } from "../exec/execution.ts";
+import { ProcExit } from "../wasi/errno.ts";
 import { callStack, functionWat, locals, operandStack } from "../debug/inspect.ts";
 import type { Machine } from "../exec/machine.ts";
 import { readSlot, slotViews } from "../runtime/values.ts";
@@ -43,6 +56,26 @@ import type { CValue } from "../debug/dwarf_vars.ts";
 type Message = Record<string, unknown> & { seq?: number; type?: string };
 
 const THREAD = 1;
+/** How long a slice of a live run takes (ms) before the message loop is served again. */
+const SLICE_MS = 20;
+/** Ticks recorded ahead of a forward step from near the end of the recording. */
+const LOOKAHEAD = 1_000_000;
+/** The default bound of the history's memory (checkpoints and host log), in bytes. */
+const DEFAULT_HISTORY_BYTES = 1024 * 2 ** 20;
+/** Requests that move the machine: refused while the program runs live. */
+const MOVES = new Set([
+  "continue",
+  "next",
+  "stepIn",
+  "stepOut",
+  "stepBack",
+  "reverseContinue",
+  "goto",
+  "restartFrame",
+  "gab/travel",
+  "writeMemory",
+  "setVariable",
+]);
 const LOCALS_REF = 1, GLOBALS_REF = 2, OPERANDS_REF = 3;
 /** The "C locals" scope of frame N is C_LOCALS_REF + N; struct/array members count from 1000. */
 const C_LOCALS_REF = 100, C_CHILDREN_REF = 1000;
@@ -94,6 +127,20 @@ export class DapSession {
   private readonly sourceBreaks = new Map<string, number[]>();
   /** Whether the session has ended (disconnect). */
   done = false;
+  /** The live run under way (recording in slices), or null while stopped. */
+  private running: Promise<void> | null = null;
+  /** Set by `terminate`: the program runs no more. */
+  private terminated = false;
+  /** Set by `pause` while running: the run stops at its next slice. */
+  private pauseRequested = false;
+  /** Ticks recorded per slice of a live run (tuned to about {@linkcode SLICE_MS}). */
+  private slice = 100_000;
+  /** Whether the `exited` event was sent (once per timeline). */
+  private exitSent = new Set<number>();
+  /** The recording's bounds: ticks and history bytes (see `launch`); raised by continue. */
+  private limit = { ticks: Infinity, bytes: DEFAULT_HISTORY_BYTES };
+  /** What the user's breakpoints are, by engine breakpoint key (func:offset). */
+  private readonly kinds = new Map<string, "instruction breakpoint" | "function breakpoint">();
 
   /** A session that writes its messages with `send`. */
   constructor(private readonly send: (m: Message) => void) {}
@@ -153,7 +200,129 @@ export class DapSession {
     if (command === "launch") this.event("initialized");
     if (command === "configurationDone") {
       if (this.stopOnEntry) this.stopped("entry");
-      else this.moved(this.dbg!.recording.continue());
+      else this.runLive();
+    }
+  }
+
+  /** The recording. */
+  private get rec(): Recording {
+    return this.dbg!.recording;
+  }
+
+  /**
+   * Runs forward: through the recording to a breakpoint hit, or on from its end live (see
+   * {@linkcode runLive}) while the program has not ended.
+   */
+  private forward(): void {
+    const r = this.rec;
+    if (r.tick < r.end) {
+      const why = r.continue();
+      if (why.reason !== "end" || r.result !== null) return this.moved(why);
+    }
+    if (r.result !== null) return this.moved({ reason: "end" });
+    // Continuing at a limit the recording reached goes on for as much again (as gdb's
+    // "record full" goes on when told to at its limit).
+    if (this.atLimit()) {
+      if (r.end >= this.limit.ticks) this.limit.ticks += this.limit.ticks;
+      const bytes = this.historyBytes();
+      if (bytes >= this.limit.bytes) this.limit.bytes = bytes + this.limit.bytes;
+    }
+    this.runLive();
+  }
+
+  /**
+   * Starts the live run: the program runs on from the end of the recording, recorded in
+   * slices of about SLICE_MS between which the message loop answers requests (`pause`,
+   * `disconnect`, `terminate`, breakpoint changes). After each slice the ticks just recorded
+   * are searched for breakpoint and data breakpoint hits. Ends at a hit, a pause, the
+   * program's end or the recording's limit, with a `stopped` event.
+   */
+  private runLive(): void {
+    this.pauseRequested = false;
+    this.running = this.live().catch((e) => {
+      this.event("output", {
+        category: "console",
+        output: `gab: the run failed: ${e instanceof Error ? e.message : String(e)}\n`,
+      });
+      this.stopped("exception", { description: "the run failed" });
+    }).finally(() => this.running = null);
+  }
+
+  /** {@linkcode runLive}'s loop. */
+  private async live(): Promise<void> {
+    const r = this.rec;
+    for (;;) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      if (this.done || this.terminated) return;
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        return this.stopped("pause");
+      }
+      const from = r.end;
+      const t0 = performance.now();
+      const result = r.record(this.slice);
+      const ms = performance.now() - t0;
+      this.slice = Math.max(
+        1000,
+        Math.min(1e8, Math.round(this.slice * Math.min(4, SLICE_MS / Math.max(ms, 0.1)))),
+      );
+      if (r.end > from && (r.breakpoints.length > 0 || r.watchpoints.length > 0)) {
+        r.travel(from);
+        const why = r.continue();
+        if (why.reason !== "end") return this.moved(why);
+      }
+      if (result.status !== "paused") return this.ended(result);
+      if (this.atLimit()) {
+        const bytes = this.historyBytes();
+        const what = r.end >= this.limit.ticks
+          ? `${this.limit.ticks} ticks (maxTicks)`
+          : `${(bytes / 2 ** 20).toFixed(0)} MiB of history (maxHistoryMiB)`;
+        this.event("output", {
+          category: "console",
+          output: `gab: the recording reached its limit of ${what} at tick ${r.end}: the ` +
+            `program is stopped there; continue records on as much again\n`,
+        });
+        return this.stopped("pause", { description: "Paused at the recording's limit" });
+      }
+    }
+  }
+
+  /** The bytes the history holds (checkpoints and host log). */
+  private historyBytes(): number {
+    const s = this.rec.stats;
+    return s.checkpointBytes + s.logBytes;
+  }
+
+  /** Whether the recording reached its tick or memory bound. */
+  private atLimit(): boolean {
+    return this.rec.end >= this.limit.ticks || this.historyBytes() >= this.limit.bytes;
+  }
+
+  /** The program ended (`result`): the `exited` event (once a timeline), then a stop there. */
+  private ended(result: RunResult, stop = true): void {
+    const r = this.rec;
+    if (!this.exitSent.has(r.timeline)) {
+      this.exitSent.add(r.timeline);
+      this.event("output", { category: "console", output: `gab: ${this.how(result)}\n` });
+      this.event("exited", { exitCode: exitCode(result) });
+    }
+    if (stop) this.moved({ reason: "end" });
+  }
+
+  /** How a run ended, in words. */
+  private how(result: RunResult): string {
+    switch (result.status) {
+      case "complete":
+        return `the program returned (tick ${this.rec.end})`;
+      case "trapped":
+        return result.error instanceof ProcExit
+          ? `the program exited with status ${result.error.code} (tick ${this.rec.end})`
+          : `the program trapped: ${result.error.message} (tick ${this.rec.end})`;
+      case "host-call":
+        return `the program called ${result.module}.${result.name}, a suspending host ` +
+          `function the recording cannot replay (tick ${this.rec.end})`;
+      default:
+        return `the program stopped (tick ${this.rec.end})`;
     }
   }
 
@@ -163,23 +332,38 @@ export class DapSession {
   }
 
   private moved(why: StopReason): void {
+    const r = this.rec;
     switch (why.reason) {
-      case "breakpoint":
-        return this.stopped("breakpoint");
+      case "breakpoint": {
+        const b = r.breakpoints[why.index];
+        const kind = b === undefined ? undefined : this.kinds.get(`${b.func}:${b.offset}`);
+        return this.stopped(kind ?? "breakpoint");
+      }
       case "watchpoint":
         return this.stopped("data breakpoint");
       case "start":
         return this.stopped("entry", { description: "the start of the recording" });
       case "end": {
-        const r = this.dbg!.recording;
-        if (r.tick >= r.end) {
-          this.stopped("end", { description: "the end of the recording" });
-        } else this.stopped("step");
+        if (r.tick < r.end) return this.stopped("step");
+        const res = r.result;
+        if (res?.status === "trapped" && !(res.error instanceof ProcExit)) {
+          return this.stopped("exception", {
+            description: `Paused on a trap: ${res.error.message}`,
+            text: res.error.message,
+          });
+        }
+        this.stopped("end", {
+          description: res === null ? "the end of the recording" : "the end of the program",
+        });
       }
     }
   }
 
   private async request(command: string, args: Record<string, unknown>): Promise<unknown> {
+    if (this.running !== null && MOVES.has(command)) {
+      throw new Error(`the program is running: pause it before '${command}'`);
+    }
+    if (this.terminated && MOVES.has(command)) throw new Error("the program was terminated");
     switch (command) {
       case "initialize":
         return {
@@ -210,6 +394,7 @@ export class DapSession {
           try {
             this.dbg!.addBreak([b.name, ...(b.condition ? ["if", b.condition] : [])]);
             ids.push(this.dbg!.lastId);
+            this.kind(this.rec.breakpoints.at(-1)!, "function breakpoint");
             return { verified: true, id: this.dbg!.lastId };
           } catch (e) {
             return { verified: false, message: (e as Error).message };
@@ -256,6 +441,7 @@ export class DapSession {
             d.addBreak([`*${at}`, ...(b.condition ? ["if", b.condition] : [])]);
             ids.push(d.lastId);
             const offset = d.recording.breakpoints[d.recording.breakpoints.length - 1].offset!;
+            this.kind(d.recording.breakpoints.at(-1)!, "instruction breakpoint");
             return {
               id: d.lastId,
               verified: true,
@@ -315,7 +501,7 @@ export class DapSession {
       case "variables":
         return { variables: this.variables(Number(args.variablesReference)) };
       case "continue":
-        this.defer(() => this.moved(this.dbg!.recording.continue()));
+        this.defer(() => this.forward());
         return { allThreadsContinued: true };
       case "reverseContinue":
         this.defer(() => this.moved(this.dbg!.recording.reverseContinue()));
@@ -327,6 +513,7 @@ export class DapSession {
         const d = this.dbg!;
         const instruction = args.granularity === "instruction";
         this.defer(() => {
+          if (command !== "stepBack") this.lookahead();
           if (command === "stepOut") {
             const depth = this.m.depth;
             d.forwardUntil(() => this.m.depth < depth || this.m.funcAddr < 0);
@@ -358,12 +545,19 @@ export class DapSession {
       case "disassemble":
         return this.disassemble(args);
       case "pause":
-        throw new Error("the program is not running (it was recorded at launch)");
-      case "disconnect":
+        // Stopped already: nothing to do (the spec's answer to a pause of a stopped thread).
+        if (this.running !== null) this.pauseRequested = true;
+        return {};
       case "terminate":
+        // The program ends (a live run stops at its next slice); the session goes on until
+        // the client disconnects, as the spec has it.
+        this.terminated = true;
+        this.wasi?.close();
+        this.defer(() => this.event("terminated"));
+        return {};
+      case "disconnect":
         this.wasi?.close();
         this.done = true;
-        if (command === "terminate") this.defer(() => this.event("terminated"));
         return {};
       default:
         throw new Error(`unsupported request '${command}'`);
@@ -384,7 +578,18 @@ export class DapSession {
     ) => `${host}::${guest}`);
     const stdin = typeof args.stdin === "string" ? await readInput(args.stdin) : undefined;
     const decoder = [new TextDecoder(), new TextDecoder()];
-    const { recording, wasi, how } = recordProgram(
+    const limit = (name: string, scale: number, dflt: number) => {
+      const v = args[name];
+      if (v === undefined) return dflt;
+      if (typeof v !== "number" || !(v > 0)) throw new Error(`launch: '${name}' must be > 0`);
+      return v * scale;
+    };
+    this.limit = {
+      ticks: limit("maxTicks", 1, Infinity),
+      bytes: limit("maxHistoryMiB", 2 ** 20, DEFAULT_HISTORY_BYTES),
+    };
+    // Nothing is recorded yet (fuel 0): the program runs, recorded, from configurationDone.
+    const { recording, wasi } = recordProgram(
       compiled,
       ((args.args ?? []) as unknown[]).map(String),
       {
@@ -392,6 +597,7 @@ export class DapSession {
         env,
         dirs,
         stdin,
+        fuel: 0,
         stdout: (b) =>
           this.event("output", {
             category: "stdout",
@@ -404,16 +610,32 @@ export class DapSession {
           }),
       },
     );
-    recording.travel(0);
     this.wasi = wasi;
     const dir = program.includes("/") ? program.slice(0, program.lastIndexOf("/")) : ".";
     this.dbg = new Debugger(recording, bytes, [dir]);
     this.stopOnEntry = args.stopOnEntry === true;
-    this.event("output", {
-      category: "console",
-      output: `gab: recorded ${recording.end} ticks (${how})\n`,
-    });
     return {};
+  }
+
+  /** Notes what kind of breakpoint the engine's breakpoint `b` is (for `stopped` reasons). */
+  private kind(
+    b: { func: number; offset?: number },
+    kind: "instruction breakpoint" | "function breakpoint",
+  ): void {
+    this.kinds.set(`${b.func}:${b.offset}`, kind);
+  }
+
+  /**
+   * Before a forward step near the end of the recording of a program still running: records
+   * LOOKAHEAD ticks more (as the step would run them), then comes back.
+   */
+  private lookahead(): void {
+    const r = this.rec;
+    if (r.result !== null || r.end - r.tick >= LOOKAHEAD) return;
+    const t = r.tick;
+    r.record(LOOKAHEAD - (r.end - t));
+    r.travel(t);
+    if (r.result !== null) this.ended(r.result, false);
   }
 
   /** The source path a line table's file stands for (relative to the program's directory). */
@@ -609,8 +831,7 @@ export class DapSession {
     const r = this.dbg!.recording;
     const tick = r.tick;
     r.writeMemory(base, bytes.subarray(0, n));
-    // The new timeline is recorded to its end (as at launch), then travelled in.
-    if (r.live) r.record();
+    // The new timeline starts here: continue runs it on live (its output comes as events).
     r.travel(tick);
     this.defer(() => {
       this.event("memory", {
@@ -682,6 +903,13 @@ export class DapSession {
     }
     return { instructions: out };
   }
+}
+
+/** The exit status of a run that ended with `result` (as `gab run` gives it). */
+function exitCode(result: RunResult): number {
+  if (result.status === "complete") return 0;
+  if (result.status === "trapped" && result.error instanceof ProcExit) return result.error.code;
+  return 1;
 }
 
 /** Serves one session over a reader and a writer until it disconnects. */

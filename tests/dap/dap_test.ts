@@ -31,9 +31,19 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
       dc.waitForEvent("stopped"),
     ]);
     assert.equal(entry.body.reason, "entry");
+    assert.equal(output.join(""), "", "nothing has run at the entry");
+    // Run to the end (recorded as it runs), then travel back to the start.
+    const [, exited, last] = await Promise.all([
+      dc.continueRequest({ threadId: 1 }),
+      dc.waitForEvent("exited"),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(exited.body.exitCode, 0);
+    assert.equal(last.body.reason, "end");
     const total = Number(/total at (\d+)/.exec(output.join(""))?.[1]);
     assert.ok(total > 0, output.join(""));
     assert.match(output.join(""), /total 30\n/);
+    await Promise.all([dc.customRequest("gab/travel", { tick: 0 }), dc.waitForEvent("stopped")]);
 
     // A breakpoint on a source line, then continue to it.
     const set = await dc.setBreakpointsRequest({
@@ -45,7 +55,11 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
     const position = async () =>
       (await dc.customRequest("gab/position")).body as { tick: number; end: number };
     for (let hit = 1; hit <= 3; hit++) {
-      await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
+      const [, stop] = await Promise.all([
+        dc.continueRequest({ threadId: 1 }),
+        dc.waitForEvent("stopped"),
+      ]);
+      assert.equal(stop.body.reason, "breakpoint");
       const st = await dc.stackTraceRequest({ threadId: 1 });
       assert.equal(st.body.stackFrames[0].line, 20);
       assert.equal(st.body.stackFrames[0].name, "__original_main");
@@ -148,7 +162,7 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
       dc.continueRequest({ threadId: 1 }),
       dc.waitForEvent("stopped"),
     ]);
-    assert.equal(hit.body.reason, "breakpoint");
+    assert.equal(hit.body.reason, "function breakpoint");
     st = await dc.stackTraceRequest({ threadId: 1 });
     assert.equal(st.body.stackFrames[0].name, "square");
     const v2 = await dc.variablesRequest({ variablesReference: 1 });

@@ -33,6 +33,9 @@ Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMe
       dc.launch({ program, stdin: input, stopOnEntry: true }),
       dc.waitForEvent("stopped"),
     ]);
+    // Recorded to its end (the program runs as it is recorded), then back at the start.
+    await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("exited")]);
+    await Promise.all([dc.customRequest("gab/travel", { tick: 0 }), dc.waitForEvent("stopped")]);
     // The capabilities (the adapter answers initialize the same at any time).
     const caps = (await dc.initializeRequest()).body!;
     assert.equal(caps.supportsGotoTargetsRequest, true);
@@ -93,7 +96,7 @@ Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMe
         dc.continueRequest({ threadId: 1 }),
         dc.waitForEvent("stopped"),
       ]);
-      assert.equal(hit.body.reason, "breakpoint");
+      assert.equal(hit.body.reason, "instruction breakpoint");
       f = await top();
       assert.equal(f.name, "square");
       assert.equal(f.line, 11);
