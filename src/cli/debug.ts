@@ -4,8 +4,9 @@
  * recording), then every command travels in the recording: forward and backward steps,
  * continues to breakpoints and watchpoints, jumps to a tick. The program's standard input is
  * `--stdin FILE` (empty without it), so that the debugger's commands can come from standard
- * input: from a terminal, or from a pipe for scripts and tests (each command is echoed then,
- * after the prompt).
+ * input: from a pipe for scripts and tests (each command is echoed then, after the prompt), or
+ * from a terminal, with line editing and a history kept across sessions (node:readline; see
+ * {@linkcode terminalCommands}). An empty line repeats the last command, as in gdb.
  *
  * Positions are C source lines where the module carries DWARF (`.debug_line`: see
  * src/debug/dwarf.ts) and WAT instructions otherwise; `stepi` always moves by one tick.
@@ -41,6 +42,8 @@ import { Runtime } from "../api/runtime.ts";
 import type { WasmFunction } from "../api/convert.ts";
 import { createWasi, ProcExit, type Wasi } from "../wasi/api.ts";
 import { LinkError } from "../errors.ts";
+import * as readline from "node:readline";
+import process from "node:process";
 
 /** A position in the recording: the frame depth, the function and where in it. */
 interface Where {
@@ -759,7 +762,9 @@ export class Debugger {
     const l = locals(this.m, top).find((l) =>
       String(l.index) === name || (l.name !== null && l.name === name)
     );
-    if (l === undefined) throw new Error(`no local '${x}'`);
+    if (l === undefined) {
+      throw new Error(this.debugInfo === null ? `no local '${x}'` : `no variable '${x}' in scope`);
+    }
     return formatResult(l.value, l.type);
   }
 
@@ -887,18 +892,144 @@ export function recordProgram(
 }
 
 /**
+ * Where the debugger's commands come from: {@linkcode pipeCommands} (a script, a test) or
+ * {@linkcode terminalCommands} (a person at a terminal, with line editing and history).
+ */
+export interface CommandSource {
+  /** Shows `prompt` and returns the next command line (null at the end of the input). */
+  read(prompt: string): Promise<string | null>;
+  /** Releases the input (and saves the history, for a terminal). */
+  close(): void;
+}
+
+/**
+ * Commands from `lines` (a pipe): the prompt is written with `write`, and with `echo` each
+ * command after it, so a transcript reads as a terminal session would.
+ */
+export function pipeCommands(
+  lines: AsyncIterable<string>,
+  write: (text: string) => void,
+  echo = false,
+): CommandSource {
+  const it = lines[Symbol.asyncIterator]();
+  return {
+    async read(prompt) {
+      write(prompt);
+      const next = await it.next();
+      if (next.done) return null;
+      if (echo) write(`${next.value}\n`);
+      return next.value;
+    },
+    close() {
+      it.return?.();
+    },
+  };
+}
+
+/**
+ * Where a terminal session keeps its command history: `$GAB_HISTORY` (empty: nowhere), else
+ * `~/.gab_history`; undefined without a home or without permission to read the environment.
+ */
+export function historyFile(): string | undefined {
+  try {
+    const env = Deno.env.get("GAB_HISTORY");
+    if (env !== undefined) return env === "" ? undefined : env;
+    const home = Deno.env.get("HOME") ?? Deno.env.get("USERPROFILE");
+    return home === undefined ? undefined : `${home}/.gab_history`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The most history lines kept (in memory and in the history file). */
+const HISTORY_SIZE = 1000;
+
+/**
+ * Commands from the terminal on the process's standard input, through node:readline: line
+ * editing (arrows, Home/End, Ctrl-A/E/K/U/W), the history of earlier commands (up and down;
+ * kept in `historyFile` across sessions when given), Ctrl-C drops the line being typed (as in
+ * gdb), Ctrl-D at an empty prompt ends the session.
+ */
+export function terminalCommands(historyFile?: string): CommandSource {
+  let history: string[] = [];
+  if (historyFile !== undefined) {
+    try {
+      history = Deno.readTextFileSync(historyFile).split("\n").filter((l) => l.trim() !== "")
+        .slice(-HISTORY_SIZE).reverse();
+    } catch {
+      history = []; // no history yet (or unreadable): start empty
+    }
+  }
+  const rl = readline.createInterface({
+    input: process.stdin,
+    output: process.stdout,
+    terminal: true,
+    historySize: HISTORY_SIZE,
+    history,
+  } as readline.ReadLineOptions);
+  let closed = false;
+  rl.on("close", () => closed = true);
+  rl.on("SIGINT", () => {
+    process.stdout.write("^C\n");
+    rl.write(null, { ctrl: true, name: "u" });
+    rl.prompt();
+  });
+  return {
+    read(prompt) {
+      if (closed) return Promise.resolve(null);
+      return new Promise((resolve) => {
+        const onClose = () => resolve(null);
+        rl.once("close", onClose);
+        rl.question(prompt, (line) => {
+          rl.off("close", onClose);
+          resolve(line);
+        });
+      });
+    },
+    close() {
+      const lines = (rl as unknown as { history?: string[] }).history ?? [];
+      if (!closed) rl.close();
+      if (historyFile === undefined) return;
+      try {
+        Deno.writeTextFileSync(historyFile, [...lines].reverse().join("\n") + "\n");
+      } catch {
+        // a history that cannot be saved is not worth failing the session for
+      }
+    },
+  };
+}
+
+/** Commands an empty line does not repeat (as in gdb: they would do harm or nothing new). */
+const NO_REPEAT = new Set([
+  "run",
+  "r",
+  "break",
+  "b",
+  "watch",
+  "w",
+  "delete",
+  "d",
+  "condition",
+  "goto",
+  "g",
+]);
+
+/**
  * Records the WASI command `compiled` (module binary `bytes`) with `args`, then runs the
- * debugger's `commands` one by one, writing their output with `write`. Returns 0 (the
- * debugger's status, not the program's).
+ * debugger's `commands` one by one, writing their output with `write`. An empty line repeats
+ * the last command (as in gdb; not `run`, `break`, `watch`, `delete`, `condition`, `goto`).
+ * `commands` given as lines are read as {@linkcode pipeCommands} (echoed with `options.echo`).
+ * Returns 0 (the debugger's status, not the program's).
  */
 export async function debugProgram(
   compiled: CompiledModule,
   bytes: Uint8Array,
   args: readonly string[],
   options: DebugOptions,
-  commands: AsyncIterable<string>,
+  commands: CommandSource | AsyncIterable<string>,
   write: (text: string) => void,
 ): Promise<number> {
+  const source = "read" in commands ? commands : pipeCommands(commands, write, options.echo);
   const { recording, wasi, how } = recordProgram(compiled, args, options);
   recording.travel(0);
   const dbg = new Debugger(recording, bytes, options.sourceDirs);
@@ -908,16 +1039,21 @@ export async function debugProgram(
     }\n${dbg.status()}\n`,
   );
   try {
-    write("(gab) ");
-    for await (const line of commands) {
-      if (options.echo) write(`${line}\n`);
-      const cmd = line.trim();
+    let last: string | null = null;
+    for (;;) {
+      const line = await source.read("(gab) ");
+      if (line === null) break;
+      let cmd = line.trim();
+      if (cmd === "") {
+        if (last === null) continue;
+        cmd = last;
+      } else last = NO_REPEAT.has(cmd.split(/\s+/)[0]) ? null : cmd;
       if (cmd === "quit" || cmd === "q") return 0;
       write(dbg.command(cmd));
-      write("(gab) ");
     }
     write("\n");
   } finally {
+    source.close();
     wasi.close();
   }
   return 0;

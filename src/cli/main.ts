@@ -24,7 +24,7 @@ import { CompiledModule } from "../api/module.ts";
 import { fork } from "../api/fork.ts";
 import { snapshotInfo } from "./info.ts";
 import { runModule, type RunOptions } from "./run.ts";
-import { debugProgram, readLines } from "./debug.ts";
+import { debugProgram, historyFile, readLines, terminalCommands } from "./debug.ts";
 import { serveDap } from "./debug_dap.ts";
 import { resumeSnapshot, runSliced, type SliceOptions, STATUS_PAUSED } from "./slice.ts";
 
@@ -249,7 +249,7 @@ const COMMANDS: Record<string, Command> = {
           echo: !terminal,
           sourceDirs: [path.includes("/") ? path.slice(0, path.lastIndexOf("/")) : "."],
         },
-        readLines(Deno.stdin.readable),
+        terminal ? terminalCommands(historyFile()) : readLines(Deno.stdin.readable),
         io.stdout,
       );
     },

@@ -248,6 +248,9 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
       "p pt.nosuch", // 27
       "p $0", // 28
       "info locals", // 29
+      "p nosuch", // 30
+      "p n", // 31
+      "", // 32: an empty line repeats the last command (as in gdb)
     ];
     const { outputs: o, code, head } = await session(script, "", `testdata/debug/${module}`);
     assert.equal(code, 0);
@@ -284,5 +287,110 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
     assert.equal(o[27], "error: 'pt' has no member 'nosuch'");
     assert.match(o[28], /^-?\d+$/, "$0 is still wasm local 0");
     assert.ok(o[29].startsWith(`numbers = ${o[14]}\npt = ${o[15]}\nn = ${o[16]}\n`), o[29]);
+    assert.equal(o[30], "error: no variable 'nosuch' in scope");
+    assert.equal(o[32], o[31]);
+    assert.equal(o[32], m.get("n"));
   });
 }
+
+/** Whether `script` (util-linux: a pseudo-terminal for a command) is installed. */
+const hasScript = (() => {
+  try {
+    return new Deno.Command("script", { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+Deno.test({
+  name:
+    "gab debug in a terminal: line editing, history (kept across sessions), Ctrl-C, Enter repeats",
+  ignore: !hasScript,
+  async fn() {
+    const dir = await Deno.makeTempDir();
+    const history = `${dir}/history`;
+    /** Types each of `keys` into `gab debug` on a pseudo-terminal, each after a prompt. */
+    const typed = async (keys: string[]): Promise<{ out: string; code: number }> => {
+      const child = new Deno.Command("script", {
+        args: [
+          "-qfec",
+          `'${Deno.execPath()}' run -A cli.ts debug testdata/debug/vars.wasm`,
+          "/dev/null",
+        ],
+        cwd: root,
+        env: { GAB_HISTORY: history, TERM: "xterm" },
+        stdin: "piped",
+        stdout: "piped",
+        stderr: "null",
+      }).spawn();
+      let out = "";
+      const reading = (async () => {
+        for await (const c of child.stdout.pipeThrough(new TextDecoderStream())) out += c;
+      })();
+      const prompt = async (from: number) => {
+        for (let i = 0; i < 600 && out.indexOf("(gab) ", from) < 0; i++) {
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      };
+      const w = child.stdin.getWriter();
+      await prompt(0);
+      for (const [i, k] of keys.entries()) {
+        const at = out.length;
+        await w.write(new TextEncoder().encode(k));
+        if (i < keys.length - 1) await prompt(at);
+      }
+      await w.close().catch(() => {});
+      const { code } = await child.status;
+      await reading;
+      // What the terminal shows, without readline's cursor movements.
+      return { out: out.replace(/\x1b\[\d*[GJCD]/g, "").replace(/\r/g, ""), code };
+    };
+    try {
+      const UP = "\x1b[A", LEFT = "\x1b[D", CTRL_C = "\x03", CTRL_D = "\x04";
+      const first = await typed([
+        "break vars.c:22\r",
+        "run\r",
+        "p factor\r",
+        "\r", // repeats p factor
+        `${UP}${UP}${UP}\r`, // the third command back: break vars.c:22
+        `p fac${LEFT}${LEFT}zz\r`, // edited in the middle: p fzzac
+        `p w${CTRL_C}`, // dropped
+        "info line\r",
+        CTRL_D,
+      ]);
+      assert.equal(first.code, 0, first.out);
+      const s1 = checked("scale", 0);
+      const factor = first.out.split(`\n${s1.get("factor")}\n`).length - 1;
+      assert.equal(factor, 2, `p factor, then Enter repeated it: ${first.out}`);
+      assert.match(first.out, /Breakpoint 2 at scale/, "the history recalled break vars.c:22");
+      assert.match(
+        first.out,
+        /error: no variable 'fzzac' in scope/,
+        "the left arrow moved the cursor",
+      );
+      assert.match(first.out, /\^C\n/);
+      assert.match(first.out, /\nvars\.c:22:\d+\n/, "info line ran alone: Ctrl-C dropped 'p w'");
+      assert.doesNotMatch(first.out, /p winfo/);
+      assert.deepEqual(Deno.readTextFileSync(history).trim().split("\n"), [
+        "break vars.c:22",
+        "run",
+        "p factor",
+        "break vars.c:22",
+        "p fzzac",
+        "info line",
+      ]);
+      // A new session recalls the last one's commands: six back is the first (break vars.c:22),
+      // and once that is entered, six back is the second (run).
+      const second = await typed([`${UP.repeat(6)}\r`, `${UP.repeat(6)}\r`, CTRL_D]);
+      assert.match(
+        second.out,
+        /Breakpoint 1 at scale/,
+        `break vars.c:22 from the saved history: ${JSON.stringify(second.out)}`,
+      );
+      assert.match(second.out, /Breakpoint 1, vars\.c:22/, "then run");
+    } finally {
+      await Deno.remove(dir, { recursive: true });
+    }
+  },
+});
