@@ -344,6 +344,7 @@ Deno.test({
       const { code } = await child.status;
       await reading;
       // What the terminal shows, without readline's cursor movements.
+      // deno-lint-ignore no-control-regex
       return { out: out.replace(/\x1b\[\d*[GJCD]/g, "").replace(/\r/g, ""), code };
     };
     try {
