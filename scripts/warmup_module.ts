@@ -329,6 +329,16 @@ export function source(): string {
   body.push(
     `(drop (block $o (result exnref) (try_table (catch_all_ref $o) (throw_ref (block $i (result exnref) (try_table (catch_all_ref $i) (throw $e (local.get $a))) (unreachable)))) (unreachable)))`,
   );
+  // GC: the GC dispatch (interp_gc.ts) and the casting branches.
+  i32(`(struct.get $gs 0 (struct.new $gs (local.get $a) (local.get $x)))`);
+  i32(`(array.len (array.new $ga (local.get $b) (i32.const 2)))`);
+  i32(`(i31.get_s (ref.i31 (local.get $b)))`);
+  i32(
+    `(ref.test (ref i31) (block $bc (result anyref) (drop (br_on_cast $bc anyref (ref i31) (ref.i31 (local.get $a)))) (ref.null any)))`,
+  );
+  i32(
+    `(ref.is_null (block $bf (result anyref) (drop (br_on_cast_fail $bf anyref (ref $gs) (struct.new_default $gs))) (ref.null any)))`,
+  );
   body.push(`(memory.init $d (i32.const 0) (i32.const 0) (i32.const 1))`);
   body.push(`(table.fill (i32.const 2) (ref.null func) (i32.const 1))`);
   body.push(`(table.copy (i32.const 2) (i32.const 0) (i32.const 1))`);
@@ -370,6 +380,8 @@ export function source(): string {
   body.push(`(data.drop $d2) (elem.drop $s2)`);
   return `(module
     (type $t (func (param i32) (result i32)))
+    (type $gs (struct (field (mut i32)) (field i64)))
+    (type $ga (array (mut i32)))
     (tag $e (param i32))
     (memory $m0 1) (memory $m1 1)
     (table 4 funcref)

@@ -60,6 +60,8 @@ import {
 } from "./memory_ops.ts";
 import * as N from "./numerics.ts";
 import { simdMem0Op, simdMemOp, simdOp } from "./interp_simd.ts";
+import { gcOp } from "./interp_gc.ts";
+import { refTest } from "../runtime/heap.ts";
 import {
   elemDrop,
   tableCopy,
@@ -563,6 +565,26 @@ function loop(m: Machine): number {
               pc += 4;
               continue;
             }
+            case 329 /* gc */:
+              gcOp(m, cf, pc, fp);
+              pc += 8;
+              continue;
+            case 330 /* gc.alloc */:
+              // A collection may walk the stack from here.
+              m.depth = depth;
+              m.funcAddr = cf.addr;
+              m.pc = pc;
+              m.fp = fp;
+              gcOp(m, cf, pc, fp);
+              pc += 8;
+              continue;
+            case 331 /* br_on_cast */:
+            case 332 /* br_on_cast_fail */:
+              pc = refTest(store, I32[fp + code[pc + 1]], code[pc + 2], code[pc + 3] !== 0) ===
+                  (code[pc] === 331 /* br_on_cast */)
+                ? code[pc + 4]
+                : pc + 5;
+              break charge;
             case 309 /* simd */:
               simdOp(SV, cf, pc, fp);
               pc += 7;

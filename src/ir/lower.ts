@@ -14,9 +14,9 @@
  * code buffer in `builder.ts`.
  *
  * Assumes the function is valid (validation passed): no checks of types or indices here.
- * SIMD instructions are lowered by `lower_simd.ts`. Instructions the engine does not run yet
- * (GC; `RUNS` in `support.ts`) are refused at instantiation; should one reach here, it throws
- * {@linkcode UnsupportedError}.
+ * SIMD instructions are lowered by `lower_simd.ts`, GC instructions by `lower_gc.ts`.
+ * Instructions the engine does not run (`RUNS` in `support.ts`) are refused at instantiation;
+ * should one reach here, it throws {@linkcode UnsupportedError}.
  *
  * Deterministic: the same function of the same instance always lowers to the same code.
  *
@@ -34,6 +34,7 @@ import type { CompiledFunc } from "./compiled.ts";
 import { type PositionTable, PosRecorder } from "./positions.ts";
 import { runTicks } from "./ticks.ts";
 import { isSimd, lowerSimd } from "./lower_simd.ts";
+import { isGc, lowerGc } from "./lower_gc.ts";
 import {
   br,
   brIf,
@@ -726,6 +727,7 @@ function lowerInstr(L: Lowering, r: CodeReader, op: number, localSlot: Int32Arra
       return;
     default:
       if (isSimd(op)) lowerSimd(L, r, op);
+      else if (isGc(op)) lowerGc(L, r, op);
       else notSupported(op);
   }
 }

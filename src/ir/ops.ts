@@ -20,7 +20,8 @@
  *   `b` an index into the function's br_table pool; `n` a number of slots.
  * - `f` a function address (store.objects); `m` a memory address (store.memories); `T` a
  *   table address (store.tables); `g` a global slot in Int32 units of store.globalSlots; `G` a
- *   tag address (store.tags); `y` a canonical type id; `x` an element or data segment index of
+ *   tag address (store.tags); `y` a canonical type id (a cast's target: also an abstract heap
+ *   type's negative code); `x` an element or data segment index of
  *   the function's instance; `w` a wasm opcode (`Op`, for generic helpers).
  *
  * Ticks: every executed IR instruction counts one tick of fuel, however many wasm
@@ -469,7 +470,32 @@ const SIMD: Row[] = [
   ],
 ];
 
-const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED, ...SIMD];
+/**
+ * GC (structs, arrays, i31, casts): two generic rows that hand every GC instruction to the GC
+ * dispatch (src/exec/interp_gc.ts, which documents each instruction's operands), so that the
+ * main loop's size does not grow with them, and the two casting branches. `w` is the
+ * instruction's number after the 0xFB prefix (the binary format's, stable); an instruction
+ * with more than three operands (struct.new, array.new_fixed, array.fill/copy/init_*) has
+ * them in consecutive slots from s1.
+ */
+const GC: Row[] = [
+  [
+    "gc",
+    "wdsssii",
+    "GC instruction 0xFB w: d = its result (if any), s1..s3 its operands, i1 i2 its " +
+    "immediates (a type id, a field's word offset and storage type, a segment, a count)",
+  ],
+  [
+    "gc.alloc",
+    "wdsssii",
+    "as `gc`, for the instructions that allocate (struct.new*, array.new*): the loop saves " +
+    "its state in the machine first, so that a collection can walk the stack",
+  ],
+  ["br_on_cast", "syit", "jump to t if s has type (ref null? y), nullable if i != 0"],
+  ["br_on_cast_fail", "syit", "jump to t unless s has type (ref null? y), nullable if i != 0"],
+];
+
+const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED, ...SIMD, ...GC];
 
 /** Every IR instruction, indexed by its number. */
 export const IR_OPS: readonly IrOpInfo[] = ROWS.map(([name, kinds, doc], op) => ({
@@ -510,6 +536,8 @@ const ENDERS: readonly string[] = [
   "throw_ref",
   "br_on_null",
   "br_on_non_null",
+  "br_on_cast",
+  "br_on_cast_fail",
   "memory.grow",
   "pause",
   ...IR_OPS.map((i) => i.name).filter((n) =>

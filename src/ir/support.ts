@@ -38,11 +38,12 @@ const FORM_NAMES: ReadonlyMap<number, string> = new Map([
  * For each op of the opcode table, then each typed form (`USE_SELECT_V128`...
  * in src/valid/code.ts), 1 if the engine runs it in a function body, else 0.
  *
- * Today: everything but GC (the `0xFB` prefix). SIMD and relaxed SIMD (the `0xFD` prefix),
- * `select` and `global.get`/`global.set` over v128 values run (`lower_simd.ts`).
+ * Today: everything, SIMD and relaxed SIMD (the `0xFD` prefix, `lower_simd.ts`) and GC (the
+ * `0xFB` prefix, `lower_gc.ts`) included, and `select` and `global.get`/`global.set` over v128
+ * values.
  */
 export const RUNS: Uint8Array = new Uint8Array(USE_KEYS);
-for (const info of OPS) RUNS[info.op] = info.prefix === 0xfb ? 0 : 1;
+RUNS.fill(1, 0, OPS.length);
 RUNS[USE_SELECT_V128] = 1;
 RUNS[USE_GLOBAL_GET_V128] = 1;
 RUNS[USE_GLOBAL_SET_V128] = 1;
@@ -65,6 +66,12 @@ const CONST_OPS: readonly OpName[] = [
   "i64.mul",
   "any.convert_extern",
   "extern.convert_any",
+  "ref.i31",
+  "struct.new",
+  "struct.new_default",
+  "array.new",
+  "array.new_default",
+  "array.new_fixed",
   "end",
 ];
 

@@ -127,29 +127,28 @@ export function refToI31S(ref: number): number {
 /**
  * Whether reference `ref` has reference type `(ref null? heap)` at run time (spec `ref.test`):
  * `heap` is an abstract heap type (negative code) or a canonical type id (>= 0). The static
- * type of `ref` is in the same hierarchy (validation), so an extern object (a host value,
- * possibly converted by `any.convert_extern`) matches `any` and `extern` only, and the bottom
- * types match null only.
+ * type of `ref` is in the same hierarchy as `heap` (validation), so a top type (`any`,
+ * `extern`, `func`, `exn`) matches every non-null reference (an i31 or struct converted by
+ * `extern.convert_any` is an `extern`; a host value converted by `any.convert_extern` an
+ * `any`, but not an `eq`), and the bottom types match null only.
  */
 export function refTest(store: Store, ref: number, heap: HeapType, nullable: boolean): boolean {
   if (ref === 0) return nullable;
-  if (ref < 0) return heap === HEAP_I31 || heap === HEAP_EQ || heap === HEAP_ANY;
+  // A top type holds every value of its hierarchy (an i31 or struct seen as extern included).
+  if (heap === HEAP_ANY || heap === HEAP_EXTERN || heap === HEAP_FUNC || heap === HEAP_EXN) {
+    return true;
+  }
+  if (ref < 0) return heap === HEAP_I31 || heap === HEAP_EQ;
   const obj = store.objects[ref];
   switch (obj.kind) {
     case "struct":
-      return heap >= 0
-        ? canonSub(obj.type, heap)
-        : heap === HEAP_STRUCT || heap === HEAP_EQ || heap === HEAP_ANY;
+      return heap >= 0 ? canonSub(obj.type, heap) : heap === HEAP_STRUCT || heap === HEAP_EQ;
     case "array":
-      return heap >= 0
-        ? canonSub(obj.type, heap)
-        : heap === HEAP_ARRAY || heap === HEAP_EQ || heap === HEAP_ANY;
+      return heap >= 0 ? canonSub(obj.type, heap) : heap === HEAP_ARRAY || heap === HEAP_EQ;
     case "wasm":
     case "host":
-      return heap >= 0 ? canonSub(obj.type, heap) : heap === HEAP_FUNC;
-    case "extern":
-      return heap === HEAP_ANY || heap === HEAP_EXTERN;
-    case "exn":
-      return heap === HEAP_EXN;
+      return heap >= 0 && canonSub(obj.type, heap);
+    default: // an extern object or an exception: only their top types hold them
+      return false;
   }
 }

@@ -105,7 +105,7 @@ export function allocateInstance(
     funcAddrs[i] = store.objects.length - 1;
   }
 
-  const ctx = { funcs: funcAddrs, globals };
+  const ctx = { funcs: funcAddrs, globals, types: canon };
   for (const g of module.globals) {
     const value = evalConst(store, ctx, g.init);
     globals.push(allocGlobal(store, canonValType(canon, g.type.type), g.type.mutable, value));
@@ -170,7 +170,7 @@ function offsetOf(v: unknown): number {
  */
 export function initialize(store: Store, inst: Instance): void {
   const module = inst.module;
-  const ctx = { funcs: inst.funcs, globals: inst.globals };
+  const ctx = { funcs: inst.funcs, globals: inst.globals, types: inst.info.types.canon };
   for (let i = 0; i < module.elems.length; i++) {
     const e = module.elems[i];
     if (e.mode === "passive") continue;

@@ -43,6 +43,7 @@ import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
 import type { HostImpl, RawValue } from "../runtime/values.ts";
 import { readGlobal } from "../runtime/global.ts";
+import { i31ToRef, refToI31U } from "../runtime/heap.ts";
 import { instantiate } from "../exec/instantiate.ts";
 import { funcTypeOf } from "../runtime/link.ts";
 import { createSpectest } from "../runtime/spectest.ts";
@@ -355,7 +356,7 @@ function refToRaw(s: ScriptSession, r: Ref): number {
     case "extern":
       return refToRaw(s, r.ref);
     case "i31":
-      throw new Error("i31 references need GC, which is not supported yet");
+      return i31ToRef(r.value);
     default:
       if (typeof r.object !== "number") throw new Error(`cannot pass a ${r.kind} reference`);
       return r.object;
@@ -379,12 +380,21 @@ export function fromRaw(s: ScriptSession, r: RawValue, t: ValType): Value {
   const addr = r as number;
   const heap = refHeap(t);
   if (addr === 0) return { type: "ref", ref: { kind: "null", heap } };
-  if (addr < 0) return { type: "ref", ref: { kind: "i31", value: addr & 0x7fff_ffff } };
+  const inExtern = topHeap(null, heap) === HEAP_EXTERN;
+  if (addr < 0) {
+    const ref: Ref = { kind: "i31", value: refToI31U(addr) };
+    return { type: "ref", ref: inExtern ? { kind: "extern", ref } : ref };
+  }
   const obj = s.machine.store.objects[addr];
   switch (obj.kind) {
+    case "struct":
+    case "array": {
+      const ref: Ref = { kind: obj.kind, object: addr };
+      return { type: "ref", ref: inExtern ? { kind: "extern", ref } : ref };
+    }
     case "extern": {
       const host: Ref = { kind: "host", id: obj.value as number };
-      const ref: Ref = topHeap(null, heap) === HEAP_EXTERN ? { kind: "extern", ref: host } : host;
+      const ref: Ref = inExtern ? { kind: "extern", ref: host } : host;
       return { type: "ref", ref };
     }
     case "exn":

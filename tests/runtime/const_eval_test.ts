@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
-import { UnsupportedError } from "../../src/errors.ts";
 import { evalConst } from "../../src/runtime/const_eval.ts";
 import { allocGlobal, readGlobal, writeGlobal } from "../../src/runtime/global.ts";
 import { newStore } from "../../src/runtime/store.ts";
+import { parseModuleText } from "../../src/text/parse.ts";
+import { validateModule } from "../../src/valid/validate.ts";
 import { F64, I32, I64, V128 } from "../../src/syntax/types.ts";
 
 const expr = (...bytes: number[]) => new Uint8Array([...bytes, 0x0b]);
@@ -57,9 +58,31 @@ Deno.test("allocGlobal grows the slot buffer, v128 takes two slots", () => {
   assert.deepEqual(readGlobal(store, gv), v);
 });
 
-Deno.test("evalConst: GC instructions are not supported yet", () => {
+Deno.test("evalConst: GC constants allocate; i31 and the conversions", () => {
   const store = newStore();
-  const ctx = { funcs: new Int32Array(0), globals: [] };
-  assert.throws(() => evalConst(store, ctx, expr(0x41, 1, 0xfb, 0x1c)), UnsupportedError);
+  // Type 0 of a module: (array i8); the registry gives its canonical id.
+  const m = parseModuleText(`(module (type (array (mut i8))) (type (struct (field i64 i16))))`);
+  const types = validateModule(m).types.canon;
+  const ctx = { funcs: new Int32Array(0), globals: [], types };
+  assert.equal(evalConst(store, ctx, expr(0x41, 1, 0xfb, 0x1c)), 1 | 0x8000_0000);
+  assert.equal(evalConst(store, ctx, expr(0x41, 0, 0xfb, 0x1c)), -0x8000_0000); // not null
   assert.equal(evalConst(store, ctx, expr(0xd0, 0x6e, 0xfb, 0x1b)), 0);
+  // array.new_fixed 0 2 of 0x1ff (packed) and 7.
+  const a = evalConst(store, ctx, expr(0x41, 0xff, 0x03, 0x41, 7, 0xfb, 0x08, 0, 2)) as number;
+  assert.deepEqual(store.objects[a], {
+    kind: "array",
+    type: types[0],
+    elems: Int32Array.of(0xff, 7),
+  });
+  // struct.new 1 of i64 -1 and i16 0x12345.
+  const s = evalConst(
+    store,
+    ctx,
+    expr(0x42, 0x7f, 0x41, 0xc5, 0xc6, 0x04, 0xfb, 0x00, 1),
+  ) as number;
+  assert.deepEqual(store.objects[s], {
+    kind: "struct",
+    type: types[1],
+    fields: Int32Array.of(-1, -1, 0x2345),
+  });
 });
