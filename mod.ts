@@ -76,6 +76,7 @@ export {
   UncaughtWasmException,
   type ValueTypeName,
   type WasmFunction,
+  WasmGcObject,
   WasmGlobal,
   WasmInstance,
   WasmMemory,

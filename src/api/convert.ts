@@ -4,6 +4,11 @@
  * i64 a bigint, f32 and f64 JS numbers (NaN payloads are not kept); references are `null`
  * (nullable types only) or, for the extern hierarchy, any JS value (`undefined` included),
  * for the func hierarchy an exported function ({@linkcode WasmFunction}) of a matching type.
+ * For the any hierarchy (`anyref`, `eqref`, `i31ref`, `structref`, `arrayref`, concrete
+ * struct and array types) an integer in [-2^30, 2^30) is an i31, a GC struct or array is an
+ * opaque handle (`WasmGcObject`), any other JS value a host value (an `any` that is not an
+ * `eq`), each checked against the type; an `externref` holding an i31 or a GC object (by
+ * `extern.convert_any`) crosses as that number or handle too, as in the JS API.
  * An exnref never crosses (TypeError, as in the JS API). A v128 crosses as a 16-byte
  * `Uint8Array` (the JS API throws there; checked, never taken unchecked).
  *
@@ -15,6 +20,7 @@
  */
 
 import type { RawValue } from "../runtime/values.ts";
+import { i31ToRef, refToI31S } from "../runtime/heap.ts";
 import {
   F32,
   F64,
@@ -51,6 +57,10 @@ export interface RefHost {
   objectValue(addr: number): unknown;
   /** The canonical type id of the function at `addr`. */
   funcTypeId(addr: number): number;
+  /** The address of the GC object behind `v` if it is a handle of this runtime's, else undefined. */
+  gcAddr(v: unknown): number | undefined;
+  /** Whether reference `ref` (not null) has heap type `heap` (a canonical id or abstract). */
+  refHasType(ref: number, heap: number): boolean;
 }
 
 const f32 = new Float32Array(1);
@@ -134,9 +144,20 @@ export function toRawValue(host: RefHost, v: unknown, t: ValType): RawValue {
       return addr;
     }
     case HEAP_EXTERN:
-      return host.externAddr(v);
-    default:
-      throw new TypeError(`only null can be passed as ${valName(t)} (GC is not supported yet)`);
+      return host.gcAddr(v) ?? host.externAddr(v);
+    default: {
+      // The any hierarchy.
+      let ref = host.gcAddr(v);
+      if (ref === undefined) {
+        ref = typeof v === "number" && Number.isInteger(v) && v >= -I31_HALF && v < I31_HALF
+          ? i31ToRef(v)
+          : host.externAddr(v);
+      }
+      if (!host.refHasType(ref, heap)) {
+        throw new TypeError(`the value is not one of ${valName(t)}`);
+      }
+      return ref;
+    }
   }
 }
 
@@ -162,8 +183,12 @@ export function fromRawValue(host: RefHost, r: RawValue, t: ValType): unknown {
   const addr = r as number;
   if (addr === 0) return null;
   if (top === HEAP_FUNC) return host.funcObject(addr);
+  if (addr < 0) return refToI31S(addr);
   return host.objectValue(addr);
 }
+
+/** 2^30: i31 values cross as the integers in [-2^30, 2^30). */
+const I31_HALF = 0x4000_0000;
 
 /** The bottom heap types: only null is a value of a reference to one. */
 const BOTTOM: ReadonlySet<number> = new Set([HEAP_NOFUNC, HEAP_NOEXTERN, HEAP_NONE, HEAP_NOEXN]);

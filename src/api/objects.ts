@@ -1,6 +1,7 @@
 /**
  * The embedding API's handles on store objects: {@linkcode WasmMemory},
- * {@linkcode WasmTable}, {@linkcode WasmGlobal} and {@linkcode WasmTag}. Each is a thin view
+ * {@linkcode WasmTable}, {@linkcode WasmGlobal}, {@linkcode WasmTag} and
+ * {@linkcode WasmGcObject} (a GC struct or array, opaque). Each is a thin view
  * of one object of its runtime's store (a runtime and an address): exports hand them out,
  * imports take them back, and several handles may name the same object.
  *
@@ -186,5 +187,40 @@ export class WasmTag {
   constructor(owner: HandleOwner, addr: number) {
     this.owner = owner;
     this.addr = addr;
+  }
+}
+
+/**
+ * A GC struct or array handed to JS (as an `anyref`, `eqref`, `structref`... result or
+ * argument, or inside an `externref`): opaque, as in the WebAssembly JS API. Passing it back
+ * to wasm gives the same object; a runtime hands out one handle per object.
+ *
+ * @example
+ * ```ts
+ * import { instantiate, WasmGcObject } from "./runtime.ts";
+ * const { exports } = instantiate(`(module (type $p (struct (field i32)))
+ *   (func (export "make") (param i32) (result anyref) (struct.new $p (local.get 0)))
+ *   (func (export "get") (param anyref) (result i32)
+ *     (struct.get $p 0 (ref.cast (ref $p) (local.get 0)))))`);
+ * const make = exports.make as (x: number) => unknown;
+ * const get = exports.get as (o: unknown) => number;
+ * const p = make(42);
+ * console.assert(p instanceof WasmGcObject && get(p) === 42);
+ * ```
+ */
+export class WasmGcObject {
+  /** The owning runtime. */
+  readonly owner: HandleOwner;
+  /** Its address in `store.objects`. */
+  readonly addr: number;
+  /**
+   * The handle of the object at `addr` in `owner`'s store; handles come from a runtime.
+   *
+   * @internal
+   */
+  constructor(owner: HandleOwner, addr: number) {
+    this.owner = owner;
+    this.addr = addr;
+    Object.freeze(this);
   }
 }

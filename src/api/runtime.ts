@@ -86,10 +86,18 @@ import { canonValType, topHeap } from "../valid/match.ts";
 import { canonType } from "../valid/registry.ts";
 import { fromRawValue, toRawValue, type WasmFunction } from "./convert.ts";
 import { compile, CompiledModule } from "./module.ts";
-import { type HandleOwner, WasmGlobal, WasmMemory, WasmTable, WasmTag } from "./objects.ts";
+import {
+  type HandleOwner,
+  WasmGcObject,
+  WasmGlobal,
+  WasmMemory,
+  WasmTable,
+  WasmTag,
+} from "./objects.ts";
+import { refTest } from "../runtime/heap.ts";
 
 export type { WasmFunction } from "./convert.ts";
-export { WasmGlobal, WasmMemory, WasmTable, WasmTag } from "./objects.ts";
+export { WasmGcObject, WasmGlobal, WasmMemory, WasmTable, WasmTag } from "./objects.ts";
 
 /** A value an import may take. */
 export type ImportValue =
@@ -225,6 +233,7 @@ export class Runtime implements HandleOwner {
   readonly machine: Machine;
   private readonly funcs = new Map<number, WasmFunction>();
   private readonly externs = new Map<unknown, number>();
+  private readonly gcObjects = new Map<number, WasmGcObject>();
 
   /**
    * A new runtime; `fuel` bounds the ticks all its invocations may take together. With
@@ -562,9 +571,36 @@ export class Runtime implements HandleOwner {
         return obj.value;
       case "exn":
         return obj;
+      case "struct":
+      case "array": {
+        let h = this.gcObjects.get(addr);
+        if (h === undefined) {
+          h = new WasmGcObject(this, addr);
+          this.gcObjects.set(addr, h);
+        }
+        return h;
+      }
       default:
         return this.funcObject(addr);
     }
+  }
+
+  /**
+   * The address of the GC object behind handle `v`, if it is one of this runtime's.
+   *
+   * @internal
+   */
+  gcAddr(v: unknown): number | undefined {
+    return v instanceof WasmGcObject && v.owner === this ? v.addr : undefined;
+  }
+
+  /**
+   * Whether reference `ref` (not null) has heap type `heap`.
+   *
+   * @internal
+   */
+  refHasType(ref: number, heap: number): boolean {
+    return refTest(this.store, ref, heap, false);
   }
 
   /** Runs `f`, turning an escaping wasm exception into an {@linkcode UncaughtWasmException}. */

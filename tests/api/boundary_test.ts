@@ -240,3 +240,69 @@ Deno.test("boundary: recursion through a host function ends in Exhaustion, as wa
     4,
   );
 });
+
+const GC_MODULE = `(module
+  (type $p (struct (field i32)))
+  (type $q (array i8))
+  (func (export "mk") (param i32) (result anyref) (struct.new $p (local.get 0)))
+  (func (export "mkArr") (result (ref $q)) (array.new_default $q (i32.const 2)))
+  (func (export "i31") (param i32) (result i31ref) (ref.i31 (local.get 0)))
+  (func (export "kind") (param anyref) (result i32)
+    (if (ref.is_null (local.get 0)) (then (return (i32.const 0))))
+    (if (ref.test (ref i31) (local.get 0)) (then (return (i32.const 1))))
+    (if (ref.test (ref $p) (local.get 0)) (then (return (i32.const 2))))
+    (if (ref.test (ref $q) (local.get 0)) (then (return (i32.const 3))))
+    (i32.const 4))
+  (func (export "get") (param (ref $p)) (result i32) (struct.get $p 0 (local.get 0)))
+  (func (export "eq") (param eqref) (result i32) (i32.const 7))
+  (func (export "i31v") (param i31ref) (result i32) (i31.get_s (local.get 0)))
+  (func (export "ext") (param anyref) (result externref) (extern.convert_any (local.get 0)))
+  (func (export "int") (param externref) (result anyref) (any.convert_extern (local.get 0))))`;
+
+Deno.test("boundary: GC values (anyref, i31, structs, arrays) cross as in V8", () => {
+  const gab = new Runtime().instantiate(GC_MODULE).exports as Record<string, Fn>;
+  const v8 = new WebAssembly.Instance(new WebAssembly.Module(binary(GC_MODULE))).exports as Record<
+    string,
+    Fn
+  >;
+  const values = (e: Record<string, Fn>): unknown[] => [
+    null,
+    0,
+    5,
+    -5,
+    2 ** 30 - 1,
+    2 ** 30,
+    -(2 ** 30),
+    -(2 ** 30) - 1,
+    1.5,
+    "s",
+    { x: 1 },
+    undefined,
+    e.mk(3),
+    e.mkArr(),
+    e.int("t"),
+  ];
+  const [gv, vv] = [values(gab), values(v8)];
+  let checked = 0;
+  for (let i = 0; i < gv.length; i++) {
+    for (const name of ["kind", "get", "eq", "i31v"]) {
+      // A trap is a Trap in gab, a RuntimeError in V8.
+      const trap = (o: ReturnType<typeof outcome>) =>
+        "error" in o && (o.error === "Trap" || o.error === "RuntimeError") ? "trap" : o;
+      const got = outcome(() => gab[name](gv[i])), want = outcome(() => v8[name](vv[i]));
+      assert.deepEqual(trap(got), trap(want), `${name}(value ${i})`);
+      checked++;
+    }
+    // Through extern and back: the same value (the same handle for an object).
+    const back = (e: Record<string, Fn>, v: unknown) => e.int(e.ext(v));
+    assert.equal(back(gab, gv[i]), gv[i], `ext/int value ${i}`);
+    assert.equal(back(v8, vv[i]), vv[i]);
+    assert.equal(gab.ext(gv[i]), gv[i]);
+  }
+  assert.equal(checked, 60);
+  for (const x of [0, -1, 0x3fff_ffff, 0x4000_0000, 0x7fff_ffff, -0x8000_0000]) {
+    assert.equal(gab.i31(x), v8.i31(x), `i31(${x})`);
+  }
+  assert.equal(gab.get(gab.mk(42)), 42);
+  assert.equal(typeof gab.mk(1), typeof v8.mk(1));
+});

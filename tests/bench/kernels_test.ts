@@ -138,7 +138,7 @@ Deno.test("parseOptions reads the flags and rejects bad values", () => {
 });
 
 /** Kernels gab refuses with an UnsupportedError: they use instructions it does not run yet. */
-const UNSUPPORTED = new Set(["trees"]); // GC structs
+const UNSUPPORTED = new Set<string>([]);
 
 for (const engine of [gabEngine(), gabTierEngine("all")]) {
   Deno.test(`${engine.name} runs every kernel at its small n with its checksum (or refuses the listed ones)`, async () => {
