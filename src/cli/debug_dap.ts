@@ -928,7 +928,11 @@ export async function serveDap(
   for await (const message of readMessages(input)) {
     if (message.type !== "request") continue;
     await session.handle(message);
-    if (session.done) break;
+    // The answers written before the input is let go of (that may close a socket).
+    if (session.done) {
+      await flushing;
+      break;
+    }
   }
   await flushing;
 }
