@@ -236,13 +236,17 @@ export class Runtime implements HandleOwner {
   private readonly gcObjects = new Map<number, WasmGcObject>();
 
   /**
-   * A new runtime; `fuel` bounds the ticks all its invocations may take together. With
+   * A new runtime; `fuel` bounds the ticks all its invocations may take together; `tier`
+   * picks the functions that run compiled (see `Machine.tier`; default "off"). With
    * `machine` (e.g. one restored from a snapshot) the runtime works on that machine and its
    * store instead of a new one; its instances are reached with {@linkcode instance}.
    */
-  constructor(options: { fuel?: number; machine?: Machine } = {}) {
+  constructor(
+    options: { fuel?: number; machine?: Machine; tier?: "off" | "hot" | "all" } = {},
+  ) {
     this.machine = options.machine ?? new Machine(newStore());
     if (options.fuel !== undefined) this.machine.fuel = options.fuel;
+    if (options.tier !== undefined) this.machine.tier = options.tier;
   }
 
   /** The instance at `index` in the store (with handles on its exports). */

@@ -47,6 +47,7 @@ import type { MemInst } from "../runtime/store.ts";
 import { callHost, nullFunc, resolveIndirect } from "./calls.ts";
 import { allocExn, checkExnRef, unwind } from "./exceptions.ts";
 import { FRAME_STRIDE, type Machine, WasmException } from "./machine.ts";
+import { enterTier, type TierHelpers } from "./tier.ts";
 import {
   dataDrop,
   memLoad,
@@ -189,10 +190,14 @@ function loop(m: Machine): number {
   // A call's record index `at` needs a new record (slow path) when `at >= frameLim`: depth at
   // maxDepth, or no room left in `frames` (recomputed whenever `frames` is reloaded).
   let frameLim = 0;
+  // With the compiled tier on, every call takes the slow path (frameLim 0), where the tier
+  // may run the callee; `skipTier` after the tier handed a frame back (it goes on here).
+  const tierOn = m.tier !== "off";
+  let skipTier = false;
   try {
     outer: for (;;) {
       frames = m.frames;
-      frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
+      frameLim = tierOn ? 0 : Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
       depth = m.depth;
       code = cf.code;
       ticks = cf.ticks;
@@ -208,6 +213,28 @@ function loop(m: Machine): number {
         gbuf = store.globalSlots;
         G32 = new Int32Array(gbuf);
         G64 = new BigInt64Array(gbuf);
+      }
+      if (tierOn) {
+        if (skipTier) skipTier = false;
+        else {
+          // Compiled code runs this frame if it can (src/exec/tier.ts).
+          m.depth = depth;
+          m.funcAddr = cf.addr;
+          m.pc = pc;
+          m.fp = fp;
+          m.fuel -= sliceStart - fuel;
+          const st = enterTier(m, TIER_HELPERS);
+          if (st === DONE) return DONE;
+          fuel = m.fuel > SLICE ? SLICE : m.fuel;
+          sliceStart = fuel;
+          if (st > 0) {
+            cf = compiled[m.funcAddr]!;
+            pc = m.pc;
+            fp = m.fp;
+            skipTier = true;
+            continue outer;
+          }
+        }
       }
       // Arriving at pc: take the ticks of the rest of its straight-line run (src/ir/ticks.ts).
       fuel -= ticks[pc];
@@ -279,6 +306,11 @@ function loop(m: Machine): number {
               if (f !== cf.addr) {
                 // Returning to another function (a recursive caller keeps cf, code and mem).
                 cf = compiled[f]!;
+                if (tierOn) {
+                  m.depth = depth;
+                  skipTier = false;
+                  continue outer;
+                }
                 code = cf.code;
                 ticks = cf.ticks;
                 P64 = cf.pool64;
@@ -332,6 +364,11 @@ function loop(m: Machine): number {
               if (f !== cf.addr) {
                 // Returning to another function (a recursive caller keeps cf, code and mem).
                 cf = compiled[f]!;
+                if (tierOn) {
+                  m.depth = depth;
+                  skipTier = false;
+                  continue outer;
+                }
                 code = cf.code;
                 ticks = cf.ticks;
                 P64 = cf.pool64;
@@ -2038,6 +2075,7 @@ function loop(m: Machine): number {
               pc = m.pc;
               fp = m.fp;
               calling = 0;
+              skipTier = false;
               continue outer;
             }
             ncf = m.code(callee);
@@ -2049,7 +2087,9 @@ function loop(m: Machine): number {
               m.depth = depth;
               m.pushFrame(cf.addr, pc, fp, false);
               frames = m.frames;
-              frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
+              frameLim = tierOn
+                ? 0
+                : Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
             } else {
               frames[at] = cf.addr;
               frames[at + 1] = pc;
@@ -2074,6 +2114,11 @@ function loop(m: Machine): number {
             DV = new DataView(buf);
             U8 = new Uint8Array(buf);
             memLen = buf.byteLength;
+          }
+          if (tierOn) {
+            m.depth = depth;
+            skipTier = false;
+            continue outer;
           }
         }
         // Arrived at pc by a branch, call or return: take the ticks of its straight-line run.
@@ -2103,6 +2148,15 @@ function loop(m: Machine): number {
     throw e;
   }
 }
+
+/** The helpers the compiled tier's code calls (src/exec/tier.ts). */
+const TIER_HELPERS: TierHelpers = {
+  trap,
+  exhausted,
+  i64Binary: (op, a, b) => i64Binary(op, a, b),
+  convert: (m, op, d, a) => convert(m, op, d, a),
+  returnCond: (op, a, k, I32, fp) => returnCond(op, a, k, I32, fp),
+};
 
 /**
  * The condition of a `return_if.*` op other than `return_if.i32.lt_s_imm` (which has its own

@@ -167,6 +167,21 @@ export class Machine {
   pauseOp: number = 0;
 
   /**
+   * Which functions run as compiled JavaScript (src/exec/tier.ts): none ("off"), those
+   * called {@linkcode tierThreshold} times ("hot"), or all that can ("all"). Not state:
+   * results, ticks and snapshots are the same whatever the tier.
+   */
+  tier: "off" | "hot" | "all" = "off";
+  /** Calls of a function before the "hot" tier compiles it. */
+  tierThreshold: number = 2;
+  /**
+   * The tier's compiled functions (src/exec/tier.ts; derived data, never in a snapshot).
+   *
+   * @internal
+   */
+  tierState: unknown = null;
+
+  /**
    * How functions are lowered (not state: any lowering runs any snapshot). Tests turn fusions
    * off here (`{ fuse: false }`).
    */
