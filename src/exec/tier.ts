@@ -186,11 +186,10 @@ function templateOk(t: string): boolean {
   let ok = usable.get(t);
   if (ok === undefined) {
     ok = true;
+    const text = t.replace(/"[^"]*"/g, '""').replace(/\/\/.*$/gm, "");
     const locals = new Set<string>();
-    for (const d of t.matchAll(/\b(?:const|let)\s+([^;=]+)/g)) {
-      for (const v of d[1].matchAll(/(?:^|,)\s*(\w+)/g)) locals.add(v[1]);
-    }
-    for (const mm of t.replace(/\/\/.*$/gm, "").matchAll(/(?<![.\w$@])[A-Za-z_]\w*/g)) {
+    for (const d of text.matchAll(/\b(\w+)\s*=(?!=)|\blet\s+(\w+)\s*;/g)) locals.add(d[1] ?? d[2]);
+    for (const mm of text.matchAll(/(?<![.\w$@])[A-Za-z_]\w*/g)) {
       const id = mm[0];
       if (!KNOWN.has(id) && !locals.has(id) && !/^\d/.test(id)) {
         // Object keys and the like do not occur in the templates; an unknown name does.
@@ -228,7 +227,7 @@ export function tierState(m: Machine): TierState {
 
 /**
  * The pcs where compiled code of `cf` may be entered: the function's start, branch targets,
- * and every instruction after one that ends a straight-line run.
+ * every instruction after one that ends a straight-line run, and after a prefix's group.
  */
 export function tierEntries(cf: CompiledFunc): Uint8Array {
   const code = cf.code;
@@ -244,7 +243,13 @@ export function tierEntries(cf: CompiledFunc): Uint8Array {
         for (let j = 0; j <= n; j++) e[cf.brTables[b + 1 + j]] = 1;
       }
     }
-    if (IR_ENDS[op] === 1) e[pc + 1 + IR_ARITY[op]] = 1;
+    let next = pc + 1 + IR_ARITY[op];
+    if (IR_ENDS[op] === 1) e[next] = 1;
+    if (IR_CONSUMES[op] > 0) {
+      // A prefix goes on after the instructions it executes (a jump in the compiled code).
+      for (let k = IR_CONSUMES[op]; k > 0; k--) next += 1 + IR_ARITY[code[next]];
+      e[next] = 1;
+    }
   }
   return e;
 }
@@ -266,7 +271,7 @@ function paste(t: string, code: Int32Array, pc: number): string {
  * The JavaScript source of the compiled function of `cf` (store address `addr`), or null
  * when an instruction has neither template nor case here.
  */
-export function tierSource(m: Machine, cf: CompiledFunc): string | null {
+export function tierSource(cf: CompiledFunc): string | null {
   if (cf.handlers.length > 0) return null;
   const code = cf.code, ticks = cf.ticks, addr = cf.addr;
   const entries = tierEntries(cf);
@@ -274,8 +279,7 @@ export function tierSource(m: Machine, cf: CompiledFunc): string | null {
   // Leave at `x` (an instruction start whose run is paid): give back the rest of the run.
   const leave = (x: string, refund: string) =>
     `{ m.fuel = F + ${refund}; m.funcAddr = ${addr}; m.pc = ${x}; m.fp = fp; return 1; }`;
-  const charge = (x: number) =>
-    `if ((F -= ${ticks[x]}) < 0) ${leave(String(x), String(ticks[x]))}`;
+  const charge = (x: number) => `if ((F -= ${ticks[x]}) < 0) ${leave(String(x), String(ticks[x]))}`;
   const jump = (x: number) => `{ pc = ${x}; ${charge(x)} continue; }`;
   const refresh = "if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();";
   // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`.
@@ -348,7 +352,9 @@ export function tierSource(m: Machine, cf: CompiledFunc): string | null {
           out.push(`m.fuel = F; return 0;`);
           break;
         case "return_if.i32.lt_s_imm":
-          out.push(`if (I32[fp + ${code[pc + 1]}] < ${lit(code[pc + 2])}) { m.fuel = F; return 0; }`);
+          out.push(
+            `if (I32[fp + ${code[pc + 1]}] < ${lit(code[pc + 2])}) { m.fuel = F; return 0; }`,
+          );
           out.push(charge(pc + len));
           break;
         case "return_if.i32.eq_imm":
@@ -359,7 +365,9 @@ export function tierSource(m: Machine, cf: CompiledFunc): string | null {
         case "return_if.i32.lt_u":
         case "return_if.i32.le_u":
           out.push(
-            `if (H.returnCond(${op}, I32[fp + ${code[pc + 1]}], ${lit(code[pc + 2])}, I32, fp)) { m.fuel = F; return 0; }`,
+            `if (H.returnCond(${op}, I32[fp + ${code[pc + 1]}], ${
+              lit(code[pc + 2])
+            }, I32, fp)) { m.fuel = F; return 0; }`,
           );
           out.push(charge(pc + len));
           break;
@@ -393,8 +401,33 @@ export function tierSource(m: Machine, cf: CompiledFunc): string | null {
           );
           out.push(charge(pc + len));
           break;
+        case "mem.copy8.x4":
+        case "mem.copy32.x4": {
+          // Four copies at once when all are in bounds, else the first (as the loop does).
+          const w = name === "mem.copy8.x4" ? 1 : 4;
+          let after = pc + len;
+          for (let k = IR_CONSUMES[op]; k > 0; k--) after += 1 + IR_ARITY[code[after]];
+          const one = (k: number) =>
+            w === 1
+              ? `U8[dst + ${k}] = U8[src + ${k}];`
+              : `DV.setInt32(dst + ${k}, DV.getInt32(src + ${k}, true), true);`;
+          out.push(
+            `P = ${pc}; { const src = I32[fp + ${code[pc + 2]}] >>> 0, dst = I32[fp + ${
+              code[pc + 1]
+            }] >>> 0;`,
+            `if (src + ${4 * w} <= memLen && dst + ${4 * w} <= memLen) {`,
+            `${one(0)} ${one(w)} ${one(2 * w)} ${one(3 * w)} pc = ${after}; continue; }`,
+            `if (src + ${w} > memLen || dst + ${w} > memLen) oobMemory();`,
+            `${one(0)} }`,
+          );
+          break;
+        }
         case "memory.grow":
-          out.push(`P = ${pc}; memoryGrow(m, ${code[pc + 3]}, fp + ${code[pc + 1]}, fp + ${code[pc + 2]});`);
+          out.push(
+            `P = ${pc}; memoryGrow(m, ${code[pc + 3]}, fp + ${code[pc + 1]}, fp + ${
+              code[pc + 2]
+            });`,
+          );
           out.push(refresh);
           out.push(charge(pc + len));
           break;
@@ -453,7 +486,7 @@ export function tierFunction(m: Machine, addr: number, H: TierHelpers): TierFn |
   }
   const cf = m.code(addr);
   let fn: TierFn | null = null;
-  const src = tierSource(m, cf);
+  const src = tierSource(cf);
   if (src !== null) {
     const ensure = (f: number) => tierFunction(m, f, H);
     // deno-lint-ignore no-explicit-any
