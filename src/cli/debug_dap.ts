@@ -10,7 +10,8 @@
  * from `configurationDone` (or `continue`) on, in slices of about 20 ms between which the
  * message loop answers requests, so `pause` stops a running program (reason `pause`, at the
  * last tick recorded), and `disconnect`/`terminate` end it. Its output comes as `output`
- * events when it is recorded (once: travelling replays it silently), its end as `exited`.
+ * events when a stop first stands past it (once per timeline: travelling replays it silently),
+ * its end as `exited` (the status `gab run` gives: a trap is 1).
  * Requests travel in the recording; `continue` runs through it to a hit, and from its end on
  * live; a forward step near the end records a little ahead first. At a bound, the run stops
  * (reason `pause`, with a `console` message), and `continue` records on as much again, as
@@ -32,7 +33,10 @@
  * `gotoTargets` gives where a source line begins (by the line table) and `goto` travels to the
  * next time there (or the last, when it is not reached again); `restartFrame` travels to the
  * frame's entry; `writeMemory` writes memory 0, and in the past branches the timeline there
- * (`continue` runs the new timeline on live; its output comes as events).
+ * (`continue` runs the new timeline on live; its output comes as events). `setVariable`
+ * sets a wasm local of the top frame, a mutable global or a C scalar that lives in memory (the
+ * C locals scope), branching the same way; operand stack values are not set. At the end of a
+ * trapped run the stack trace is the trap's backtrace.
  *
  * @module
  */
@@ -42,8 +46,8 @@ import type { RunResult } from "../exec/execution.ts";
 import { ProcExit } from "../wasi/errno.ts";
 import { callStack, functionWat, locals, operandStack } from "../debug/inspect.ts";
 import type { Machine } from "../exec/machine.ts";
-import { readSlot, slotViews } from "../runtime/values.ts";
-import { ExternKind } from "../syntax/types.ts";
+import { readSlot, slotCount, slotViews } from "../runtime/values.ts";
+import { ExternKind, F32, F64, I32, I64, type ValType } from "../syntax/types.ts";
 import { printValType } from "../text/print.ts";
 import { CompiledModule } from "../api/module.ts";
 import type { Wasi } from "../wasi/api.ts";
@@ -271,7 +275,8 @@ export class DapSession {
         const why = r.continue();
         if (why.reason !== "end") return this.moved(why);
       }
-      if (result.status !== "paused") return this.ended(result);
+      if (result.status !== "paused") return this.moved({ reason: "end" });
+      this.flushOutput();
       if (this.atLimit()) {
         const bytes = this.historyBytes();
         const what = r.end >= this.limit.ticks
@@ -298,16 +303,33 @@ export class DapSession {
     return this.rec.end >= this.limit.ticks || this.historyBytes() >= this.limit.bytes;
   }
 
-  /** The program ended (`result`): the `exited` event (once a timeline), then a stop there. */
-  private ended(result: RunResult, stop = true): void {
+  /**
+   * Sends the program's output that the current position has passed: what it wrote is kept
+   * with the host log entry of its write (in its timeline) until a stop stands after that
+   * entry, so output comes once, in order, as the run passes it (not as a slice or a step's
+   * look-ahead records it), and a travel back does not send it again.
+   */
+  private flushOutput(): void {
     const r = this.rec;
-    if (!this.exitSent.has(r.timeline)) {
-      this.exitSent.add(r.timeline);
-      this.event("output", { category: "console", output: `gab: ${this.how(result)}\n` });
-      this.event("exited", { exitCode: exitCode(result) });
+    const cursor = r.log.cursor;
+    let k = 0;
+    for (const o of this.pending) {
+      if (o.timeline === r.timeline && o.index >= cursor) break;
+      if (o.timeline === r.timeline) {
+        this.event("output", { category: o.category, output: o.output });
+      }
+      k++;
     }
-    if (stop) this.moved({ reason: "end" });
+    this.pending.splice(0, k);
   }
+
+  /** The program's output not sent yet (see {@linkcode flushOutput}). */
+  private readonly pending: {
+    timeline: number;
+    index: number;
+    category: "stdout" | "stderr";
+    output: string;
+  }[] = [];
 
   /** How a run ended, in words. */
   private how(result: RunResult): string {
@@ -327,6 +349,13 @@ export class DapSession {
   }
 
   private stopped(reason: string, extra: Record<string, unknown> = {}): void {
+    this.flushOutput();
+    const r = this.rec;
+    if (r.result !== null && r.tick === r.end && !this.exitSent.has(r.timeline)) {
+      this.exitSent.add(r.timeline);
+      this.event("output", { category: "console", output: `gab: ${this.how(r.result)}\n` });
+      this.event("exited", { exitCode: exitCode(r.result) });
+    }
     this.event("invalidated", { areas: ["stacks", "variables"], threadId: THREAD });
     this.event("stopped", { reason, threadId: THREAD, allThreadsStopped: true, ...extra });
   }
@@ -347,6 +376,7 @@ export class DapSession {
         if (r.tick < r.end) return this.stopped("step");
         const res = r.result;
         if (res?.status === "trapped" && !(res.error instanceof ProcExit)) {
+          // The machine is idle after a trap: the stack trace there is the trap's backtrace.
           return this.stopped("exception", {
             description: `Paused on a trap: ${res.error.message}`,
             text: res.error.message,
@@ -380,6 +410,7 @@ export class DapSession {
           supportsRestartFrame: true,
           supportsWriteMemoryRequest: true,
           supportsInstructionBreakpoints: true,
+          supportsSetVariable: true,
         };
       case "launch":
         return await this.launch(args);
@@ -475,6 +506,8 @@ export class DapSession {
       }
       case "writeMemory":
         return this.writeMemory(args);
+      case "setVariable":
+        return this.setVariable(args);
       case "setExceptionBreakpoints":
         return { breakpoints: [] };
       case "configurationDone":
@@ -598,16 +631,8 @@ export class DapSession {
         dirs,
         stdin,
         fuel: 0,
-        stdout: (b) =>
-          this.event("output", {
-            category: "stdout",
-            output: decoder[0].decode(b, { stream: true }),
-          }),
-        stderr: (b) =>
-          this.event("output", {
-            category: "stderr",
-            output: decoder[1].decode(b, { stream: true }),
-          }),
+        stdout: (b) => this.wrote("stdout", decoder[0].decode(b, { stream: true })),
+        stderr: (b) => this.wrote("stderr", decoder[1].decode(b, { stream: true })),
       },
     );
     this.wasi = wasi;
@@ -615,6 +640,14 @@ export class DapSession {
     this.dbg = new Debugger(recording, bytes, [dir]);
     this.stopOnEntry = args.stopOnEntry === true;
     return {};
+  }
+
+  /** Keeps what the program writes (while recording) for {@linkcode flushOutput}. */
+  private wrote(category: "stdout" | "stderr", output: string): void {
+    const r = this.dbg?.recording;
+    // The write's log entry is the next one (it is logged when the call returns).
+    const index = r === undefined ? 0 : r.log.entries.length;
+    if (output !== "") this.pending.push({ timeline: r?.timeline ?? 0, index, category, output });
   }
 
   /** Notes what kind of breakpoint the engine's breakpoint `b` is (for `stopped` reasons). */
@@ -635,7 +668,6 @@ export class DapSession {
     const t = r.tick;
     r.record(LOOKAHEAD - (r.end - t));
     r.travel(t);
-    if (r.result !== null) this.ended(r.result, false);
   }
 
   /** The source path a line table's file stands for (relative to the program's directory). */
@@ -668,7 +700,18 @@ export class DapSession {
   }
 
   private stackTrace(): unknown {
-    const stack = callStack(this.m);
+    let stack: { name: string | null; index: number; offset: number | null }[] = callStack(
+      this.m,
+    );
+    const r = this.rec;
+    const res = r.result;
+    if (
+      stack.length === 0 && r.tick === r.end && res?.status === "trapped" &&
+      !(res.error instanceof ProcExit)
+    ) {
+      // At the end of a trapped run: where it trapped (its backtrace; no values there).
+      stack = res.error.trace.map((t) => ({ name: t.name, index: t.func, offset: t.offset }));
+    }
     const frames = stack.map((f, i) => {
       const p = this.dbg!.source(f.offset);
       return {
@@ -844,6 +887,63 @@ export class DapSession {
     return { bytesWritten: n };
   }
 
+  /**
+   * Sets a variable of the Locals (the top frame's wasm locals), Globals (mutable ones) or C
+   * locals scope (scalars that live in memory): like writeMemory, in the past it branches the
+   * timeline. Operand stack values are not set (they may be constants folded into the code).
+   */
+  private setVariable(args: Record<string, unknown>): unknown {
+    const ref = Number(args.variablesReference);
+    const name = String(args.name ?? "");
+    const text = String(args.value ?? "").trim();
+    const r = this.rec;
+    const m = this.m;
+    const tick = r.tick;
+    let shown: { value: string; type: string };
+    if (ref === LOCALS_REF) {
+      const [top] = callStack(m);
+      const all = top === undefined ? [] : locals(m, top);
+      let slot = 0;
+      const k = all.findIndex((l) => {
+        if ((l.name ?? `$${l.index}`) === name) return true;
+        slot += slotCount(l.type);
+        return false;
+      });
+      if (k < 0) throw new Error(`no local '${name}' in this frame`);
+      const value = parseWasmValue(text, all[k].type);
+      r.writeSlot(top.fp, slot, all[k].type, value);
+      shown = { value: formatResult(value, all[k].type), type: printValType(all[k].type) };
+    } else if (ref === GLOBALS_REF) {
+      const inst = m.store.instances[m.store.instances.length - 1];
+      let i = 0;
+      while (i < inst.globals.length && (inst.module.names.globals.get(i) ?? `$${i}`) !== name) i++;
+      const g = m.store.globals[inst.globals[i]];
+      if (g === undefined) throw new Error(`no global '${name}'`);
+      if (!g.mutable) throw new Error(`global '${name}' is immutable`);
+      const value = parseWasmValue(text, g.type);
+      r.writeGlobal(inst.globals[i], value);
+      shown = { value: formatResult(value, g.type), type: printValType(g.type) };
+    } else if (ref >= C_LOCALS_REF) {
+      const vars = ref >= C_CHILDREN_REF
+        ? this.cChildren[ref - C_CHILDREN_REF] ?? []
+        : this.dbg!.cLocals(ref - C_LOCALS_REF);
+      const v = vars.find((x) => x.name === name);
+      if (v === undefined) throw new Error(`no C variable '${name}' here`);
+      if (v.address === undefined || v.children !== undefined) {
+        throw new Error(`'${name}' is not a scalar in memory: it cannot be set`);
+      }
+      r.writeMemory(v.address, cScalarBytes(text, v.type));
+      const again = (ref >= C_CHILDREN_REF ? [] : this.dbg!.cLocals(ref - C_LOCALS_REF))
+        .find((x) => x.name === name);
+      shown = { value: again?.value ?? text, type: v.type };
+    } else if (ref === OPERANDS_REF) {
+      throw new Error("operand stack values cannot be set (they may be folded into the code)");
+    } else throw new Error("no such scope");
+    r.travel(tick);
+    this.defer(() => this.event("invalidated", { areas: ["variables"], threadId: THREAD }));
+    return shown;
+  }
+
   private readMemory(args: Record<string, unknown>): unknown {
     const base = Number(args.memoryReference) + Number(args.offset ?? 0);
     const count = Number(args.count ?? 0);
@@ -903,6 +1003,75 @@ export class DapSession {
     }
     return { instructions: out };
   }
+}
+
+/** A wasm value of type `type` from what the user typed (decimal or 0x hex; floats). */
+function parseWasmValue(text: string, type: ValType): number | bigint {
+  const bad = () => new Error(`'${text}' is not a ${printValType(type)}`);
+  switch (type) {
+    case I32: {
+      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) throw bad();
+      return Number(BigInt.asIntN(32, BigInt(text.replace(/^-(0x.*)$/i, "-$1"))));
+    }
+    case I64:
+      if (!/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) throw bad();
+      return BigInt.asIntN(64, text.startsWith("-") ? -BigInt(text.slice(1)) : BigInt(text));
+    case F32:
+    case F64: {
+      const x = Number(text);
+      if (text === "" || (Number.isNaN(x) && !/^[+-]?nan$/i.test(text))) throw bad();
+      if (type === F32) return new Uint32Array(new Float32Array([x]).buffer)[0] | 0;
+      return new BigUint64Array(new Float64Array([x]).buffer)[0];
+    }
+    default:
+      throw new Error(`values of type ${printValType(type)} cannot be set`);
+  }
+}
+
+/** The little-endian bytes of a C scalar of type `type` (wasm32 sizes) from `text`. */
+function cScalarBytes(text: string, type: string): Uint8Array {
+  const t = type.replace(/\b(const|volatile|signed)\b/g, "").trim();
+  const dv = new DataView(new ArrayBuffer(8));
+  if (t.endsWith("*")) {
+    if (!/^(0x[0-9a-f]+|\d+)$/i.test(text)) throw new Error(`'${text}' is not an address`);
+    dv.setUint32(0, Number(text), true);
+    return new Uint8Array(dv.buffer, 0, 4);
+  }
+  if (t === "float" || t === "double") {
+    const x = Number(text);
+    if (text === "" || Number.isNaN(x)) throw new Error(`'${text}' is not a ${t}`);
+    if (t === "float") dv.setFloat32(0, x, true);
+    else dv.setFloat64(0, x, true);
+    return new Uint8Array(dv.buffer, 0, t === "float" ? 4 : 8);
+  }
+  const size: Record<string, number> = {
+    char: 1,
+    "unsigned char": 1,
+    _Bool: 1,
+    bool: 1,
+    short: 2,
+    "unsigned short": 2,
+    int: 4,
+    "unsigned int": 4,
+    unsigned: 4,
+    long: 4,
+    "unsigned long": 4,
+    "long long": 8,
+    "unsigned long long": 8,
+  };
+  const n = size[t.replace(/\s+/g, " ")];
+  if (n === undefined) throw new Error(`values of C type '${type}' cannot be set`);
+  const c = /^'(.)'$/.exec(text);
+  if (c === null && !/^-?(0x[0-9a-f]+|\d+)$/i.test(text)) {
+    throw new Error(`'${text}' is not a ${type}`);
+  }
+  const big = c !== null
+    ? BigInt(c[1].charCodeAt(0))
+    : text.startsWith("-")
+    ? -BigInt(text.slice(1))
+    : BigInt(text);
+  dv.setBigUint64(0, BigInt.asUintN(64, big), true);
+  return new Uint8Array(dv.buffer, 0, n);
 }
 
 /** The exit status of a run that ended with `result` (as `gab run` gives it). */

@@ -22,7 +22,9 @@ Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMe
   const dc = new DebugClient("unused", "unused", "gab");
   const log: string[] = [];
   const output: string[] = [];
-  dc.on("output", (e: DebugProtocol.OutputEvent) => output.push(e.body.output));
+  dc.on("output", (e: DebugProtocol.OutputEvent) => {
+    if (e.body.category === "stdout") output.push(e.body.output);
+  });
   await runSession(dc, child, input, session);
   assert.deepEqual(log, ["ok"]);
 
@@ -145,6 +147,8 @@ Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMe
     output.length = 0;
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
     assert.equal(await word(), 125);
+    // The branch's own output, once (the first timeline printed "total 30").
+    assert.equal(output.join(""), "total 125\n");
     log.push("ok");
   }
 });

@@ -1,0 +1,171 @@
+import assert from "node:assert/strict";
+import { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { DebugProtocol } from "@vscode/debugprotocol";
+import { root, runSession, startAdapter } from "./adapter.ts";
+
+// setVariable (it branches the timeline), the output of a branched timeline, and the stop of a
+// trap, through the real DAP client. Oracles from the programs' sources: tests/dap/count.wat
+// prints "x\n" $times times (3); tests/dap/trap.wat prints "before\n" then traps in $fail;
+// testdata/debug/lines.c (stdin "4") prints "total 30" for 1 + 4 + 9 + 16, so with square's
+// x set to 10 in the third call the sum is 1 + 4 + 100 + 16 = 121, and with i set back to 2
+// before the last time round its loop (total 105 there) it is 105 + 4 + 9 + 16 = 134.
+
+const path = (p: string) => decodeURIComponent(new URL(p, root).pathname);
+
+/**
+ * Runs `session` with a DebugClient on a new adapter, the stdout output events collected in
+ * `output`, the exit codes of `exited` events in `exits` and `stdin` in the file `input`.
+ */
+async function withSession(
+  stdin: string,
+  session: (dc: DebugClient, output: string[], exits: number[], input: string) => Promise<void>,
+): Promise<void> {
+  const { child, port } = await startAdapter();
+  const input = await Deno.makeTempFile();
+  await Deno.writeTextFile(input, stdin);
+  const dc = new DebugClient("unused", "unused", "gab");
+  const output: string[] = [];
+  const exits: number[] = [];
+  dc.on("output", (e: DebugProtocol.OutputEvent) => {
+    if (e.body.category === "stdout") output.push(e.body.output);
+  });
+  dc.on("exited", (e: DebugProtocol.ExitedEvent) => exits.push(e.body.exitCode));
+  const log: string[] = [];
+  await runSession(dc, child, input, async () => {
+    await dc.start(port);
+    await session(dc, output, exits, input);
+    log.push("ok");
+  });
+  assert.deepEqual(log, ["ok"]);
+}
+
+/** Sends `request` and waits for the stopped event that follows it. */
+async function move(
+  dc: DebugClient,
+  request: Promise<unknown>,
+): Promise<DebugProtocol.StoppedEvent> {
+  const [, stop] = await Promise.all([request, dc.waitForEvent("stopped")]);
+  return stop as DebugProtocol.StoppedEvent;
+}
+
+Deno.test("gab dap: setVariable on a global branches the timeline; its output comes once", async () => {
+  await withSession("", async (dc, output, exits) => {
+    const program = path("tests/dap/count.wat");
+    const [, , entry] = await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program, stopOnEntry: true }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(entry.body.reason, "entry");
+    const caps = (await dc.initializeRequest()).body!;
+    assert.equal(caps.supportsSetVariable, true);
+    let end = await move(dc, dc.continueRequest({ threadId: 1 }));
+    assert.equal(end.body.reason, "end");
+    assert.equal(output.join(""), "x\n".repeat(3));
+    assert.deepEqual(exits, [0]);
+
+    // Back at the start: $times is 3; set it to 5.
+    await move(dc, dc.customRequest("gab/travel", { tick: 0 }));
+    const globals = async () =>
+      Object.fromEntries(
+        (await dc.variablesRequest({ variablesReference: 2 })).body.variables.map((
+          v,
+        ) => [v.name, v.value]),
+      );
+    assert.deepEqual(await globals(), { times: "3", limit: "10" });
+    await assert.rejects(
+      dc.setVariableRequest({ variablesReference: 2, name: "limit", value: "1" }),
+      /immutable/,
+    );
+    await assert.rejects(
+      dc.setVariableRequest({ variablesReference: 2, name: "times", value: "five" }),
+      /not a i32/,
+    );
+    await assert.rejects(
+      dc.setVariableRequest({ variablesReference: 3, name: "[0]", value: "1" }),
+      /operand stack/,
+    );
+    const set = await dc.setVariableRequest({ variablesReference: 2, name: "times", value: "5" });
+    assert.equal(set.body.value, "5");
+    assert.deepEqual(await globals(), { times: "5", limit: "10" });
+    assert.equal((await dc.customRequest("gab/position")).body.end, 0, "a new timeline at 0");
+
+    // The branch runs: its own output (5 lines) comes as events, and its own exit.
+    end = await move(dc, dc.continueRequest({ threadId: 1 }));
+    assert.equal(end.body.reason, "end");
+    assert.equal(output.join(""), "x\n".repeat(3 + 5));
+    assert.deepEqual(exits, [0, 0]);
+    // Travelling back and running through it again sends nothing again.
+    await move(dc, dc.customRequest("gab/travel", { tick: 0 }));
+    await move(dc, dc.continueRequest({ threadId: 1 }));
+    assert.equal(output.join(""), "x\n".repeat(3 + 5));
+    assert.deepEqual(exits, [0, 0]);
+  });
+});
+
+Deno.test("gab dap: a trap stops with reason exception where it happened", async () => {
+  await withSession("", async (dc, output, exits) => {
+    const [, , stop] = await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program: path("tests/dap/trap.wat") }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(stop.body.reason, "exception");
+    assert.match(stop.body.text ?? "", /unreachable/);
+    assert.equal(output.join(""), "before\n");
+    assert.deepEqual(exits, [1], "a trap's status, as gab run gives it");
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    assert.deepEqual(st.body.stackFrames.map((f) => f.name), ["fail", "main"]);
+  });
+});
+
+Deno.test("gab dap: setVariable on a wasm local and on a C local changes what the program prints", async () => {
+  await withSession("4\n", async (dc, output, exits, stdin) => {
+    const source = path("testdata/debug/lines.c");
+    await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program: path("testdata/debug/lines.wasm"), stdin, stopOnEntry: true }),
+      dc.waitForEvent("stopped"),
+    ]);
+    // square(3): the program runs live to the hit; its output so far is only the first line.
+    await dc.send("setFunctionBreakpoints", {
+      breakpoints: [{ name: "square", condition: "$0 == 3" }],
+    });
+    const hit = await move(dc, dc.continueRequest({ threadId: 1 }));
+    assert.equal(hit.body.reason, "function breakpoint");
+    assert.match(output.join(""), /^total at \d+\n$/, "the sum is printed later");
+    const locals = await dc.variablesRequest({ variablesReference: 1 });
+    assert.equal(locals.body.variables[0].value, "3");
+    const set = await dc.setVariableRequest({
+      variablesReference: 1,
+      name: locals.body.variables[0].name,
+      value: "10",
+    });
+    assert.equal(set.body.value, "10");
+    await dc.send("setFunctionBreakpoints", { breakpoints: [] });
+    const end = await move(dc, dc.continueRequest({ threadId: 1 }));
+    assert.equal(end.body.reason, "end");
+    assert.match(output.join(""), /\ntotal 121\n$/);
+    assert.deepEqual(exits, [0]);
+
+    // The last time at line 20 (i = 4, total 1 + 4 + 100): i back to 2 in the C locals.
+    const gt = await dc.send("gotoTargets", { source: { path: source }, line: 20 });
+    const g = await move(dc, dc.send("goto", { threadId: 1, targetId: gt.body.targets[0].id }));
+    assert.equal(g.body.reason, "goto");
+    const st = await dc.stackTraceRequest({ threadId: 1 });
+    const scopes = await dc.scopesRequest({ frameId: st.body.stackFrames[0].id });
+    const c = scopes.body.scopes.find((s) => s.name === "C locals");
+    assert.ok(c !== undefined, JSON.stringify(scopes.body.scopes));
+    const cv = await dc.variablesRequest({ variablesReference: c.variablesReference });
+    assert.equal(cv.body.variables.find((v) => v.name === "i")?.value, "4");
+    const si = await dc.setVariableRequest({
+      variablesReference: c.variablesReference,
+      name: "i",
+      value: "2",
+    });
+    assert.equal(si.body.value, "2");
+    await move(dc, dc.continueRequest({ threadId: 1 }));
+    assert.match(output.join(""), /\ntotal 121\ntotal 134\n$/);
+    assert.deepEqual(exits, [0, 0]);
+  });
+});
