@@ -264,7 +264,7 @@ export class DapSession {
       }
       const from = r.end;
       const t0 = performance.now();
-      const result = r.record(this.slice);
+      const result = r.record(Math.max(1, Math.min(this.slice, this.limit.ticks - r.end)));
       const ms = performance.now() - t0;
       this.slice = Math.max(
         1000,
@@ -281,7 +281,8 @@ export class DapSession {
         const bytes = this.historyBytes();
         const what = r.end >= this.limit.ticks
           ? `${this.limit.ticks} ticks (maxTicks)`
-          : `${(bytes / 2 ** 20).toFixed(0)} MiB of history (maxHistoryMiB)`;
+          : `${+(this.limit.bytes / 2 ** 20).toFixed(2)} MiB of history (maxHistoryMiB; ` +
+            `${+(bytes / 2 ** 20).toFixed(2)} MiB taken)`;
         this.event("output", {
           category: "console",
           output: `gab: the recording reached its limit of ${what} at tick ${r.end}: the ` +

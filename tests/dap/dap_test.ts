@@ -73,7 +73,11 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
     assert.equal(new DataView(bytes.buffer).getInt32(0, true), 5);
 
     // Step into square: its parameter (wasm local 0 at -O0) is 3.
-    await Promise.all([dc.stepInRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
+    const [, stepped] = await Promise.all([
+      dc.stepInRequest({ threadId: 1 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(stepped.body.reason, "step");
     let st = await dc.stackTraceRequest({ threadId: 1 });
     assert.equal(st.body.stackFrames[0].name, "square");
     assert.equal(st.body.stackFrames[1].name, "__original_main");
@@ -110,7 +114,11 @@ Deno.test("gab dap: a C program under DebugClient (entry, breakpoints, steps bot
 
     // Travel to tick 0 and back to the third hit: the same stack.
     const there = await dc.stackTraceRequest({ threadId: 1 });
-    await Promise.all([dc.customRequest("gab/travel", { tick: 0 }), dc.waitForEvent("stopped")]);
+    const [, went] = await Promise.all([
+      dc.customRequest("gab/travel", { tick: 0 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(went.body.reason, "goto");
     assert.equal((await position()).tick, 0);
     await Promise.all([
       dc.customRequest("gab/travel", { tick: ticks[1] }),

@@ -135,3 +135,70 @@ Deno.test("gab dap: terminate a running program", async () => {
   });
   assert.deepEqual(log, ["ok"]);
 });
+
+Deno.test("gab dap: a bounded recording stops at its limit with a message, and goes on when told", async () => {
+  const { child, port } = await startAdapter();
+  const input = await Deno.makeTempFile();
+  const dc = new DebugClient("unused", "unused", "gab");
+  const log: string[] = [];
+  const console_: string[] = [];
+  dc.on("output", (e: DebugProtocol.OutputEvent) => {
+    if (e.body.category === "console") console_.push(e.body.output);
+  });
+  await runSession(dc, child, input, async () => {
+    await dc.start(port);
+    const position = async () =>
+      (await dc.customRequest("gab/position")).body as { tick: number; end: number };
+    const [, , stop] = await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program, maxTicks: 500_000 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(stop.body.reason, "pause");
+    assert.match(stop.body.description ?? "", /limit/);
+    assert.match(console_.join(""), /reached its limit of 500000 ticks \(maxTicks\)/);
+    const p = await position();
+    assert.deepEqual(p, { tick: 500_000, end: 500_000 });
+    // Continue: as much again, then the same stop.
+    const again = await Promise.all([
+      dc.continueRequest({ threadId: 1 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(again[1].body.reason, "pause");
+    const p2 = await position();
+    assert.deepEqual(p2, { tick: 1_000_000, end: 1_000_000 });
+    // The history stays travellable.
+    await Promise.all([dc.customRequest("gab/travel", { tick: 1000 }), dc.waitForEvent("stopped")]);
+    assert.equal((await position()).tick, 1000);
+    await assert.rejects(dc.launch({ program, maxHistoryMiB: -1 }), /maxHistoryMiB/);
+    log.push("ok");
+  });
+  assert.deepEqual(log, ["ok"]);
+});
+
+Deno.test("gab dap: a recording bounded by its memory stops with a message", async () => {
+  const { child, port } = await startAdapter();
+  const input = await Deno.makeTempFile();
+  const dc = new DebugClient("unused", "unused", "gab");
+  const log: string[] = [];
+  const console_: string[] = [];
+  dc.on("output", (e: DebugProtocol.OutputEvent) => {
+    if (e.body.category === "console") console_.push(e.body.output);
+  });
+  await runSession(dc, child, input, async () => {
+    await dc.start(port);
+    // 16 KiB: less than a checkpoint of the program's 64 KiB memory.
+    const [, , stop] = await Promise.all([
+      dc.configurationSequence(),
+      dc.launch({ program, maxHistoryMiB: 1 / 64 }),
+      dc.waitForEvent("stopped"),
+    ]);
+    assert.equal(stop.body.reason, "pause");
+    assert.match(
+      console_.join(""),
+      /reached its limit of 0\.02 MiB of history \(maxHistoryMiB; [\d.]+ MiB taken\)/,
+    );
+    log.push("ok");
+  });
+  assert.deepEqual(log, ["ok"]);
+});
