@@ -30,7 +30,7 @@ import {
 } from "../debug/inspect.ts";
 import { SourceLines, type SourcePos } from "../debug/dwarf.ts";
 import { DebugInfo } from "../debug/dwarf_info.ts";
-import { cEvaluate, type CValue, cVariables } from "../debug/dwarf_vars.ts";
+import { cEvaluate, cGlobals, cReadAt, type CValue, cVariables } from "../debug/dwarf_vars.ts";
 import type { Machine } from "../exec/machine.ts";
 import type { WasmFunc } from "../runtime/store.ts";
 import { readSlot, slotViews } from "../runtime/values.ts";
@@ -70,13 +70,15 @@ const HELP: [string, string][] = [
   ["goto | g TICK", "travel to tick TICK (negative: from the end)"],
   ["break | b LOC", "breakpoint at FUNC, FILE:LINE, LINE or *OFFSET (a module byte offset)"],
   ["break LOC if A OP B", "stop only where A OP B holds (see condition)"],
-  ["condition N [A OP B]", "set (or remove) breakpoint N's condition: $LOCAL, *ADDR, global G, N"],
+  ["condition N [A OP B]", "set (or remove) breakpoint N's condition: C VAR, $LOCAL, *ADDR, N"],
   ["delete | d [N]", "delete breakpoint or watchpoint N (all without N)"],
   ["watch | w ADDR [LEN]", "stop where LEN bytes (default 4) at memory address ADDR change"],
+  ["watch VAR", "stop where C variable VAR (a member, an element, *PTR) changes (DWARF)"],
   ["watch global G", "stop where global G (index or $name) changes"],
   [
     "info | i WHAT",
-    "frames, locals, wasm-locals, operands, globals, breakpoints, watchpoints, history, line",
+    "frames, locals, variables (C globals), wasm-locals, operands, globals, breakpoints, " +
+    "watchpoints, history, line",
   ],
   ["print | p EXPR", "a C variable (NAME, NAME.F, NAME->F, NAME[N], *NAME, &NAME; DWARF)"],
   ["print $L | global G | *ADDR", "a wasm local (index or name), a wasm global, an i32 in memory"],
@@ -95,6 +97,8 @@ interface UserStop {
   /** For breaks: the engine breakpoints' indexes are recomputed from `points`. */
   points: { func: number; offset?: number }[];
   watch?: Watchpoint;
+  /** How a watched C variable shows its value (else the watched bytes as an integer). */
+  show?: () => string;
   /** A breakpoint's condition as the user wrote it, and its test. */
   condition?: { text: string; test: (r: Recording) => boolean };
 }
@@ -167,6 +171,10 @@ export class Debugger {
     if (this.lines !== null) {
       const p = this.source(offset);
       key = p === null ? null : `${p.file}:${p.line}`;
+      // A function's prologue is no line to stop at (as in gdb): steps into a call go on past
+      // it, steps back through it go on to the caller.
+      const end = key === null ? null : this.prologueEnd(m.funcAddr);
+      if (end !== null && offset !== null && offset < end) key = null;
     } else key = `${m.funcAddr}@${offset}`;
     return { depth: m.depth, func: m.funcAddr, offset, key };
   }
@@ -406,6 +414,7 @@ export class Debugger {
   private watchText(stop: UserStop | undefined): string {
     const w = stop?.watch;
     if (w === undefined) return "?";
+    if (stop?.show !== undefined) return stop.show();
     if (w.kind === "memory") return this.memoryWord(w.address, w.length);
     if (w.kind === "global") return this.globalText(w.global);
     return "?";
@@ -461,6 +470,35 @@ export class Debugger {
       }
     }
     return null;
+  }
+
+  /** Prologue ends by function store address (see {@linkcode Debugger.prologueEnd}). */
+  private readonly prologues = new Map<number, number | null>();
+
+  /**
+   * Where function `func`'s prologue ends (a module byte offset of an instruction), as the line
+   * table tells; null without DWARF for it. `break FUNC` and `step` into a call stop there, as
+   * gdb does, so that the parameters are in their homes when the C variables are read.
+   */
+  prologueEnd(func: number): number | null {
+    if (this.lines === null) return null;
+    let at = this.prologues.get(func);
+    if (at === undefined) {
+      at = null;
+      const o = this.m.store.objects[func] as WasmFunc;
+      if (o?.kind === "wasm") {
+        const mod = this.m.store.instances[o.instance].module;
+        const nImports = mod.imports.filter((im) => im.desc.kind === ExternKind.Func).length;
+        const body = mod.funcs[o.index - nImports];
+        const end = body === undefined ? null : this.lines.prologueEnd(
+          body.offset,
+          body.offset + body.body.length,
+        );
+        at = end === null ? null : this.instructionAt(func, end);
+      }
+      this.prologues.set(func, at);
+    }
+    return at;
   }
 
   /** The first instruction offset of function `func` at or after `offset` (srcMap's). */
@@ -519,7 +557,8 @@ export class Debugger {
     } else {
       const func = this.funcByName(loc.replace(/^\$/, ""));
       if (func === null) throw new Error(`no function '${loc}'`);
-      points.push({ func });
+      const at = this.prologueEnd(func);
+      points.push(at === null ? { func } : { func, offset: at });
       text = loc;
     }
     const id = this.nextId++;
@@ -534,8 +573,9 @@ export class Debugger {
   }
 
   /**
-   * A condition `A OP B` (OP: == != < <= > >=; A and B: a local `$N` or `$name` of the
-   * stopped frame, `*ADDR` an i32 in memory, `global G`, or a number) as a test.
+   * A condition `A OP B` (OP: == != < <= > >=; A and B: a C variable (as `print` reads it,
+   * with DWARF), a wasm local `$N` or `$name` of the stopped frame, `*ADDR` an i32 in memory,
+   * `global G`, or a number) as a test.
    */
   private condition(text: string): { text: string; test: (r: Recording) => boolean } {
     const m = /^\s*(.+?)\s*(==|!=|<=|>=|<|>)\s*(.+?)\s*$/.exec(text);
@@ -543,6 +583,18 @@ export class Debugger {
     const operand = (x: string): () => number => {
       const n = num(x);
       if (n !== null) return () => n;
+      if (/^[*&]*[A-Za-z_]/.test(x) && this.debugInfo !== null) {
+        const info = this.debugInfo;
+        return () => {
+          const [top] = callStack(this.m);
+          try {
+            const v = cEvaluate(info, this.m, top ?? null, x);
+            return v === null ? NaN : cNumber(v.value);
+          } catch {
+            return NaN; // not readable here (no such variable in this frame): the test fails
+          }
+        };
+      }
       if (x.startsWith("*")) {
         const a = num(x.slice(1));
         if (a === null) throw new Error(`bad address '${x}'`);
@@ -618,10 +670,25 @@ export class Debugger {
   /** `watch ADDR [LEN]` or `watch global G`: adds a watchpoint, returns the line that says so. */
   addWatch(args: string[]): string {
     let watch: Watchpoint, text: string;
+    let show: (() => string) | undefined;
     if (args[0] === "global") {
       if (args[1] === undefined) throw new Error("watch global takes an index or $name");
       watch = { kind: "global", global: this.globalIndex(args[1]) };
       text = `global ${args[1]}`;
+    } else if (
+      args[0] !== undefined && /^[*&]*[A-Za-z_]/.test(args[0]) && this.debugInfo !== null
+    ) {
+      // A C variable (or member, element, pointee): the bytes where it lives, as gdb's watch.
+      const [top] = callStack(this.m);
+      const v = cEvaluate(this.debugInfo, this.m, top ?? null, args.join(" "));
+      if (v === null) throw new Error(`no variable '${args.join(" ")}'`);
+      if (v.address === undefined || v.size === undefined || v.size < 1) {
+        throw new Error(`'${v.name}' does not live in memory here`);
+      }
+      watch = { kind: "memory", address: v.address, length: v.size };
+      text = v.name;
+      const info = this.debugInfo, address = v.address;
+      show = () => cReadAt(info, this.m, v, address).value;
     } else {
       const address = num(args[0]?.replace(/^\*/, ""));
       const length = args[1] === undefined ? 4 : num(args[1]);
@@ -631,7 +698,7 @@ export class Debugger {
       text = `*${address}${length === 4 ? "" : `,${length}`}`;
     }
     const id = this.nextId++;
-    this.stops.push({ id, text, kind: "watch", points: [], watch });
+    this.stops.push({ id, text, kind: "watch", points: [], watch, show });
     this.sync();
     return `Watchpoint ${id}: ${text} = ${this.watchText(this.stops[this.stops.length - 1])}`;
   }
@@ -668,8 +735,17 @@ export class Debugger {
       case "args": {
         if (callStack(m).length === 0) return "No frame";
         const vars = this.cLocals();
-        if (vars.length > 0) return vars.map((v) => `${v.name} = ${v.value}`).join("\n");
+        if (vars.length > 0) return vars.map((v) => `${v.name} = ${clip(v.value)}`).join("\n");
         return this.info("wasm-locals");
+      }
+      case "variables":
+      case "v": {
+        if (this.debugInfo === null) return "No C variables (the module has no .debug_info)";
+        const [top] = callStack(m);
+        const vars = cGlobals(this.debugInfo, m, top ?? null);
+        return vars.length === 0
+          ? "No C globals"
+          : vars.map((v) => `${v.name} = ${clip(v.value)}`).join("\n");
       }
       case "wasm-locals":
       case "wl": {
@@ -735,8 +811,8 @@ export class Debugger {
       }
       default:
         throw new Error(
-          "info takes frames, locals, wasm-locals, operands, globals, breakpoints, watchpoints, " +
-            "history or line",
+          "info takes frames, locals, variables, wasm-locals, operands, globals, breakpoints, " +
+            "watchpoints, history or line",
         );
     }
   }
@@ -817,6 +893,18 @@ export class Debugger {
     const mid = at < 0 ? 0 : at;
     return wat.slice(Math.max(0, mid - 5), mid + 6).join("\n");
   }
+}
+
+/** A value's text cut to one screen line's worth in listings (`print` shows it whole). */
+function clip(text: string): string {
+  return text.length <= 200 ? text : `${text.slice(0, 200)}...`;
+}
+
+/** The number a C scalar's text starts with (`103 'g'`: 103, `0x10`: 16), else NaN. */
+function cNumber(text: string): number {
+  const m = /^(-?0x[0-9a-f]+|-?\d+(\.\d+)?(e[-+]?\d+)?|-?Infinity|NaN|true|false)/i.exec(text);
+  if (m === null) return NaN;
+  return m[1] === "true" ? 1 : m[1] === "false" ? 0 : Number(m[1]);
 }
 
 /** A C value as `print` shows it: `(TYPE) VALUE` for pointers (as gdb does), else the value. */

@@ -442,6 +442,25 @@ export class SourceLines {
     return out;
   }
 
+  /**
+   * Where the prologue of the function whose code is [`start`, `end`) (module byte offsets)
+   * ends: the first row flagged prologue_end in it, else the second line's first row (gdb's
+   * rule: where a breakpoint on the function goes, once the frame is set up and the parameters
+   * stored); null when the line table has no row there or only one line.
+   */
+  prologueEnd(start: number, end: number): number | null {
+    const a = start - this.codeStart, b = end - this.codeStart;
+    let first: LineRow | null = null, second: LineRow | null = null;
+    for (const s of this.starts) {
+      const at = s.row.address;
+      if (at < a || at >= b) continue;
+      if (s.row.prologueEnd) return at + this.codeStart;
+      if (first === null) first = s.row;
+      else if (second === null && s.row.line !== first.line && s.row.line !== 0) second = s.row;
+    }
+    return second === null ? null : second.address + this.codeStart;
+  }
+
   /** The distinct file paths with rows. */
   files(): string[] {
     return [...new Set(this.starts.map((s) => s.unit.files[s.row.file] ?? ""))];

@@ -33,6 +33,8 @@ export interface CValue {
   value: string;
   /** Its linear-memory address when it lives in memory. */
   address?: number;
+  /** Its size in bytes, where the type gives one. */
+  size?: number;
   /** A struct's members or an array's elements (absent for scalars). */
   children?: CValue[];
 }
@@ -182,7 +184,13 @@ class Reader {
     const typeText = info.typeName(type);
     if (p === null) return { name, type: typeText, value: "<optimized out>" };
     const address = p.loc.kind === "memory" ? p.loc.address : undefined;
-    const base = { name, type: typeText, ...(address === undefined ? {} : { address }) };
+    const size = info.byteSize(type) ?? undefined;
+    const base = {
+      name,
+      type: typeText,
+      ...(address === undefined ? {} : { address }),
+      ...(size === undefined ? {} : { size }),
+    };
     const t = info.strip(type);
     if (t === null) return { ...base, value: "<void>" };
     if (t.tag === TAG.structure_type || t.tag === TAG.union_type || t.tag === TAG.class_type) {
@@ -228,8 +236,7 @@ class Reader {
       const more = count > MAX_ELEMENTS ? ", ..." : "";
       return { ...base, value: `{${children.map((c) => c.value).join(", ")}${more}}`, children };
     }
-    const size = info.byteSize(t) ?? 0;
-    const bytes = this.bytes(p.loc, size);
+    const bytes = this.bytes(p.loc, size ?? 0);
     if (bytes === null) return { ...base, value: "<unavailable>" };
     return { ...base, value: this.scalar(t, bytes) };
   }
@@ -569,5 +576,27 @@ export function cEvaluate(
       };
     }
   }
-  return rd.value(label, place, type);
+  const value = rd.value(label, place, type);
+  typeOf.set(value, type);
+  return value;
+}
+
+/** The type DIE of each value {@linkcode cEvaluate} returned (for {@linkcode cReadAt}). */
+const typeOf = new WeakMap<CValue, Die | null>();
+
+/**
+ * Reads again, now (at the machine's current state), the value of the type `like` has (a value
+ * {@linkcode cEvaluate} returned) at linear-memory address `address`, named `name`: what a
+ * watchpoint on a C variable shows when it stops in another frame.
+ */
+export function cReadAt(
+  info: DebugInfo,
+  m: Machine,
+  like: CValue,
+  address: number,
+  name: string = like.name,
+): CValue {
+  const type = typeOf.get(like) ?? null;
+  const rd = new Reader(info, m, null, null, -1);
+  return rd.value(name, { type, loc: { kind: "memory", address } }, type);
 }

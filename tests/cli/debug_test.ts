@@ -86,9 +86,9 @@ Deno.test("gab debug: a scripted session over a C program (break, step, reverse,
     "bt", // 6
     "next", // 7
     "next", // 8
-    "step", // 9
-    "reverse-step", // 10
-    "reverse-next", // 11
+    "reverse-step", // 9
+    "reverse-next", // 10
+    "print x", // 11
     "delete 1", // 12
     "break lines.c:22", // 13
     "continue", // 14
@@ -125,19 +125,22 @@ Deno.test("gab debug: a scripted session over a C program (break, step, reverse,
   const cmds = script.map((c) => c.replaceAll("TOTAL", total).replaceAll("TICK", tick));
   const { outputs: o, code } = await session(cmds, "4\n");
   assert.equal(code, 0);
-  assert.equal(o[0], "Breakpoint 1 at square entry");
-  assert.match(o[1], /^Breakpoint 1, square\n\[tick \d+\/\d+\] square at lines\.c:10:0/);
+  // On square, past its prologue (as gdb): where dwarfdump's table flags prologue_end, line 11.
+  const [p0, p1] = lineRange(11);
+  const entry = /^Breakpoint 1 at square @0x([0-9a-f]+)$/.exec(o[0])?.[1];
+  assert.ok(entry !== undefined && parseInt(entry, 16) >= p0 && parseInt(entry, 16) < p1, o[0]);
+  assert.match(o[1], /^Breakpoint 1, square\n\[tick \d+\/\d+\] square at lines\.c:11:/);
   assert.equal(o[2], "1", "square(1) first");
   assert.match(o[3], /Breakpoint 1, square/);
   assert.match(o[4], /Breakpoint 1, square/);
   assert.match(o[5], /^\$0 i32 = 3$/m, "square(3) third");
-  assert.match(o[6], /^#0 square at lines\.c:10:0 /);
+  assert.match(o[6], /^#0 square at lines\.c:11:\d+ /);
   assert.match(o[6], /^#1 __original_main at lines\.c:20:\d+ /m, "called from line 20");
-  assert.match(o[7], /square at lines\.c:11:/);
-  assert.match(o[8], /square at lines\.c:12:/);
-  assert.match(o[9], /__original_main at lines\.c:20:/, "step out of the return");
-  assert.match(o[10], /square at lines\.c:12:/, "reverse-step back into square");
-  assert.match(o[11], /square at lines\.c:11:/);
+  assert.match(o[7], /square at lines\.c:12:/);
+  assert.match(o[8], /__original_main at lines\.c:20:/, "next out of the return");
+  assert.match(o[9], /square at lines\.c:12:/, "reverse-step back into square");
+  assert.match(o[10], /square at lines\.c:11:/);
+  assert.equal(o[11], "3", "x by name: square's third call");
   assert.equal(o[12], "Deleted 1");
   // At the first instruction the engine can stop at (fused ones share a position) in the
   // range of line 22's row in dwarfdump's table.
@@ -191,9 +194,14 @@ Deno.test("gab debug: conditional breakpoints (a local, memory), both ways", asy
     "run",
     `print *${total}`,
     "condition 2 $0",
+    "delete",
+    "break square if x == 4", // 15: a C variable in a condition
+    "run",
+    "print x",
+    "condition 3 x * 2",
     "quit",
   ], "");
-  assert.equal(o[0], "Breakpoint 1 at square entry if $0 == 3");
+  assert.match(o[0], /^Breakpoint 1 at square @0x[0-9a-f]+ if \$0 == 3$/);
   assert.equal(o[2], "3", "square(3): the first call where the condition holds");
   assert.equal(o[3], "Breakpoint 1 stops if $0 > 4");
   assert.equal(o[5], "5");
@@ -201,6 +209,10 @@ Deno.test("gab debug: conditional breakpoints (a local, memory), both ways", asy
   assert.equal(o[8], "4", "back to the call before");
   assert.equal(o[12], "14", "1 + 4 + 9: the first time total reaches 14 on line 20");
   assert.match(o[13], /^error: a condition is A OP B/);
+  assert.match(o[15], /^Breakpoint 3 at square @0x[0-9a-f]+ if x == 4$/);
+  assert.match(o[16], /^Breakpoint 3, square\n/);
+  assert.equal(o[17], "4");
+  assert.match(o[18], /^error: a condition is A OP B/);
 });
 
 // C variables by name (.debug_info): testdata/debug/vars.c prints, at the lines marked CHECK,
@@ -251,6 +263,12 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
       "p nosuch", // 30
       "p n", // 31
       "", // 32: an empty line repeats the last command (as in gdb)
+      "delete", // 33
+      "watch counter", // 34: a C global, by name
+      "reverse-continue", // 35: back to its last change, in the loop
+      "info line", // 36
+      "p sq", // 37
+      "info variables", // 38: vars.c's globals
     ];
     const { outputs: o, code, head } = await session(script, "", `testdata/debug/${module}`);
     assert.equal(code, 0);
@@ -290,6 +308,16 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
     assert.equal(o[30], "error: no variable 'nosuch' in scope");
     assert.equal(o[32], o[31]);
     assert.equal(o[32], m.get("n"));
+    assert.equal(o[34], `Watchpoint 3: counter = ${m.get("counter")}`);
+    // The loop's last step added numbers[3] squared: before it, counter was that much less.
+    const before = Number(m.get("counter")) - Number(numbers[3]) ** 2;
+    assert.match(o[35], new RegExp(`^Watchpoint 3: counter = ${before}\n`));
+    assert.match(o[36], /^vars\.c:36:/, "counter += sq");
+    assert.equal(o[37], String(Number(numbers[3]) ** 2));
+    assert.equal(
+      o[38],
+      `counter = ${before}\norigin = {x = ${s2.get("p->x")}, y = -2, tag = 111 'o', weight = 0.5}`,
+    );
   });
 }
 
