@@ -193,7 +193,7 @@ function loop(m: Machine): number {
   // With the compiled tier on, every call takes the slow path (frameLim 0), where the tier
   // may run the callee; `skipTier` after the tier handed a frame back (it goes on here).
   const tierOn = m.tier !== "off";
-  let skipTier = false;
+  let skipTier = false, resumed = true;
   try {
     outer: for (;;) {
       frames = m.frames;
@@ -223,7 +223,8 @@ function loop(m: Machine): number {
           m.pc = pc;
           m.fp = fp;
           m.fuel -= sliceStart - fuel;
-          const st = enterTier(m, TIER_HELPERS);
+          const st = enterTier(m, TIER_HELPERS, resumed);
+          resumed = false;
           if (st === DONE) return DONE;
           fuel = m.fuel > SLICE ? SLICE : m.fuel;
           sliceStart = fuel;
@@ -240,12 +241,14 @@ function loop(m: Machine): number {
       fuel -= ticks[pc];
       if (fuel < 0) {
         fuel += ticks[pc];
-        if (fuel === 0) {
+        // With the tier on, a slice (not the budget) ending in this run ends before it, at
+        // a place where compiled code can take over when `run` is called again.
+        if (fuel === 0 || (tierOn && m.fuel - sliceStart + fuel >= ticks[pc])) {
           m.depth = depth;
           m.funcAddr = cf.addr;
           m.pc = pc;
           m.fp = fp;
-          m.fuel -= sliceStart;
+          m.fuel -= sliceStart - fuel;
           return PAUSED;
         }
         placePause(m, code, pc, fuel);
@@ -2125,12 +2128,14 @@ function loop(m: Machine): number {
         fuel -= ticks[pc];
         if (fuel < 0) {
           fuel += ticks[pc];
-          if (fuel === 0) {
+          // With the tier on, a slice (not the budget) ending in this run ends before it, at
+          // a place where compiled code can take over when `run` is called again.
+          if (fuel === 0 || (tierOn && m.fuel - sliceStart + fuel >= ticks[pc])) {
             m.depth = depth;
             m.funcAddr = cf.addr;
             m.pc = pc;
             m.fp = fp;
-            m.fuel -= sliceStart;
+            m.fuel -= sliceStart - fuel;
             return PAUSED;
           }
           placePause(m, code, pc, fuel);

@@ -74,9 +74,6 @@ export const UNWOUND = 1;
 /** The most compiled frames on the JS stack at once; deeper calls go through the interpreter. */
 export const JS_DEPTH = 400;
 
-/** Calls of a function before the "hot" tier compiles it. */
-export const HOT_CALLS = 2;
-
 /** The interpreter's helpers the templates call (lent by interp.ts, which owns them). */
 export interface TierHelpers {
   /** Throws Trap(message). */
@@ -213,6 +210,40 @@ const PREFIX: Record<string, string> = {
   "i32.add_imm2.i32.add_imm.br_if.i32.ne": "i32.add_imm2",
 };
 
+/**
+ * The tier's own code for some ops (template syntax as tier_ops.ts): the same results as the
+ * interpreter's cases, written on whole values where those work on 32-bit words or on
+ * computed places (which keep a slot out of the variables). Checked like the rest by the spec
+ * suite with the tier forced on and by tests/exec/tier_test.ts.
+ */
+const OVERRIDE: Record<string, readonly [number, string]> = {
+  "i64.shr_s_imm": [4, "I64[(fh + $h1)] = I64[(fh + $h2)] >> $b3;"],
+  "i64.shr_u_imm": [4, "I64[(fh + $h1)] = BigInt.asUintN(64, I64[(fh + $h2)]) >> $b3;"],
+  "i64.xor_shr_s_imm": [5, "I64[(fh + $h1)] = I64[(fh + $h2)] ^ (I64[(fh + $h3)] >> $b4);"],
+  "select": [5, "I32[fp + $1] = I32[fp + $4] !== 0 ? I32[fp + $2] : I32[fp + $3];"],
+  "select64": [5, "I64[(fh + $h1)] = I32[fp + $4] !== 0 ? I64[(fh + $h2)] : I64[(fh + $h3)];"],
+  "i32.trunc_f32_s": [3, "I32[fp + $1] = N.i32TruncS(F32[fp + $2]);"],
+  "i32.trunc_f32_u": [3, "I32[fp + $1] = N.i32TruncU(F32[fp + $2]);"],
+  "i32.trunc_f64_s": [3, "I32[fp + $1] = N.i32TruncS(F64[(fh + $h2)]);"],
+  "i32.trunc_f64_u": [3, "I32[fp + $1] = N.i32TruncU(F64[(fh + $h2)]);"],
+  "i64.trunc_f32_s": [3, "I64[(fh + $h1)] = N.i64TruncS(F32[fp + $2]);"],
+  "i64.trunc_f32_u": [3, "I64[(fh + $h1)] = N.i64TruncU(F32[fp + $2]);"],
+  "i64.trunc_f64_s": [3, "I64[(fh + $h1)] = N.i64TruncS(F64[(fh + $h2)]);"],
+  "i64.trunc_f64_u": [3, "I64[(fh + $h1)] = N.i64TruncU(F64[(fh + $h2)]);"],
+  "f32.convert_i64_s": [3, "F32[fp + $1] = N.f32ConvertI64S(I64[(fh + $h2)]);"],
+  "f32.convert_i64_u": [3, "F32[fp + $1] = N.f32ConvertI64U(I64[(fh + $h2)]);"],
+  "f64.convert_i64_s": [3, "F64[(fh + $h1)] = N.f64ConvertI64S(I64[(fh + $h2)]);"],
+  "f64.convert_i64_u": [3, "F64[(fh + $h1)] = N.f64ConvertI64U(I64[(fh + $h2)]);"],
+  "i32.trunc_sat_f32_s": [3, "I32[fp + $1] = N.i32TruncSatS(F32[fp + $2]);"],
+  "i32.trunc_sat_f32_u": [3, "I32[fp + $1] = N.i32TruncSatU(F32[fp + $2]);"],
+  "i32.trunc_sat_f64_s": [3, "I32[fp + $1] = N.i32TruncSatS(F64[(fh + $h2)]);"],
+  "i32.trunc_sat_f64_u": [3, "I32[fp + $1] = N.i32TruncSatU(F64[(fh + $h2)]);"],
+  "i64.trunc_sat_f32_s": [3, "I64[(fh + $h1)] = N.i64TruncSatS(F32[fp + $2]);"],
+  "i64.trunc_sat_f32_u": [3, "I64[(fh + $h1)] = N.i64TruncSatU(F32[fp + $2]);"],
+  "i64.trunc_sat_f64_s": [3, "I64[(fh + $h1)] = N.i64TruncSatS(F64[(fh + $h2)]);"],
+  "i64.trunc_sat_f64_u": [3, "I64[(fh + $h1)] = N.i64TruncSatU(F64[(fh + $h2)]);"],
+};
+
 const NAME = IR_OPS.map((o) => o.name);
 
 /** The tier state of `m` (made on first use). */
@@ -263,173 +294,235 @@ function paste(t: string, code: Int32Array, pc: number): string {
   return t
     .replace(/\$h(\d)/g, (_, k) => lit(code[pc + Number(k)] >> 1))
     .replace(/\$pc/g, String(pc))
+    .replace(/\$b(\d)/g, (_, k) => `${code[pc + Number(k)] & 63}n`)
     .replace(/\$(\d)/g, (_, k) => lit(code[pc + Number(k)]))
     .replace(/@([\w.]+)@/g, (_, n) => String(IR[n]));
 }
 
+/** A slot view a template may name at a constant place (see {@linkcode promote}). */
+type View = "I32" | "I64" | "F64" | "other";
+
+const ACCESS = /\b(I32|F32)\[fp \+ (-?\d+)\]|\b(I64|F64|U64)\[\(fh \+ (-?\d+)\)\]/g;
+
+/** Every constant slot access of `t`: [slot (8-byte units), view, is it the hi word or F32]. */
+function accesses(t: string): [number, View][] {
+  const r: [number, View][] = [];
+  for (const a of t.matchAll(ACCESS)) {
+    if (a[1] !== undefined) {
+      const n = Number(a[2]);
+      r.push([n >> 1, a[1] === "I32" && (n & 1) === 0 ? "I32" : "other"]);
+    } else {
+      const v = a[3] === "F64" ? "F64" : "I64";
+      // A write through U64 is not an i64 value written (kept in memory).
+      const write = a[3] === "U64" && new RegExp(`U64\\[\\(fh \\+ ${a[4]}\\)\\]\\s*=(?!=)`).test(t);
+      r.push([Number(a[4]), write ? "other" : v]);
+    }
+  }
+  return r;
+}
+
+/** Whether `t` reaches slots other than through constant accesses (a computed place). */
+function opaque(t: string): boolean {
+  return /\bfp\b|\bfh\b|\bCF\b/.test(t.replace(ACCESS, ""));
+}
+
+/** One instruction's code before promotion: its text and the slots (8-byte) it names. */
+interface Piece {
+  text: string;
+  slots: number[];
+}
+
 /**
- * The JavaScript source of the compiled function of `cf` (store address `addr`), or null
- * when an instruction has neither template nor case here.
+ * The JavaScript source of the compiled function of `cf`, or null when an instruction has
+ * neither template nor case here.
+ *
+ * Slots that every instruction of the function names at a constant place and through one
+ * view (i32 words, i64 or f64 slots) live in JS variables (`r<slot>`, which V8 keeps in
+ * registers); the machine's slots get their values wherever other code may read them (an
+ * instruction that computes its places, a call's arguments, a return's results, a hand-back
+ * to the interpreter), and take them back after such an instruction or call.
  */
-export function tierSource(cf: CompiledFunc): string | null {
+export function tierSource(
+  cf: CompiledFunc,
+  lookup: (addr: number) => CompiledFunc | undefined = () => undefined,
+): string | null {
   if (cf.handlers.length > 0) return null;
   const code = cf.code, ticks = cf.ticks, addr = cf.addr;
   const entries = tierEntries(cf);
-  const out: string[] = [];
-  // Leave at `x` (an instruction start whose run is paid): give back the rest of the run.
-  const leave = (x: string, refund: string) =>
-    `{ m.fuel = F + ${refund}; m.funcAddr = ${addr}; m.pc = ${x}; m.fp = fp; return 1; }`;
+  const pieces: (Piece | string)[] = [];
+  // Leave at `x` (an instruction start): `refund` = the ticks of its run already taken.
+  const leave = (x: string, refund: string) => `{ F += ${refund}; X = ${x}; break exit; }`;
   const charge = (x: number) => `if ((F -= ${ticks[x]}) < 0) ${leave(String(x), String(ticks[x]))}`;
   const jump = (x: number) => `{ pc = ${x}; ${charge(x)} continue; }`;
   const refresh = "if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();";
   // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`.
-  const call = (pc: number, ret: number, callee: string, argSlot: number, direct: boolean) => {
-    const s: string[] = [`P = ${pc};`, `{ const f = ${callee};`];
-    if (direct) s.push(`let g = J[f]; if (g === undefined) g = ensure(f);`);
-    else s.push(`let g = J[f]; if (g === undefined) g = ensure(f);`);
-    s.push(`if (g === null || jd >= ${JS_DEPTH}) ${leave(String(pc), String(ticks[pc]))}`);
-    s.push(`const ncf = m.compiled[f], nfp = fp + ${argSlot};`);
-    s.push(`if (nfp + ncf.frameSize * 2 > m.stackLimit) H.exhausted();`);
-    s.push(
-      `if (ncf.locals > ncf.params) I64.fill(0n, (nfp >> 1) + ncf.params, (nfp >> 1) + ncf.locals);`,
-    );
-    s.push(`m.pushFrame(${addr}, ${ret}, fp, false);`);
-    s.push(`m.fuel = F;`);
-    s.push(`if (g(nfp, 0, jd + 1) !== 0) return 1;`);
-    s.push(`m.depth--; F = m.fuel; ${refresh} }`);
-    return s.join("\n");
+  // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`; `known`:
+  // the callee's lowered code when the call is direct (its frame's sizes are then constants).
+  const call = (
+    pc: number,
+    ret: number,
+    callee: string,
+    argSlot: number,
+    known?: CompiledFunc,
+  ) => {
+    const size = known ? String(known.frameSize * 2) : "ncf.frameSize * 2";
+    let zero = `if (ncf.locals > ncf.params) I64.fill(0n, nfh + ncf.params, nfh + ncf.locals);`;
+    if (known) {
+      zero = "";
+      for (let s = known.params; s < known.locals; s++) zero += `I64[nfh + ${s}] = 0n; `;
+      if (known.locals - known.params > 8) {
+        zero = `I64.fill(0n, nfh + ${known.params}, nfh + ${known.locals});`;
+      }
+    }
+    return [
+      `P = ${pc};`,
+      `@FLUSH_GE ${argSlot}@`,
+      `{ const f = ${callee};`,
+      `let g = J[f]; if (g === undefined) g = ensure(f);`,
+      `if (g === null || jd >= ${JS_DEPTH}) ${leave(String(pc), String(ticks[pc]))}`,
+      known ? "" : `const ncf = m.compiled[f];`,
+      `const nfp = fp + ${argSlot}, nfh = nfp >> 1;`,
+      `if (nfp + ${size} > m.stackLimit) H.exhausted();`,
+      zero,
+      `const d = m.depth, fr = m.frames, at = d * ${FRAME_STRIDE};`,
+      `if (at + ${FRAME_STRIDE} > fr.length || d >= m.maxDepth) m.pushFrame(${addr}, ${ret}, fp, false);`,
+      `else { fr[at] = ${addr}; fr[at + 1] = ${ret}; fr[at + 2] = fp; m.depth = d + 1; }`,
+      `m.fuel = F;`,
+      // The callee stopped (its frame is the machine's now): only this frame's part is ours.
+      `if (g(nfp, 0, jd + 1) !== 0) { @FLUSH_LT ${argSlot}@ return 1; }`,
+      `m.depth = d; F = m.fuel; ${refresh} }`,
+      `@RELOAD_GE ${argSlot}@`,
+    ].join("\n");
   };
+  const ret = `@FLUSH_RESULTS@ m.fuel = F; return 0;`;
   let pc = 0;
   while (pc < code.length) {
     const op = code[pc];
     const name = NAME[op];
+    const kinds = IR_OPS[op].kinds;
     const len = 1 + IR_ARITY[op];
-    if (entries[pc] === 1) out.push(`case ${pc}:`);
-    const simple = SIMPLE[name];
+    const slots: number[] = [];
+    for (let k = 0; k < kinds.length; k++) {
+      if (kinds[k] === "s" || kinds[k] === "d") {
+        slots.push(code[pc + 1 + k] >> 1, (code[pc + 1 + k] >> 1) + 1);
+      }
+    }
+    const emit = (text: string) => pieces.push({ text, slots });
+    if (entries[pc] === 1) pieces.push(`case ${pc}:`);
+    const simple = OVERRIDE[name] ?? SIMPLE[name];
     const branch = BRANCH[name];
     const prefix = PREFIX[name];
     if (simple !== undefined) {
       if (!templateOk(simple[1])) return null;
       // Ops that may trap or call out record the pc first (for the backtrace).
-      if (/[A-Za-z_]\(/.test(simple[1].replace(/Math\.\w+\(|BigInt\(/g, ""))) {
-        out.push(`P = ${pc};`);
+      if (/[A-Za-z_]\(/.test(simple[1].replace(/Math\.\w+\(|BigInt(\.as[IU]intN)?\(/g, ""))) {
+        pieces.push(`P = ${pc};`);
       }
-      out.push(`{ ${paste(simple[1], code, pc)} }`);
-      if (name === "memory.grow") out.push(refresh);
+      emit(`{ ${paste(simple[1], code, pc)} }`);
       if (simple[0] !== len) {
         if (IR_CONSUMES[op] === 0 && simple[0] < len) return null;
-        out.push(`pc = ${pc + simple[0]}; continue;`);
+        pieces.push(`pc = ${pc + simple[0]}; continue;`);
       }
     } else if (branch !== undefined) {
       if (!templateOk(branch[1]) || !templateOk(branch[2])) return null;
       const target = code[pc + branch[3]];
-      out.push(`${paste(branch[1], code, pc)}`);
-      out.push(`if (${paste(branch[2], code, pc)}) ${jump(target)}`);
-      out.push(charge(pc + branch[0]));
+      emit(`${paste(branch[1], code, pc)}`);
+      emit(`if (${paste(branch[2], code, pc)}) ${jump(target)}`);
+      pieces.push(charge(pc + branch[0]));
     } else if (prefix !== undefined) {
       const t = SIMPLE[prefix];
       if (t === undefined || !templateOk(t[1])) return null;
-      out.push(`{ ${paste(t[1], code, pc)} }`);
+      emit(`{ ${paste(t[1], code, pc)} }`);
       // The instruction after it follows (an entry: the prefix ends a run), in the same tick.
     } else {
+      const a = `I32[fp + ${code[pc + 1]}]`, k = lit(code[pc + 2]);
+      const b = `I32[fp + ${code[pc + 2]}]`;
+      const cond: Record<string, string> = {
+        "return_if.i32.lt_s_imm": `${a} < ${k}`,
+        "return_if.i32.eq_imm": `${a} === ${k}`,
+        "return_if.i32.ne_imm": `${a} !== ${k}`,
+        "return_if.i32.lt_u_imm": `(${a} >>> 0) < (${k} >>> 0)`,
+        "return_if.i32.eq": `${a} === ${b}`,
+        "return_if.i32.ne": `${a} !== ${b}`,
+        "return_if.i32.lt_u": `(${a} >>> 0) < (${b} >>> 0)`,
+        "return_if.i32.le_u": `(${a} >>> 0) <= (${b} >>> 0)`,
+      };
+      if (cond[name] !== undefined) {
+        emit(`if (${cond[name]}) { ${ret} }`);
+        pieces.push(charge(pc + len));
+        pc += len;
+        continue;
+      }
       switch (name) {
         case "nop":
           break;
         case "unreachable":
-          out.push(`P = ${pc}; throw new Trap("unreachable");`);
+          pieces.push(`P = ${pc}; throw new Trap("unreachable");`);
           break;
         case "br":
-          out.push(jump(code[pc + 1]));
+          pieces.push(jump(code[pc + 1]));
           break;
         case "br_table": {
-          const b = code[pc + 2], n = cf.brTables[b];
-          out.push(`{ const i = I32[fp + ${code[pc + 1]}] >>> 0;`);
-          out.push(`pc = BT[${b + 1} + (i < ${n} ? i : ${n})];`);
-          out.push(`if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")} continue; }`);
+          const bt = code[pc + 2], n = cf.brTables[bt];
+          emit(`{ const i = I32[fp + ${code[pc + 1]}] >>> 0;
+pc = BT[${bt + 1} + (i < ${n} ? i : ${n})];
+if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")} continue; }`);
           break;
         }
         case "return":
-          out.push(`m.fuel = F; return 0;`);
-          break;
-        case "return_if.i32.lt_s_imm":
-          out.push(
-            `if (I32[fp + ${code[pc + 1]}] < ${lit(code[pc + 2])}) { m.fuel = F; return 0; }`,
-          );
-          out.push(charge(pc + len));
-          break;
-        case "return_if.i32.eq_imm":
-        case "return_if.i32.ne_imm":
-        case "return_if.i32.lt_u_imm":
-        case "return_if.i32.eq":
-        case "return_if.i32.ne":
-        case "return_if.i32.lt_u":
-        case "return_if.i32.le_u":
-          out.push(
-            `if (H.returnCond(${op}, I32[fp + ${code[pc + 1]}], ${
-              lit(code[pc + 2])
-            }, I32, fp)) { m.fuel = F; return 0; }`,
-          );
-          out.push(charge(pc + len));
+          pieces.push(ret);
           break;
         case "call":
-          out.push(call(pc, pc + len, String(code[pc + 1]), code[pc + 2], true));
-          out.push(charge(pc + len));
+          pieces.push(
+            call(pc, pc + len, String(code[pc + 1]), code[pc + 2], lookup(code[pc + 1])),
+          );
+          pieces.push(charge(pc + len));
           break;
         case "call_indirect":
-          out.push(
-            `P = ${pc};`,
+          // The index slot is above the arguments: flushed with them.
+          pieces.push(
             call(
               pc,
               pc + len,
               `resolveIndirect(m, ${code[pc + 3]}, fp + ${code[pc + 2]}, ${code[pc + 4]})`,
               code[pc + 1],
-              false,
             ),
           );
-          out.push(charge(pc + len));
+          pieces.push(charge(pc + len));
+          if (code[pc + 2] < code[pc + 1]) return null;
           break;
         case "call_ref":
-          out.push(
-            `P = ${pc};`,
-            call(
-              pc,
-              pc + len,
-              `I32[fp + ${code[pc + 2]}] || nullFunc()`,
-              code[pc + 1],
-              false,
-            ),
+          pieces.push(
+            call(pc, pc + len, `I32[fp + ${code[pc + 2]}] || nullFunc()`, code[pc + 1]),
           );
-          out.push(charge(pc + len));
+          pieces.push(charge(pc + len));
+          if (code[pc + 2] < code[pc + 1]) return null;
           break;
         case "mem.copy8.x4":
         case "mem.copy32.x4": {
           // Four copies at once when all are in bounds, else the first (as the loop does).
           const w = name === "mem.copy8.x4" ? 1 : 4;
           let after = pc + len;
-          for (let k = IR_CONSUMES[op]; k > 0; k--) after += 1 + IR_ARITY[code[after]];
-          const one = (k: number) =>
+          for (let c = IR_CONSUMES[op]; c > 0; c--) after += 1 + IR_ARITY[code[after]];
+          const one = (c: number) =>
             w === 1
-              ? `U8[dst + ${k}] = U8[src + ${k}];`
-              : `DV.setInt32(dst + ${k}, DV.getInt32(src + ${k}, true), true);`;
-          out.push(
-            `P = ${pc}; { const src = I32[fp + ${code[pc + 2]}] >>> 0, dst = I32[fp + ${
-              code[pc + 1]
-            }] >>> 0;`,
-            `if (src + ${4 * w} <= memLen && dst + ${4 * w} <= memLen) {`,
-            `${one(0)} ${one(w)} ${one(2 * w)} ${one(3 * w)} pc = ${after}; continue; }`,
-            `if (src + ${w} > memLen || dst + ${w} > memLen) oobMemory();`,
-            `${one(0)} }`,
+              ? `U8[dst + ${c}] = U8[src + ${c}];`
+              : `DV.setInt32(dst + ${c}, DV.getInt32(src + ${c}, true), true);`;
+          pieces.push(`P = ${pc};`);
+          emit(
+            `{ const src = I32[fp + ${code[pc + 2]}] >>> 0, dst = I32[fp + ${code[pc + 1]}] >>> 0;
+if (src + ${4 * w} <= memLen && dst + ${4 * w} <= memLen) {
+${one(0)} ${one(w)} ${one(2 * w)} ${one(3 * w)} pc = ${after}; continue; }
+if (src + ${w} > memLen || dst + ${w} > memLen) oobMemory();
+${one(0)} }`,
           );
           break;
         }
         case "memory.grow":
-          out.push(
-            `P = ${pc}; memoryGrow(m, ${code[pc + 3]}, fp + ${code[pc + 1]}, fp + ${
-              code[pc + 2]
-            });`,
-          );
-          out.push(refresh);
-          out.push(charge(pc + len));
+          pieces.push(`P = ${pc};`);
+          emit(`memoryGrow(m, ${code[pc + 3]}, fp + ${code[pc + 1]}, fp + ${code[pc + 2]});`);
+          pieces.push(refresh);
+          pieces.push(charge(pc + len));
           break;
         default:
           return null;
@@ -437,6 +530,103 @@ export function tierSource(cf: CompiledFunc): string | null {
     }
     pc += len;
   }
+  return assemble(cf, pieces);
+}
+
+/**
+ * `t` with each assignment to a variable-held slot wrapped as the typed array's store would
+ * wrap it (`| 0` for an i32 word, `BigInt.asIntN(64, ...)` for an i64).
+ */
+function wrapStores(t: string, promoted: Map<number, View>): string {
+  let out = "";
+  let i = 0;
+  for (const a of t.matchAll(/\br(\d+) = (?!=)/g)) {
+    const v = promoted.get(Number(a[1]));
+    if (v === "F64" || a.index! < i) continue;
+    const from = a.index! + a[0].length;
+    let depth = 0, j = from;
+    for (; j < t.length; j++) {
+      const c = t[j];
+      if (c === "(" || c === "[" || c === "{") depth++;
+      else if (c === ")" || c === "]" || c === "}") {
+        if (depth === 0) break;
+        depth--;
+      } else if ((c === ";" || c === ",") && depth === 0) break;
+    }
+    const expr = t.slice(from, j);
+    out += t.slice(i, from) + (v === "I32" ? `(${expr}) | 0` : `BigInt.asIntN(64, ${expr})`);
+    i = j;
+  }
+  return out + t.slice(i);
+}
+
+/** The function's text from its pieces, with the slots that can live in variables there. */
+function assemble(cf: CompiledFunc, pieces: (Piece | string)[]): string {
+  const addr = cf.addr;
+  // Which view each slot is named through, where places are constant.
+  const views = new Map<number, View>();
+  for (const p of pieces) {
+    if (typeof p === "string" || opaque(p.text)) continue;
+    for (const [s, v] of accesses(p.text)) {
+      const old = views.get(s);
+      views.set(s, old === undefined || old === v ? v : "other");
+    }
+  }
+  const promoted = new Map<number, View>();
+  for (const [s, v] of views) if ((v === "I32" || v === "F64") && s >= 0) promoted.set(s, v);
+  const rewrite = (t: string) =>
+    t.replace(ACCESS, (all, v32, n32, v64, n64) => {
+      if (v32 !== undefined) {
+        const n = Number(n32);
+        return v32 === "I32" && (n & 1) === 0 && promoted.has(n >> 1) ? `r${n >> 1}` : all;
+      }
+      const s = Number(n64);
+      if (!promoted.has(s)) return all;
+      return v64 === "U64" ? `BigInt.asUintN(64, r${s})` : `r${s}`;
+    });
+  const body: string[] = [];
+  const written = new Set<number>();
+  const texts: string[] = [];
+  for (const p of pieces) {
+    if (typeof p === "string") {
+      texts.push(p);
+      continue;
+    }
+    if (opaque(p.text)) {
+      const whole = /\bCF\b/.test(p.text);
+      const near = whole ? [...promoted.keys()] : p.slots.filter((s) => promoted.has(s));
+      texts.push(`@FLUSH ${near.join(",")}@ ${p.text} @RELOAD ${near.join(",")}@`);
+    } else {
+      const t = wrapStores(rewrite(p.text), promoted);
+      for (const w of t.matchAll(/\br(\d+)\s*=(?!=)/g)) written.add(Number(w[1]));
+      texts.push(t);
+    }
+  }
+  const store1 = (s: number) => {
+    const v = promoted.get(s)!;
+    return v === "I32" ? `I32[fp + ${2 * s}] = r${s};` : `${v}[fh + ${s}] = r${s};`;
+  };
+  const load1 = (s: number) => {
+    const v = promoted.get(s)!;
+    return v === "I32" ? `r${s} = I32[fp + ${2 * s}];` : `r${s} = ${v}[fh + ${s}];`;
+  };
+  const flush = (ss: Iterable<number>) =>
+    [...ss].filter((s) => written.has(s)).map(store1).join(" ");
+  const reload = (ss: Iterable<number>) =>
+    [...ss].filter((s) => promoted.has(s)).map(load1).join(" ");
+  const all = [...promoted.keys()].sort((a, b) => a - b);
+  for (const t of texts) {
+    body.push(
+      t
+        .replace(/@FLUSH ([\d,]*)@/g, (_, l) => flush(l === "" ? [] : l.split(",").map(Number)))
+        .replace(/@RELOAD ([\d,]*)@/g, (_, l) => reload(l === "" ? [] : l.split(",").map(Number)))
+        .replace(/@FLUSH_GE (-?\d+)@/g, (_, a) => flush(all.filter((s) => 2 * s >= Number(a))))
+        .replace(/@RELOAD_GE (-?\d+)@/g, (_, a) => reload(all.filter((s) => 2 * s >= Number(a))))
+        .replace(/@FLUSH_LT (-?\d+)@/g, (_, a) => flush(all.filter((s) => 2 * s < Number(a))))
+        .replace(/@FLUSH_RESULTS@/g, () => flush(all.filter((s) => s < cf.results))),
+    );
+  }
+  const init = (s: number) => `r${s} = ${promoted.get(s) === "I64" ? "0n" : "0"}`;
   return [
     `let MEM = CF.mem0, BUF = null, DV = null, U8 = null, memLen = 0, GB = null, G32 = null, G64 = null;`,
     `const I32 = m.i32, F32 = m.f32, F64 = m.f64, I64 = m.i64, U64 = m.u64, SV = m.simd;`,
@@ -447,14 +637,16 @@ export function tierSource(cf: CompiledFunc): string | null {
     `  GB = store.globalSlots; G32 = new Int32Array(GB); G64 = new BigInt64Array(GB);`,
     `}`,
     `return function f${addr}(fp, pc, jd) {`,
-    `  ${refresh}`,
+    `  ${"if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();"}`,
     `  const fh = fp >> 1, d0 = m.depth;`,
-    `  let F = m.fuel, P = pc;`,
-    `  if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")}`,
+    `  let F = m.fuel, P = pc, X = 0;`,
+    `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; return 1; }`,
+    all.length > 0 ? `  let ${all.map(init).join(", ")};` : "",
+    `  if (pc === 0) { ${reload(all.filter((s) => s < cf.params))} } else { ${reload(all)} }`,
     `  try {`,
-    `    for (;;) {`,
+    `    exit: for (;;) {`,
     `      switch (pc) {`,
-    ...out,
+    ...body,
     `      default: throw new Error("tier: bad entry " + pc);`,
     `      }`,
     `    }`,
@@ -462,16 +654,24 @@ export function tierSource(cf: CompiledFunc): string | null {
     `    if (m.depth === d0) { m.funcAddr = ${addr}; m.pc = P; m.fp = fp; }`,
     `    throw e;`,
     `  }`,
+    `  ${flush(all)}`,
+    `  m.fuel = F; m.funcAddr = ${addr}; m.pc = X; m.fp = fp;`,
+    `  return 1;`,
     `};`,
   ].join("\n");
 }
 
 /**
- * The compiled function at store address `addr` of `m`: compiles it on first use (or after
- * {@linkcode HOT_CALLS} calls in the "hot" mode); null for a host function or one that stays
- * interpreted.
+ * The compiled function at store address `addr` of `m`: compiles it on first use (or, in the
+ * "hot" mode, once its calls reach `m.tierThreshold`, each counting `weight`); null for a host
+ * function or one that stays interpreted.
  */
-export function tierFunction(m: Machine, addr: number, H: TierHelpers): TierFn | null {
+export function tierFunction(
+  m: Machine,
+  addr: number,
+  H: TierHelpers,
+  weight = 1,
+): TierFn | null {
   const s = tierState(m);
   const known = s.fns[addr];
   if (known !== undefined) return known;
@@ -480,13 +680,16 @@ export function tierFunction(m: Machine, addr: number, H: TierHelpers): TierFn |
     return null;
   }
   if (m.tier === "hot") {
-    const c = (s.calls[addr] ?? 0) + 1;
+    const c = (s.calls[addr] ?? 0) + weight;
     s.calls[addr] = c;
     if (c < m.tierThreshold) return null;
   }
   const cf = m.code(addr);
   let fn: TierFn | null = null;
-  const src = tierSource(cf);
+  const src = tierSource(
+    cf,
+    (f) => m.store.objects[f]?.kind === "wasm" ? m.code(f) : undefined,
+  );
   if (src !== null) {
     const ensure = (f: number) => tierFunction(m, f, H);
     // deno-lint-ignore no-explicit-any
@@ -535,12 +738,14 @@ export function tierFunction(m: Machine, addr: number, H: TierHelpers): TierFn |
  * compiled, its pc is an entry and the fuel pays the run there. Returns -1 when it ran
  * nothing, 0 (interp.ts DONE) when the invocation's entry record was popped, 1 when it ran
  * (the machine then holds the frame to go on with, to be interpreted at least until its next
- * call or return).
+ * call or return). `resumed`: the loop was called again (this frame ran a long time).
  */
-export function enterTier(m: Machine, H: TierHelpers): number {
+export function enterTier(m: Machine, H: TierHelpers, resumed: boolean): number {
   let ran = -1;
   for (;;) {
-    const fn = tierFunction(m, m.funcAddr, H);
+    // A run resumed inside a function (after a slice of the loop) makes it hot at once.
+    const fn = tierFunction(m, m.funcAddr, H, resumed && m.pc !== 0 ? m.tierThreshold : 1);
+    resumed = false;
     if (fn === null) return ran;
     const cf = m.compiled[m.funcAddr]!;
     const pc = m.pc;

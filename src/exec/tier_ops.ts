@@ -60,6 +60,7 @@ export const SIMPLE: Readonly<Record<string, readonly [number, string]>> = {
     4,
     "const ea = (I32[fp + $2] >>> 0) + ($3 >>> 0);\nif (ea + 4 > memLen) oobMemory();\nconst d = fp + $1;\nI32[d] = DV.getInt32(ea, true);\nI32[d + 1] = I32[d + 2] = I32[d + 3] = 0;",
   ],
+  "gc": [8, "gcOp(m, CF, $pc, fp);"],
   "simd": [7, "simdOp(SV, CF, $pc, fp);"],
   "simd.mem": [7, "simdMemOp(m, CF, $pc, fp);"],
   "simd.mem0": [6, "simdMem0Op(m, CF, $pc, fp);"],
