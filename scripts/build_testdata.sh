@@ -15,6 +15,9 @@
 # The SIMD kernels in testdata/simd/ (NAME.c) are built twice, with -O3 -msimd128 (NAME.simd.wasm,
 # clang's auto-vectorizer on) and with -O3 alone (NAME.scalar.wasm), for scripts/bench_simd.ts.
 #
+# The DAP tests' program testdata/dap/sum.c is built with -O0 -g into sum.wasm:
+# `scripts/build_testdata.sh dap` (needs wasi-libc).
+#
 # The debugger's test program testdata/debug/lines.c is built with -O0 -g into lines.wasm, and
 # with -gdwarf-5 into an object file, lines.dwarf5.o; llvm-dwarfdump-19's line tables of both are
 # committed beside them (the DWARF tests' oracle): `scripts/build_testdata.sh debug` (needs
@@ -109,6 +112,20 @@ build_debug() {
   )
 }
 
+# Builds the DAP tests' C program (testdata/dap/sum.c, -O0 -g).
+build_dap() {
+  (
+    cd "$root/testdata/dap"
+    "$CLANG" --target=wasm32-wasi -O0 -g -fdebug-prefix-map="$PWD"=. sum.c -o sum.wasm
+    chmod 644 sum.wasm
+    echo "built testdata/dap/sum.wasm"
+  )
+}
+
+if [ "$#" -eq 1 ] && [ "$1" = dap ]; then
+  build_dap
+  exit 0
+fi
 if [ "$#" -eq 1 ] && [ "$1" = debug ]; then
   build_debug
   exit 0
