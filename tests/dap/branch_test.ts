@@ -134,11 +134,16 @@ Deno.test("gab dap: setVariable on a wasm local and on a C local changes what th
     const hit = await move(dc, dc.continueRequest({ threadId: 1 }));
     assert.equal(hit.body.reason, "function breakpoint");
     assert.match(output.join(""), /^total at \d+\n$/, "the sum is printed later");
+    // (A function breakpoint stops past the prologue, as gdb: x is in its home in memory, the
+    // wasm local it came in is read no more; so x is set through the C locals scope.)
     const locals = await dc.variablesRequest({ variablesReference: 1 });
     assert.equal(locals.body.variables[0].value, "3");
+    const top = (await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id;
+    const cScope = (await dc.scopesRequest({ frameId: top })).body.scopes
+      .find((s) => s.name === "C locals")!;
     const set = await dc.setVariableRequest({
-      variablesReference: 1,
-      name: locals.body.variables[0].name,
+      variablesReference: cScope.variablesReference,
+      name: "x",
       value: "10",
     });
     assert.equal(set.body.value, "10");
