@@ -45,11 +45,18 @@ Deno.test("gab dap: pause a program in an endless loop, travel back, run on, pau
     };
     const pause = async () => {
       const t0 = performance.now();
+      let answered = 0;
       const [answer, stop] = await Promise.all([
-        dc.pauseRequest({ threadId: 1 }),
+        dc.pauseRequest({ threadId: 1 }).then((a) => {
+          answered = performance.now() - t0;
+          return a;
+        }),
         dc.waitForEvent("stopped"),
       ]);
-      log.push(`pause answered in ${(performance.now() - t0).toFixed(1)} ms`);
+      log.push(
+        `pause answered in ${answered.toFixed(1)} ms, stopped in ` +
+          `${(performance.now() - t0).toFixed(1)} ms`,
+      );
       assert.equal(answer.success, true);
       assert.equal(stop.body.reason, "pause");
     };
