@@ -82,6 +82,7 @@ const HELP: [string, string][] = [
   ],
   ["print | p EXPR", "a C variable (NAME, NAME.F, NAME->F, NAME[N], *NAME, &NAME; DWARF)"],
   ["print $L | global G | *ADDR", "a wasm local (index or name), a wasm global, an i32 in memory"],
+  ["whatis EXPR", "the C type of a variable (as print takes it)"],
   ["x ADDR [LEN]", "memory in hex (default 64 bytes)"],
   ["list | l", "the source (or WAT) around the position"],
   ["bt | backtrace | where", "the call stack"],
@@ -299,6 +300,13 @@ export class Debugger {
       case "print":
       case "p":
         return this.print(args);
+      case "whatis": {
+        if (this.debugInfo === null) throw new Error("whatis needs DWARF (.debug_info)");
+        const [top] = callStack(this.m);
+        const v = cEvaluate(this.debugInfo, this.m, top ?? null, args.join(" "));
+        if (v === null) throw new Error(`no variable '${args.join(" ")}' in scope`);
+        return `type = ${v.type}`;
+      }
       case "x":
         return this.examine(args);
       case "list":

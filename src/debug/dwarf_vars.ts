@@ -319,6 +319,7 @@ class Reader {
     if (t.tag === TAG.pointer_type || t.tag === TAG.subroutine_type) {
       const target = info.strip(info.ref(t, AT.type));
       const text = `0x${raw.toString(16)}`;
+      if (raw === 0n) return text;
       if (target !== null && target.tag === TAG.base_type && info.byteSize(target) === 1) {
         const enc = info.num(target, AT.encoding);
         if (enc === ATE.signedChar || enc === ATE.unsignedChar) {

@@ -219,18 +219,25 @@ Deno.test("gab debug: conditional breakpoints (a local, memory), both ways", asy
 // the values the debugger must show there; its output under Node's node:wasi is committed as
 // testdata/debug/vars.out (the oracle). The same session runs on the DWARF 4 and DWARF 5 builds.
 const varsOut = Deno.readTextFileSync(new URL("testdata/debug/vars.out", root));
+const varsC = Deno.readTextFileSync(new URL("testdata/debug/vars.c", root)).split("\n");
+/** The line of vars.c where `text` first appears. */
+const lineOf = (text: string) => varsC.findIndex((l) => l.includes(text)) + 1;
+const SCALE = lineOf('printf("CHECK scale'), MAIN = lineOf('printf("CHECK main');
+const MORE = lineOf('printf("CHECK more'), ADD = lineOf("counter += sq");
 
 /** The `name=value` pairs of the k-th CHECK line of `where` in vars.out. */
 function checked(where: string, k: number): Map<string, string> {
   const line = varsOut.split("\n").filter((l) => l.startsWith(`CHECK ${where} `))[k];
   assert.ok(line !== undefined, `CHECK ${where} #${k}`);
-  return new Map([...line.matchAll(/(\S+?)=(\{[^}]*\}|\S+)/g)].map((m) => [m[1], m[2]]));
+  return new Map(
+    [...line.matchAll(/(\S+?)=(\{(?:[^{}]|\{[^{}]*\})*\}|\S+)/g)].map((m) => [m[1], m[2]]),
+  );
 }
 
 for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
   Deno.test(`gab debug: C variables by name in ${module} match what the program printed`, async () => {
     const script = [
-      "break vars.c:22", // 0: the printf in scale
+      `break vars.c:${SCALE}`, // 0: the printf in scale
       "run", // 1
       "print p->x", // 2
       "print factor", // 3
@@ -242,7 +249,7 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
       "p w", // 9
       "p *p", // 10
       "delete", // 11
-      "break vars.c:39", // 12: the printf in main
+      `break vars.c:${MAIN}`, // 12: the printf in main
       "continue", // 13
       "p numbers", // 14
       "p pt", // 15
@@ -269,11 +276,24 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
       "info line", // 36
       "p sq", // 37
       "info variables", // 38: vars.c's globals
+      "delete", // 39
+      `break vars.c:${MORE}`, // 40: the last printf
+      "continue", // 41
+      "p grid", // 42: two dimensions
+      "p hue", // 43: an enum
+      "p name", // 44: a string
+      "p fl", // 45: bit-fields
+      "p ok", // 46: a bool
+      "whatis grid", // 47
+      "whatis name", // 48
     ];
     const { outputs: o, code, head } = await session(script, "", `testdata/debug/${module}`);
     assert.equal(code, 0);
     assert.ok(head.includes(varsOut), "the program's own output, as under node:wasi");
-    assert.match(o[1], /^Breakpoint 1, vars\.c:22\n.* scale at vars\.c:22:/);
+    assert.match(
+      o[1],
+      new RegExp(`^Breakpoint 1, vars\\.c:${SCALE}\n.* scale at vars\\.c:${SCALE}:`),
+    );
     const s1 = checked("scale", 0), s2 = checked("scale", 1), m = checked("main", 0);
     assert.equal(o[2], s1.get("p->x"));
     assert.equal(o[3], s1.get("factor"));
@@ -284,7 +304,7 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
     assert.equal(o[9], s2.get("w"));
     // origin = {1, -2, 'o', 0.5}: the C initializer of the global scale's second call gets
     assert.equal(o[10], `{x = ${s2.get("p->x")}, y = -2, tag = 111 'o', weight = 0.5}`);
-    assert.match(o[13], /^Breakpoint 2, vars\.c:39\n.* at vars\.c:39:/);
+    assert.match(o[13], new RegExp(`^Breakpoint 2, vars\\.c:${MAIN}\n.* at vars\\.c:${MAIN}:`));
     const numbers = m.get("numbers")!.slice(1, -1).split(",");
     assert.equal(o[14], `{${numbers.join(", ")}}`);
     const [x, y, tag, weight] = m.get("pt")!.slice(1, -1).split(",");
@@ -312,12 +332,24 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
     // The loop's last step added numbers[3] squared: before it, counter was that much less.
     const before = Number(m.get("counter")) - Number(numbers[3]) ** 2;
     assert.match(o[35], new RegExp(`^Watchpoint 3: counter = ${before}\n`));
-    assert.match(o[36], /^vars\.c:36:/, "counter += sq");
+    assert.ok(o[36].startsWith(`vars.c:${ADD}:`), `counter += sq: ${o[36]}`);
     assert.equal(o[37], String(Number(numbers[3]) ** 2));
     assert.equal(
       o[38],
       `counter = ${before}\norigin = {x = ${s2.get("p->x")}, y = -2, tag = 111 'o', weight = 0.5}`,
     );
+    const more = checked("more", 0);
+    assert.match(o[41], new RegExp(`^Breakpoint 4, vars\\.c:${MORE}\n`));
+    assert.equal(o[42], more.get("grid")!.replaceAll(",", ", "));
+    // hue=5 is GREEN in vars.c's `enum color { RED, GREEN = 5, BLUE }`
+    assert.equal(more.get("hue"), "5");
+    assert.equal(o[43], "GREEN");
+    assert.match(o[44], new RegExp(`^\\(const char \\*\\) 0x[0-9a-f]+ "${more.get("name")}"$`));
+    const [ready, level] = more.get("fl")!.slice(1, -1).split(",");
+    assert.equal(o[45], `{ready = ${ready}, level = ${level}}`);
+    assert.equal(o[46], more.get("ok") === "1" ? "true" : "false");
+    assert.equal(o[47], "type = int[2][3]");
+    assert.equal(o[48], "type = const char *");
   });
 }
 
@@ -378,7 +410,7 @@ Deno.test({
     try {
       const UP = "\x1b[A", LEFT = "\x1b[D", CTRL_C = "\x03", CTRL_D = "\x04";
       const first = await typed([
-        "break vars.c:22\r",
+        `break vars.c:${SCALE}\r`,
         "run\r",
         "p factor\r",
         "\r", // repeats p factor
@@ -399,13 +431,17 @@ Deno.test({
         "the left arrow moved the cursor",
       );
       assert.match(first.out, /\^C\n/);
-      assert.match(first.out, /\nvars\.c:22:\d+\n/, "info line ran alone: Ctrl-C dropped 'p w'");
+      assert.match(
+        first.out,
+        new RegExp(`\\nvars\\.c:${SCALE}:\\d+\\n`),
+        "info line ran alone: Ctrl-C dropped 'p w'",
+      );
       assert.doesNotMatch(first.out, /p winfo/);
       assert.deepEqual(Deno.readTextFileSync(history).trim().split("\n"), [
-        "break vars.c:22",
+        `break vars.c:${SCALE}`,
         "run",
         "p factor",
-        "break vars.c:22",
+        `break vars.c:${SCALE}`,
         "p fzzac",
         "info line",
       ]);
@@ -417,7 +453,7 @@ Deno.test({
         /Breakpoint 1 at scale/,
         `break vars.c:22 from the saved history: ${JSON.stringify(second.out)}`,
       );
-      assert.match(second.out, /Breakpoint 1, vars\.c:22/, "then run");
+      assert.match(second.out, new RegExp(`Breakpoint 1, vars\\.c:${SCALE}`), "then run");
     } finally {
       await Deno.remove(dir, { recursive: true });
     }

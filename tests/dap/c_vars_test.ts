@@ -11,6 +11,9 @@ import { root, runSession, startAdapter } from "./adapter.ts";
 const program = decodeURIComponent(new URL("testdata/debug/vars.wasm", root).pathname);
 const source = decodeURIComponent(new URL("testdata/debug/vars.c", root).pathname);
 const varsOut = Deno.readTextFileSync(new URL("testdata/debug/vars.out", root));
+const varsC = Deno.readTextFileSync(new URL("testdata/debug/vars.c", root)).split("\n");
+/** The line of vars.c where `text` first appears. */
+const lineOf = (text: string) => varsC.findIndex((l) => l.includes(text)) + 1;
 
 /** The `name=value` pairs of the k-th CHECK line of `where` in vars.out. */
 function checked(where: string, k: number): Map<string, string> {
@@ -50,10 +53,13 @@ Deno.test("gab dap: a C locals scope with the variables' values, structs and arr
     const entry = (await dc.scopesRequest({ frameId: 1 })).body.scopes.map((s) => s.name);
     assert.deepEqual(entry, ["Locals", "Globals", "Operand stack"]);
 
-    await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: 22 }] });
+    await dc.setBreakpointsRequest({
+      source: { path: source },
+      breakpoints: [{ line: lineOf('printf("CHECK scale') }],
+    });
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
     const st = await dc.stackTraceRequest({ threadId: 1 });
-    assert.equal(st.body.stackFrames[0].line, 22);
+    assert.equal(st.body.stackFrames[0].line, lineOf('printf("CHECK scale'));
     const s1 = checked("scale", 0);
     const top = await scope(st.body.stackFrames[0].id);
     assert.deepEqual([...top.keys()], ["p", "factor", "w"]);
@@ -90,7 +96,10 @@ Deno.test("gab dap: a C locals scope with the variables' values, structs and arr
     const again = await scope((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id);
     assert.equal(again.get("factor")!.value, s2.get("factor"));
     assert.equal(again.get("w")!.value, s2.get("w"));
-    await dc.setBreakpointsRequest({ source: { path: source }, breakpoints: [{ line: 39 }] });
+    await dc.setBreakpointsRequest({
+      source: { path: source },
+      breakpoints: [{ line: lineOf('printf("CHECK main') }],
+    });
     await Promise.all([dc.continueRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
     const main = await scope((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id);
     for (const name of ["n", "ratio", "big", "s"]) {
