@@ -16,7 +16,9 @@
  * pages that differ after it are logged (slower; list the functions that write no memory in
  * `pure`).
  *
- * Not handled: a host function that calls back into wasm (the nested run is not replayed).
+ * A host function that calls back into wasm while recording is found (the nested run spends
+ * the budget) and named in {@linkcode HostLog.unrecordable}: the recording then refuses to go
+ * on ({@linkcode UnrecordableHostCall}) rather than record a call it could not replay.
  *
  * @module
  */
@@ -74,6 +76,27 @@ export class ReplayDivergence extends Error {
   }
 }
 
+/**
+ * Thrown by `Recording.record` when a host function called back into wasm while recording:
+ * the nested run's ticks happen inside the host call, which the log can only answer as a
+ * whole, so a replay could not reach them or count them. The recording ends before the
+ * budget that made the call; the execution itself stands after the call and may run on
+ * without the recording.
+ */
+export class UnrecordableHostCall extends Error {
+  /** The host function, as `module.name`. */
+  readonly host: string;
+  /** An error naming `host`. */
+  constructor(host: string) {
+    super(
+      `host function ${host} called back into wasm: a recording cannot replay such a call ` +
+        "(run it without recording, or make the host function return without calling wasm)",
+    );
+    this.name = "UnrecordableHostCall";
+    this.host = host;
+  }
+}
+
 /** The WASI host's state as {@linkcode HostState} (clock bookkeeping kept in place). */
 export function wasiHostState(wasi: { state: WasiState }): HostState {
   return {
@@ -102,6 +125,13 @@ export class HostLog {
   mode: "record" | "replay" = "record";
   /** Bytes the entries hold (memory writes and host states). */
   bytes = 0;
+  /**
+   * Called after each replayed call has written its effects back (a search watching values
+   * that host functions may change sets it; see recording.ts).
+   */
+  afterReplay: (() => void) | null = null;
+  /** The host function (`module.name`) that called back into wasm while recording, or null. */
+  unrecordable: string | null = null;
   private host: HostState | null = null;
   private lastHost: string | null = null;
 
@@ -160,6 +190,8 @@ export class HostLog {
       if (wasi !== null) wasi.ctx.mem.onAccess = (p, len) => void ranges.push(p, len);
       else if (!pure) copies = store.memories.map((mm) => mm.buffer.slice(0));
       const entry: LogEntry = { addr, pages: null, writes: [], objects: [], host: null };
+      // The budget left: a nested run (the host calling back into wasm) spends from it.
+      const fuel = m.fuel;
       try {
         const results = impl(args);
         entry.results = results;
@@ -170,6 +202,11 @@ export class HostLog {
       } finally {
         if (wasi !== null) wasi.ctx.mem.onAccess = null;
         this.finish(m, entry, objects, pagesBefore, ranges, wasiMem, copies);
+        if (m.fuel !== fuel && this.unrecordable === null) {
+          const fn = store.objects[addr] as HostFunc;
+          this.unrecordable = `${fn.module}.${fn.name}`;
+          m.requestPause();
+        }
       }
     };
   }
@@ -248,6 +285,7 @@ export class HostLog {
     }
     for (const w of e.writes) new Uint8Array(store.memories[w.mem].buffer).set(w.bytes, w.at);
     if (e.host !== null) this.setHostState(e.host);
+    this.afterReplay?.();
     if (e.results === undefined) throw e.error;
     return e.results;
   }

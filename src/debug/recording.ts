@@ -26,19 +26,20 @@
  * Watchpoints stop where a memory range, a global or a table slot changes: going forward,
  * at the first tick whose value differs from the tick before (just after the write); going
  * backward, at the last tick whose value differs from the tick after (just before the
- * write: the machine stands at the writing instruction). Backward searches skip the intervals
- * between checkpoints where no watched page changed version (the dirty-page summary) and, up
- * to the current tick, where the watched value is the same at both ends; in the others they
- * replay in blocks of 4,096 ticks and step one tick at a time only in the last block whose
- * ends differ. A value changed and changed back within one block is not seen (exact
- * per-store watchpoints need a store hook in the interpreter).
+ * write: the machine stands at the writing instruction). Both are exact: a value changed and
+ * changed back a tick later is seen (a write of the value already there is not a change).
  *
- * Searches with breakpoints run one tick at a time (a couple of microseconds a tick); a
- * watchpoint-only search replays in blocks and steps only inside the block that changed.
+ * Searches replay at full speed with probes (src/exec/probes.ts) patched into the code: the
+ * loop stops only at breakpoint sites and at instructions that may write a watched value
+ * (stores that miss the watched bytes run on inside the probe), and a replayed host call
+ * whose logged effects change a watched value stops right after it. Backward searches replay
+ * the intervals between checkpoints from the newest back, each to its last event.
  *
- * Not handled: suspending host functions (`host-call` results: the recording stops there and
- * a replay cannot answer them), host functions that call back into wasm, and changes the
- * embedder makes to the machine between budgets other than through this class's writes.
+ * Suspending host functions: `record` returns their `host-call`; once answered (`answer`, or
+ * `Execution.answer` before the next `record`) the answered state is a pinned checkpoint at
+ * that tick, which replays restore there. A host function that calls back into wasm cannot
+ * be recorded: `record` throws {@linkcode UnrecordableHostCall} naming it. Not handled:
+ * other changes the embedder makes to the machine between budgets (use this class's writes).
  *
  * @example Record a loop, then go back to where a memory word was last written
  * ```ts
@@ -73,14 +74,15 @@
 
 import type { Execution, RunResult } from "../exec/execution.ts";
 import type { Machine } from "../exec/machine.ts";
+import { Probes, type ProbeSpec } from "../exec/probes.ts";
 import { slotCount, slotViews, writeSlot } from "../runtime/values.ts";
 import type { ValType } from "../syntax/types.ts";
 import type { WasmFunc } from "../runtime/store.ts";
 import type { Wasi } from "../wasi/api.ts";
-import { type Checkpoint, PAGE, restoreCheckpoint, takeCheckpoint } from "./checkpoint.ts";
+import { type Checkpoint, restoreCheckpoint, takeCheckpoint } from "./checkpoint.ts";
 import { stateHash } from "./hash.ts";
 import { historyBytes, thin } from "./history.ts";
-import { HostLog, type LogEntry } from "./hostlog.ts";
+import { HostLog, type LogEntry, UnrecordableHostCall } from "./hostlog.ts";
 
 /** Options of a {@linkcode Recording}. */
 export interface RecordingOptions {
@@ -118,6 +120,9 @@ export type Watchpoint =
   | { kind: "global"; global: number }
   | { kind: "table"; table: number; index: number };
 
+/** An event a probed scan meets (see `probedScan`). */
+type ScanEvent = { kind: "break" | "watch"; tick: number; index: number };
+
 /** Why a search stopped. */
 export type StopReason =
   | { reason: "breakpoint"; index: number }
@@ -141,8 +146,6 @@ interface Timeline {
 const SPAN = 1_000_000;
 /** The most checkpoints the travel cache keeps. */
 const CACHE_MAX = 32;
-/** Replay block size of watchpoint-only searches. */
-const BLOCK = 4096;
 
 /** A recorded run (see the module doc). */
 export class Recording {
@@ -242,7 +245,9 @@ export class Recording {
    * replayable in this version).
    */
   record(ticks = Infinity): RunResult {
+    if (this.log.unrecordable !== null) throw new UnrecordableHostCall(this.log.unrecordable);
     if (!this.live) this.goLive();
+    this.settle(null);
     if (this.last !== null) return this.last;
     let left = ticks;
     for (;;) {
@@ -250,6 +255,12 @@ export class Recording {
       const budget = Math.min(left, next - this.pos);
       const t0 = performance.now();
       const r = this.runBudget(budget);
+      if (this.log.unrecordable !== null) {
+        // A host function called back into wasm: the recording ends at its last checkpoint.
+        this.frontier = this.lastCheckpoint.tick;
+        this.log.entries.length = this.lastCheckpoint.logIndex;
+        throw new UnrecordableHostCall(this.log.unrecordable);
+      }
       const ms = performance.now() - t0;
       this.runMs += ms;
       if (this.lastRun >= 100_000) this.tickMs = ms / this.lastRun;
@@ -277,9 +288,48 @@ export class Recording {
       }
       if (r.status !== "paused" || left <= 0) {
         if (this.lastCheckpoint.tick !== this.pos) this.lastCheckpoint = this.checkpoint();
+        if (r.status === "host-call") this.pendingAt = this.pos;
         return r;
       }
     }
+  }
+
+  /** The tick where a suspending host call waits for its answer (-1: none). */
+  private pendingAt = -1;
+
+  /**
+   * Answers the suspending host call that `record` returned (`host-call`) with `results`, as
+   * `Execution.answer` does (which may be called directly too: the next `record` notices).
+   * The answered state is kept in a pinned checkpoint at that tick, which replays restore
+   * when they reach the call: the answer, and whatever the embedder changed in the machine
+   * while the call was pending, are replayed exactly. Returns what `Execution.answer` does.
+   */
+  answer(results: readonly unknown[]): RunResult | null {
+    if (!this.live) this.goLive();
+    const r = this.execution.answer(results);
+    this.settle(r);
+    return r;
+  }
+
+  /** {@linkcode answer} by raising exception `exn` at the call (`Execution.answerThrow`). */
+  answerThrow(exn: Parameters<Execution["answerThrow"]>[0]): RunResult | null {
+    if (!this.live) this.goLive();
+    const r = this.execution.answerThrow(exn);
+    this.settle(r);
+    return r;
+  }
+
+  /**
+   * After a pending host call was answered (`r`: the answer's result, null if unknown): the
+   * checkpoint at its tick becomes the answered state, pinned.
+   */
+  private settle(r: RunResult | null): void {
+    if (this.pendingAt < 0 || this.pendingAt !== this.pos || this.machine.hostCallee >= 0) return;
+    this.pendingAt = -1;
+    if (r !== null) this.last = r;
+    else if (this.execution.state === "complete") this.last = { status: "complete", results: [] };
+    this.lastCheckpoint = this.checkpoint();
+    this.lastCheckpoint.pinned = true;
   }
 
   /** Ticks the last `runBudget` executed. */
@@ -294,18 +344,29 @@ export class Recording {
   /** Checkpoints since the interval last changed. */
   private samples = 0;
 
-  /** Runs `budget` ticks (deterministic WASI clocks count true ticks). */
+  /**
+   * Runs `budget` ticks (deterministic WASI clocks count true ticks). While replaying, a
+   * suspending host call is answered by restoring the pinned checkpoint of its answered
+   * state (see {@linkcode answer}), and the budget goes on.
+   */
   private runBudget(budget: number): RunResult {
     const ex = this.execution;
     const clock = this.wasi?.state.clock;
-    if (clock !== undefined && clock.deterministic) {
-      clock.fuelStart = this.pos + (budget === Infinity ? Number.MAX_SAFE_INTEGER : budget);
+    const total = budget === Infinity ? Number.MAX_SAFE_INTEGER : budget;
+    let used = 0;
+    for (;;) {
+      const b = total - used;
+      if (clock !== undefined && clock.deterministic) clock.fuelStart = this.pos + b;
+      const r = ex.runFor(b);
+      used += b - ex.fuel;
+      this.pos += b - ex.fuel;
+      this.lastRun = used;
+      if (r.status !== "host-call" || this.log.mode !== "replay") return r;
+      const c = this.checkpoints[this.checkpointBefore(this.pos)];
+      if (c.tick !== this.pos || c.hostCallee >= 0) return r;
+      this.restore(c);
+      if (used >= total) return { status: "paused" };
     }
-    const r = ex.runFor(budget === Infinity ? Number.MAX_SAFE_INTEGER : budget);
-    const used = (budget === Infinity ? Number.MAX_SAFE_INTEGER : budget) - ex.fuel;
-    this.lastRun = used;
-    this.pos += used;
-    return r;
   }
 
   /** A checkpoint of the current tick, sharing unchanged pages with `base`. */
@@ -616,7 +677,7 @@ export class Recording {
   stepOutBack(): number {
     return this.scan(() => {
       const depth = this.machine.depth;
-      const hit = this.searchBack((m) => m.depth < depth || m.funcAddr < 0, false);
+      const hit = this.searchBack((m) => m.depth < depth || m.funcAddr < 0);
       return this.travel(hit ?? 0);
     });
   }
@@ -638,30 +699,17 @@ export class Recording {
 
   /** {@linkcode continue}'s search. */
   private forward(): StopReason {
-    const m = this.machine;
-    const values = this.watchpoints.map((w) => this.watchValue(w));
-    const changed = () => this.watchpoints.some((w, i) => this.watchValue(w) !== values[i]);
-    if (this.breakpoints.length === 0 && this.watchpoints.length > 0) {
-      // Watchpoints only: replay in blocks; step one tick at a time in the first that changes.
-      while (this.pos < this.frontier) {
-        const s = this.pos;
-        this.travel(Math.min(this.frontier, s + BLOCK));
-        if (changed()) {
-          this.travel(s);
-          break;
-        }
-      }
+    if (this.breakpoints.length === 0 && this.watchpoints.length === 0) {
+      this.travel(this.frontier);
+      return { reason: "end" };
     }
-    while (this.pos < this.frontier) {
-      this.travel(this.pos + 1);
-      for (let i = 0; i < this.watchpoints.length; i++) {
-        const v = this.watchValue(this.watchpoints[i]);
-        if (v !== values[i]) return { reason: "watchpoint", index: i };
-      }
-      const b = this.breakpointAt(m);
-      if (b >= 0) return { reason: "breakpoint", index: b };
-    }
-    return { reason: "end" };
+    let why: StopReason = { reason: "end" };
+    const stopped = this.probedScan(this.frontier, false, (e) => {
+      why = { reason: e.kind === "break" ? "breakpoint" : "watchpoint", index: e.index };
+      return true;
+    });
+    if (!stopped) this.travel(this.frontier);
+    return why;
   }
 
   /** Runs backward to the previous breakpoint or watchpoint hit, or to the start. */
@@ -669,40 +717,137 @@ export class Recording {
     return this.scan(() => this.backward());
   }
 
-  /** {@linkcode reverseContinue}'s search. */
+  /**
+   * {@linkcode reverseContinue}'s search: the intervals between checkpoints from the newest
+   * back, each replayed with probes (at replay speed) to its last event before the current
+   * tick.
+   */
   private backward(): StopReason {
-    if (this.breakpoints.length === 0 && this.watchpoints.length > 0) return this.reverseWatch();
-    let why: StopReason = { reason: "start" };
-    const hit = this.searchBack((m) => {
-      const b = this.breakpointAt(m);
-      if (b >= 0) {
-        why = { reason: "breakpoint", index: b };
-        return true;
+    const from = this.pos;
+    if (this.breakpoints.length > 0 || this.watchpoints.length > 0) {
+      const cps = this.checkpoints;
+      for (let i = this.checkpointBefore(from === 0 ? 0 : from - 1); i >= 0; i--) {
+        const a = cps[i].tick;
+        if (a >= from) continue;
+        const b = i + 1 < cps.length ? Math.min(cps[i + 1].tick, from) : from;
+        this.travel(a);
+        let last: ScanEvent | null = null;
+        this.probedScan(b, true, (e) => {
+          // In tick order; at one tick a breakpoint (before the instruction) wins.
+          if (last === null || e.tick > last.tick) last = e;
+          return false;
+        });
+        if (last !== null) {
+          const e = last as ScanEvent;
+          this.travel(e.tick);
+          return { reason: e.kind === "break" ? "breakpoint" : "watchpoint", index: e.index };
+        }
+      }
+    }
+    this.travel(0);
+    return { reason: "start" };
+  }
+
+  /** What the probes of the breakpoints and watchpoints are (exec/probes.ts). */
+  private probeSpec(): ProbeSpec {
+    const spec: Required<ProbeSpec> = { breaks: [], memory: [], globals: [], tables: [] };
+    for (const b of this.breakpoints) {
+      if (this.machine.store.objects[b.func]?.kind !== "wasm") continue;
+      spec.breaks.push({ func: b.func, pcs: b.offset === undefined ? [0] : [...this.pcsAt(b)] });
+    }
+    for (const w of this.watchpoints) {
+      if (w.kind === "memory") {
+        spec.memory.push({ memory: w.memory ?? 0, address: w.address, length: w.length });
+      } else if (w.kind === "global") spec.globals.push(w.global);
+      else spec.tables.push(w.table);
+    }
+    return spec;
+  }
+
+  /**
+   * Replays from the current tick up to tick `limit` with probes armed (src/exec/probes.ts:
+   * the loop stops only at breakpoint sites and at instructions that may write a watched
+   * value), calling `on` with each event in tick order: a breakpoint whose site and condition
+   * hold at `tick` (the machine stands there), or a watched value changed by the instruction
+   * at `tick` (the machine stands at `tick + 1`); host calls are watched through the log's
+   * replay. Stops early, where the event left the machine, when `on` returns true (returns
+   * true then). `first`: whether a breakpoint at the starting tick counts.
+   */
+  private probedScan(limit: number, first: boolean, on: (e: ScanEvent) => boolean): boolean {
+    const m = this.machine;
+    const probes = new Probes(m, this.probeSpec());
+    let vals = this.watchpoints.map((w) => this.watchValue(w));
+    /** The first watchpoint whose value changed since the last look, or -1. */
+    const changed = (): number => {
+      let k = -1;
+      const now = this.watchpoints.map((w) => this.watchValue(w));
+      for (let i = 0; i < now.length && k < 0; i++) if (now[i] !== vals[i]) k = i;
+      vals = now;
+      return k;
+    };
+    let hostHit = false;
+    if (this.watchpoints.length > 0) {
+      this.log.afterReplay = () => {
+        if (this.watchpoints.some((w, i) => this.watchValue(w) !== vals[i])) {
+          hostHit = true;
+          m.requestPause();
+        }
+      };
+    }
+    probes.arm();
+    try {
+      let atStart = true;
+      while (this.pos < limit) {
+        const code = m.funcAddr >= 0 ? m.code(m.funcAddr).code : null;
+        if (code !== null && probes.patched(code, m.pc)) {
+          if (!atStart || first) {
+            const b = this.breakpointAt(m);
+            if (b >= 0 && on({ kind: "break", tick: this.pos, index: b })) return true;
+          }
+          // Run the instruction under the probe itself, one tick.
+          const t = this.pos, pc = m.pc;
+          probes.unpatch(code, pc);
+          let r: RunResult;
+          try {
+            hostHit = false;
+            r = this.runBudget(1);
+          } finally {
+            probes.repatch(code, pc);
+          }
+          if (r.status !== "paused") return this.ended();
+          const k = changed();
+          if (k >= 0 && on({ kind: "watch", tick: t, index: k })) return true;
+        } else {
+          probes.hit = false;
+          hostHit = false;
+          const r = this.runBudget(limit - this.pos);
+          if (r.status !== "paused") return this.ended();
+          if (hostHit) {
+            // A replayed host call changed a watched value: it was the call at the tick before.
+            const k = changed();
+            if (k >= 0 && on({ kind: "watch", tick: this.pos - 1, index: k })) return true;
+          }
+        }
+        atStart = false;
       }
       return false;
-    }, true);
-    if (hit === null) {
-      this.travel(0);
-      return { reason: "start" };
+    } finally {
+      probes.disarm();
+      this.log.afterReplay = null;
     }
-    this.travel(hit);
-    if ((why as StopReason).reason === "start") {
-      // A watched value changed between `hit` and the tick after: name the watchpoint.
-      const before = this.watchpoints.map((w) => this.watchValue(w));
-      this.travel(hit + 1);
-      const k = this.watchpoints.findIndex((w, i) => this.watchValue(w) !== before[i]);
-      this.travel(hit);
-      if (k >= 0) why = { reason: "watchpoint", index: k };
-    }
-    return why;
+  }
+
+  /** The run ended while replaying (a trap counted at its last saved tick): the end state. */
+  private ended(): false {
+    this.restore(this.checkpoints.at(-1)!);
+    return false;
   }
 
   /**
    * The last tick before the current one where `pred` holds of the machine, found by stepping
-   * through the intervals between checkpoints from the newest back; null if none. With
-   * `watch`, ticks where a watchpoint's value changes towards the next tick count too.
+   * through the intervals between checkpoints from the newest back; null if none.
    */
-  private searchBack(pred: (m: Machine) => boolean, watch: boolean): number | null {
+  private searchBack(pred: (m: Machine) => boolean): number | null {
     const from = this.pos;
     let i = this.checkpointBefore(from === 0 ? 0 : from - 1);
     for (; i >= 0; i--) {
@@ -713,99 +858,16 @@ export class Recording {
       if (a >= from) continue;
       this.travel(a);
       let found: number | null = null;
-      let values = watch ? this.watchpoints.map((w) => this.watchValue(w)) : [];
       while (this.pos < b) {
         const t = this.pos;
         const hit = pred(this.machine);
         this.travel(t + 1);
         if (this.pos !== t + 1) break;
         if (hit) found = t;
-        if (watch && this.watchpoints.length > 0) {
-          const now = this.watchpoints.map((w) => this.watchValue(w));
-          if (now.some((v, k) => v !== values[k])) found = t;
-          values = now;
-        }
       }
       if (found !== null) return found;
     }
     return null;
-  }
-
-  /** Reverse-continue with watchpoints only (see the module doc). */
-  private reverseWatch(): StopReason {
-    const from = this.pos;
-    const cps = this.checkpoints;
-    for (let i = this.checkpointBefore(from === 0 ? 0 : from - 1); i >= 0; i--) {
-      const a = cps[i].tick;
-      if (a >= from) continue;
-      const b = i + 1 < cps.length ? Math.min(cps[i + 1].tick, from) : from;
-      // The dirty-page summary: no watched page written between two checkpoints, skip.
-      const next = i + 1 < cps.length && cps[i + 1].tick === b ? cps[i + 1] : null;
-      if (next !== null && this.untouched(cps[i], next)) continue;
-      // Values the same at both ends: skip, unless a watched page was written in between
-      // (it may have changed and changed back).
-      const endVals = this.valuesAt(b);
-      const startVals = this.valuesAt(a, cps[i]);
-      if (next === null && endVals.every((v, k) => v === startVals[k])) continue;
-      // Blocks: the last one whose ends differ.
-      this.travel(a);
-      let vals = startVals, lastBlock = -1;
-      while (this.pos < b) {
-        const s = this.pos;
-        this.travel(Math.min(b, s + BLOCK));
-        const now = this.watchpoints.map((w) => this.watchValue(w));
-        if (now.some((v, k) => v !== vals[k])) lastBlock = s;
-        vals = now;
-      }
-      if (lastBlock < 0) continue;
-      this.travel(lastBlock);
-      const stop = Math.min(b, lastBlock + BLOCK);
-      let found = -1, which = 0;
-      vals = this.watchpoints.map((w) => this.watchValue(w));
-      while (this.pos < stop) {
-        const t = this.pos;
-        this.travel(t + 1);
-        const now = this.watchpoints.map((w) => this.watchValue(w));
-        for (let k = 0; k < now.length; k++) {
-          if (now[k] !== vals[k]) {
-            found = t;
-            which = k;
-          }
-        }
-        vals = now;
-      }
-      if (found >= 0) {
-        this.travel(found);
-        return { reason: "watchpoint", index: which };
-      }
-    }
-    this.travel(0);
-    return { reason: "start" };
-  }
-
-  /** Whether no watched page, global or table slot differs between checkpoints `a` and `b`. */
-  private untouched(a: Checkpoint, b: Checkpoint): boolean {
-    return this.watchpoints.every((w) => {
-      if (w.kind !== "memory") return this.watchValueIn(w, a) === this.watchValueIn(w, b);
-      const ia = a.memories[w.memory ?? 0], ib = b.memories[w.memory ?? 0];
-      if (ia.pages !== ib.pages) return false;
-      const last = Math.min(ia.pages - 1, Math.floor((w.address + w.length - 1) / PAGE));
-      for (let p = Math.floor(w.address / PAGE); p <= last; p++) {
-        if (ia.table[p] !== ib.table[p]) return false;
-      }
-      return true;
-    });
-  }
-
-  /** The watched values at tick `t` (from checkpoint `c` when it is at `t`, else by travel). */
-  private valuesAt(t: number, c?: Checkpoint): string[] {
-    if (c !== undefined && c.tick === t) {
-      return this.watchpoints.map((w) => this.watchValueIn(w, c));
-    }
-    const k = this.checkpoints.findIndex((x) => x.tick === t);
-    if (k >= 0) return this.watchpoints.map((w) => this.watchValueIn(w, this.checkpoints[k]));
-    this.travel(t);
-    return this.watchpoints.map((w) => this.watchValue(w));
   }
 
   /** A watched value now, as a string key. */
@@ -823,29 +885,6 @@ export class Recording {
       }
       case "table": {
         const t = store.tables[w.table];
-        return w.index < t.size ? String(t.elems[w.index]) : "out";
-      }
-    }
-  }
-
-  /** A watched value in checkpoint `c`. */
-  private watchValueIn(w: Watchpoint, c: Checkpoint): string {
-    switch (w.kind) {
-      case "memory": {
-        const img = c.memories[w.memory ?? 0];
-        if (w.address + w.length > img.pages * PAGE) return "out";
-        const out: number[] = [];
-        for (let a = w.address; a < w.address + w.length; a++) {
-          out.push(img.table[Math.floor(a / PAGE)][a % PAGE]);
-        }
-        return out.join(",");
-      }
-      case "global": {
-        const g = this.machine.store.globals[w.global];
-        return c.globals.subarray(g.slot * 8, (g.slot + slotCount(g.type)) * 8).join(",");
-      }
-      case "table": {
-        const t = c.tables[w.table];
         return w.index < t.size ? String(t.elems[w.index]) : "out";
       }
     }

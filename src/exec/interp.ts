@@ -3,7 +3,8 @@
  * the machine's current frame and returns one of four statuses: {@linkcode DONE} (the
  * invocation's entry record was popped), {@linkcode PAUSED} (a slice of {@linkcode SLICE}
  * ticks or the fuel ran out), {@linkcode HOST_CALL} (a suspending host function was called)
- * or {@linkcode YIELDED} (a host function asked for a pause). Except after DONE, every bit of
+ * or {@linkcode YIELDED} (a host function asked for a pause, or a debugger's probe stopped
+ * the loop before an instruction: src/exec/probes.ts). Except after DONE, every bit of
  * state is back in the machine, so that another `run` continues exactly there; a trap
  * throws.
  *
@@ -46,7 +47,7 @@ import { pcAfterTicks } from "../ir/ticks.ts";
 import type { MemInst } from "../runtime/store.ts";
 import { callHost, nullFunc, resolveIndirect } from "./calls.ts";
 import { allocExn, checkExnRef, unwind } from "./exceptions.ts";
-import { FRAME_STRIDE, type Machine, WasmException } from "./machine.ts";
+import { FRAME_STRIDE, type Machine, PROBE_BREAK, PROBE_STORE, WasmException } from "./machine.ts";
 import { enterTier, type TierHelpers } from "./tier.ts";
 import {
   dataDrop,
@@ -150,7 +151,8 @@ export function run(m: Machine): number {
  * run at `pc`): writes a `pause` over the instruction where they end (src/ir/ticks.ts).
  */
 function placePause(m: Machine, code: Int32Array, pc: number, k: number): void {
-  const at = pcAfterTicks(code, pc, k);
+  const p = m.probes;
+  const at = p === null ? pcAfterTicks(code, pc, k) : pcAfterTicks(code, pc, k, p.opAt.bind(p));
   m.pauseCode = code;
   m.pausePc = at;
   m.pauseOp = code[at];
@@ -2042,8 +2044,29 @@ function loop(m: Machine): number {
               convert(m, code[pc], fp + code[pc + 1], fp + code[pc + 2]);
               pc += 3;
               continue;
-            default:
-              throw new Error(`bad IR op ${code[pc]} at pc ${pc}`);
+            default: {
+              // A debugger's probe (src/exec/probes.ts): a store it runs, or a stop before pc.
+              const p = m.probes, op = code[pc];
+              if (p === null || (op !== PROBE_BREAK && op !== PROBE_STORE)) {
+                throw new Error(`bad IR op ${op} at pc ${pc}`);
+              }
+              if (op === PROBE_STORE) {
+                const next = p.store(cf, pc, fp);
+                if (next >= 0) {
+                  pc = next;
+                  continue;
+                }
+              }
+              // Give back the ticks taken for the rest of the run (up to a pause placed in it).
+              const rest = ticks[pc] - (m.pauseCode === null ? 0 : ticks[m.pausePc]);
+              p.hit = true;
+              m.depth = depth;
+              m.funcAddr = cf.addr;
+              m.pc = pc;
+              m.fp = fp;
+              m.fuel -= sliceStart - fuel - rest;
+              return YIELDED;
+            }
           }
           // A call: `callee`, its frame at `nfp`, `tail` = -1 or the argument slots of a tail call.
           // `pc` is past the call now: an error in the call sequence is the call's (see catch).

@@ -55,6 +55,30 @@ export const MAX_DEPTH = 50_000;
 /** Call-stack records a new machine has room for before `frames` grows. */
 const INITIAL_FRAMES = 1024;
 
+/**
+ * The op written over an instruction where the loop must stop before it (src/exec/probes.ts;
+ * not a row of the IR table: the loop's `default` case runs it).
+ */
+export const PROBE_BREAK = -1;
+/** The op written over a memory store that a debugger's watch must see (probes.ts). */
+export const PROBE_STORE = -2;
+
+/**
+ * What the loop needs of armed probes (src/exec/probes.ts implements it; not state).
+ *
+ * @internal
+ */
+export interface ProbeHooks {
+  /** Set when the loop stopped at a probe. */
+  hit: boolean;
+  /** Runs the PROBE_STORE at `pc` of `cf` (frame `fp`): the next pc, or -1 to stop there. */
+  store(cf: CompiledFunc, pc: number, fp: number): number;
+  /** Patches a function lowered while armed. */
+  lowered(cf: CompiledFunc): void;
+  /** The original op at `pc` of `code` (patched or not). */
+  opAt(code: Int32Array, pc: number): number;
+}
+
 /** A wasm exception that escaped an invocation (spec: an uncaught exception). */
 export class WasmException extends WasmError {
   /** Its tag's address in store.tags. */
@@ -165,6 +189,13 @@ export class Machine {
   pausePc: number = 0;
   /** See {@linkcode pauseCode}. */
   pauseOp: number = 0;
+  /**
+   * Probes armed by a debugger's search (src/exec/probes.ts), null normally: the loop meets
+   * them only as patched ops. Not state.
+   *
+   * @internal
+   */
+  probes: ProbeHooks | null = null;
 
   /**
    * Which functions run as compiled JavaScript (src/exec/tier.ts): none ("off"), those
@@ -226,6 +257,7 @@ export class Machine {
     if (cf === undefined) {
       cf = lowerFunction(this.store, addr, this.lowering);
       this.compiled[addr] = cf;
+      if (this.probes !== null) this.probes.lowered(cf);
     }
     return cf;
   }

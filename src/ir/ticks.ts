@@ -54,11 +54,18 @@ export function runTicks(code: Int32Array): Int32Array {
 /**
  * The pc reached after executing `k` ticks from instruction `pc` without leaving its
  * straight-line run (`0 <= k < runTicks(code)[pc]`): where a budget of `k` ticks stops.
+ * `opAt` gives the op at a pc where the code is patched (a debugger's probes).
  */
-export function pcAfterTicks(code: Int32Array, pc: number, k: number): number {
+export function pcAfterTicks(
+  code: Int32Array,
+  pc: number,
+  k: number,
+  opAt?: (code: Int32Array, pc: number) => number,
+): number {
   for (; k > 0; k--) {
-    let next = pc + 1 + IR_ARITY[code[pc]];
-    for (let c = IR_CONSUMES[code[pc]]; c > 0; c--) next += 1 + IR_ARITY[code[next]];
+    const op = opAt === undefined ? code[pc] : opAt(code, pc);
+    let next = pc + 1 + IR_ARITY[op];
+    for (let c = IR_CONSUMES[op]; c > 0; c--) next += 1 + IR_ARITY[code[next]];
     pc = next;
   }
   return pc;
