@@ -106,6 +106,7 @@ export {
   type LogEntry,
   type LoggedWrite,
   ReplayDivergence,
+  UnrecordableHostCall,
 } from "./src/debug/hostlog.ts";
 export { stateHash } from "./src/debug/hash.ts";
 export {
