@@ -99,8 +99,16 @@ Deno.test("watchpoints: every change, also one undone a few ticks later, both di
   // Each undone within a few ticks: far inside any replay block.
   for (const c of changes) for (let i = 0; i < c.length; i += 2) assert.ok(c[i + 1] - c[i] < 8);
 
-  const { ex } = start();
-  const rec = new Recording(ex, { interval: 5000, adaptive: false });
+  for (const tier of ["off", "all"] as const) {
+    const { rt, ex } = start();
+    // Recorded on the compiled tier too: searches turn it off while probing.
+    rt.machine.tier = tier;
+    searches(new Recording(ex, { interval: 5000, adaptive: false }), changes, at);
+    assert.equal(rt.machine.tier, tier);
+  }
+});
+
+function searches(rec: Recording, changes: number[][], at: string[]): void {
   assert.equal(rec.record().status, "complete");
   assert.ok(rec.checkpoints.length > 3);
   WATCHES.forEach((w, k) => {
@@ -127,4 +135,4 @@ Deno.test("watchpoints: every change, also one undone a few ticks later, both di
     }
     assert.deepEqual(back, changes[k].map((t) => t - 1).reverse(), `${w.kind}: reverse`);
   });
-});
+}
