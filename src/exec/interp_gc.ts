@@ -72,6 +72,13 @@ function oobArray(): never {
   throw new Trap("out of bounds array access");
 }
 
+/** `n` zero words as a packed array of small integers (a struct's fields). */
+function zeroWords(n: number): number[] {
+  const w: number[] = [];
+  for (let i = 0; i < n; i++) w.push(0);
+  return w;
+}
+
 /** The words of a new array of `n` elements of `ew` words each (trap if too large). */
 function newElems(n: number, ew: number): Int32Array {
   if (n * ew > MAX_WORDS) throw new Trap("requested new array is too large");
@@ -91,7 +98,7 @@ function arrayOf(m: Machine, ref: number): ArrayObj {
 function fromSlots(
   I: Int32Array,
   at: number,
-  to: Int32Array,
+  to: Int32Array | number[],
   w: number,
   ew: number,
   storage: number,
@@ -115,7 +122,13 @@ function pack(x: number, t: number): number {
 }
 
 /** Reads the value at word `w` of `from` (`ew` words, storage `t`) into slot `d` of `I`. */
-function toSlot(I: Int32Array, d: number, from: Int32Array, w: number, ew: number): void {
+function toSlot(
+  I: Int32Array,
+  d: number,
+  from: Int32Array | number[],
+  w: number,
+  ew: number,
+): void {
   if (ew === 1) {
     I[d] = from[w];
   } else if (ew === 2) {
@@ -165,7 +178,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
     case 0 /* struct.new */:
     case 1 /* struct.new_default */: {
       const L = gcLayout(i1);
-      const fields = new Int32Array(L.words);
+      const fields = zeroWords(L.words);
       if (code[pc + 1] === 0) {
         let at = s1;
         for (let k = 0; k < L.offsets.length; k++) {

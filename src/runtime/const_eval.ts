@@ -37,8 +37,8 @@ export interface ConstContext {
   types?: Int32Array;
 }
 
-/** Stores raw value `v` of storage type `t` at word `w` of `to` (see `StructObj`). */
-function putWords(to: Int32Array, w: number, t: number, v: RawValue): void {
+/** Stores raw value `v` of storage type `t` at word `w` of `to` (see `StructObj`, `ArrayObj`). */
+function putWords(to: Int32Array | number[], w: number, t: number, v: RawValue): void {
   const n = storageWords(t);
   if (n === 1) {
     const x = v as number;
@@ -48,7 +48,8 @@ function putWords(to: Int32Array, w: number, t: number, v: RawValue): void {
     to[w] = Number(BigInt.asIntN(32, x));
     to[w + 1] = Number(BigInt.asIntN(32, x >> 32n));
   } else {
-    to.set(new Int32Array((v as Uint8Array).slice(0, 16).buffer), w);
+    const words = new Int32Array((v as Uint8Array).slice(0, 16).buffer);
+    for (let k = 0; k < 4; k++) to[w + k] = words[k];
   }
 }
 
@@ -111,7 +112,7 @@ export function evalConst(store: Store, ctx: ConstContext, expr: Expr): RawValue
       case Op["struct.new_default"]: {
         const type = ctx.types![r.index];
         const L = gcLayout(type);
-        const fields = new Int32Array(L.words);
+        const fields = new Array<number>(L.words).fill(0);
         if (op === Op["struct.new"]) {
           const n = L.offsets.length;
           const vals = stack.splice(stack.length - n, n);

@@ -62,17 +62,19 @@ export interface ExnObj {
 }
 
 /**
- * A GC struct (spec: structinst). `fields` holds the field values as 32-bit words, at the word
- * offsets of its type's layout (`gcLayout(type).offsets` in `heap.ts`): a 32-bit value, a
- * reference (the i32 of the module doc) or a packed i8/i16 (stored zero-extended) takes one
- * word, an i64/f64 two (low word first), a v128 four (lanes little-endian). The words that hold
- * references are `gcLayout(type).refWords`.
+ * A GC struct (spec: structinst). `fields` holds the field values as 32-bit words (signed
+ * int32 numbers), at the word offsets of its type's layout (`gcLayout(type).offsets` in
+ * `heap.ts`): a 32-bit value, a reference (the i32 of the module doc) or a packed i8/i16
+ * (stored zero-extended) takes one word, an i64/f64 two (low word first), a v128 four (lanes
+ * little-endian). The words that hold references are `gcLayout(type).refWords`. A plain array,
+ * not an `Int32Array`: structs are many and small, and V8 allocates a typed array about ten
+ * times slower than a small array (measured: ~2 us against ~0.15 us on a loaded machine).
  */
 export interface StructObj {
   kind: "struct";
   /** Canonical id of its defined type (src/valid/registry.ts), a struct type. */
   type: number;
-  fields: Int32Array;
+  fields: number[];
 }
 
 /**

@@ -83,6 +83,6 @@ Deno.test("evalConst: GC constants allocate; i31 and the conversions", () => {
   assert.deepEqual(store.objects[s], {
     kind: "struct",
     type: types[1],
-    fields: Int32Array.of(-1, -1, 0x2345),
+    fields: [-1, -1, 0x2345],
   });
 });
