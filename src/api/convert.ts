@@ -8,7 +8,8 @@
  * struct and array types) an integer in [-2^30, 2^30) is an i31, a GC struct or array is an
  * opaque handle (`WasmGcObject`), any other JS value a host value (an `any` that is not an
  * `eq`), each checked against the type; an `externref` holding an i31 or a GC object (by
- * `extern.convert_any`) crosses as that number or handle too, as in the JS API.
+ * `extern.convert_any`) crosses as that number or handle too, and such an integer passed as an
+ * `externref` is an i31 (so `any.convert_extern` sees one), as in V8.
  * An exnref never crosses (TypeError, as in the JS API). A v128 crosses as a 16-byte
  * `Uint8Array` (the JS API throws there; checked, never taken unchecked).
  *
@@ -144,15 +145,11 @@ export function toRawValue(host: RefHost, v: unknown, t: ValType): RawValue {
       return addr;
     }
     case HEAP_EXTERN:
-      return host.gcAddr(v) ?? host.externAddr(v);
+      // A number that fits is an i31 (as V8 does: `any.convert_extern` then sees an i31).
+      return host.gcAddr(v) ?? (isI31(v) ? i31ToRef(v) : host.externAddr(v));
     default: {
       // The any hierarchy.
-      let ref = host.gcAddr(v);
-      if (ref === undefined) {
-        ref = typeof v === "number" && Number.isInteger(v) && v >= -I31_HALF && v < I31_HALF
-          ? i31ToRef(v)
-          : host.externAddr(v);
-      }
+      const ref = host.gcAddr(v) ?? (isI31(v) ? i31ToRef(v) : host.externAddr(v));
       if (!host.refHasType(ref, heap)) {
         throw new TypeError(`the value is not one of ${valName(t)}`);
       }
@@ -189,6 +186,12 @@ export function fromRawValue(host: RefHost, r: RawValue, t: ValType): unknown {
 
 /** 2^30: i31 values cross as the integers in [-2^30, 2^30). */
 const I31_HALF = 0x4000_0000;
+
+/** Whether JS value `v` crosses as an i31: an integer in [-2^30, 2^30), not -0. */
+function isI31(v: unknown): v is number {
+  return typeof v === "number" && Number.isInteger(v) && v >= -I31_HALF && v < I31_HALF &&
+    !Object.is(v, -0);
+}
 
 /** The bottom heap types: only null is a value of a reference to one. */
 const BOTTOM: ReadonlySet<number> = new Set([HEAP_NOFUNC, HEAP_NOEXTERN, HEAP_NONE, HEAP_NOEXN]);

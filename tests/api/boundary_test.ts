@@ -247,7 +247,7 @@ const GC_MODULE = `(module
   (func (export "mk") (param i32) (result anyref) (struct.new $p (local.get 0)))
   (func (export "mkArr") (result (ref $q)) (array.new_default $q (i32.const 2)))
   (func (export "i31") (param i32) (result i31ref) (ref.i31 (local.get 0)))
-  (func (export "kind") (param anyref) (result i32)
+  (func $kind (export "kind") (param anyref) (result i32)
     (if (ref.is_null (local.get 0)) (then (return (i32.const 0))))
     (if (ref.test (ref i31) (local.get 0)) (then (return (i32.const 1))))
     (if (ref.test (ref $p) (local.get 0)) (then (return (i32.const 2))))
@@ -257,7 +257,9 @@ const GC_MODULE = `(module
   (func (export "eq") (param eqref) (result i32) (i32.const 7))
   (func (export "i31v") (param i31ref) (result i32) (i31.get_s (local.get 0)))
   (func (export "ext") (param anyref) (result externref) (extern.convert_any (local.get 0)))
-  (func (export "int") (param externref) (result anyref) (any.convert_extern (local.get 0))))`;
+  (func (export "int") (param externref) (result anyref) (any.convert_extern (local.get 0)))
+  (func (export "extKind") (param externref) (result i32)
+    (call $kind (any.convert_extern (local.get 0)))))`;
 
 Deno.test("boundary: GC values (anyref, i31, structs, arrays) cross as in V8", () => {
   const gab = new Runtime().instantiate(GC_MODULE).exports as Record<string, Fn>;
@@ -274,6 +276,7 @@ Deno.test("boundary: GC values (anyref, i31, structs, arrays) cross as in V8", (
     2 ** 30,
     -(2 ** 30),
     -(2 ** 30) - 1,
+    -0,
     1.5,
     "s",
     { x: 1 },
@@ -285,7 +288,7 @@ Deno.test("boundary: GC values (anyref, i31, structs, arrays) cross as in V8", (
   const [gv, vv] = [values(gab), values(v8)];
   let checked = 0;
   for (let i = 0; i < gv.length; i++) {
-    for (const name of ["kind", "get", "eq", "i31v"]) {
+    for (const name of ["kind", "get", "eq", "i31v", "extKind"]) {
       // A trap is a Trap in gab, a RuntimeError in V8.
       const trap = (o: ReturnType<typeof outcome>) =>
         "error" in o && (o.error === "Trap" || o.error === "RuntimeError") ? "trap" : o;
@@ -299,7 +302,7 @@ Deno.test("boundary: GC values (anyref, i31, structs, arrays) cross as in V8", (
     assert.equal(back(v8, vv[i]), vv[i]);
     assert.equal(gab.ext(gv[i]), gv[i]);
   }
-  assert.equal(checked, 60);
+  assert.equal(checked, 80);
   for (const x of [0, -1, 0x3fff_ffff, 0x4000_0000, 0x7fff_ffff, -0x8000_0000]) {
     assert.equal(gab.i31(x), v8.i31(x), `i31(${x})`);
   }
