@@ -117,8 +117,9 @@ function num(s: string | undefined): number | null {
 export class Debugger {
   /** The module's source lines, or null without DWARF. */
   readonly lines: SourceLines | null;
-  /** The module's C variables and types (`.debug_info`), or null without them. */
-  readonly debugInfo: DebugInfo | null;
+  private parsedInfo: DebugInfo | null | undefined;
+  /** Why `.debug_info` could not be read (null: it was, or there is none). */
+  private infoError: string | null = null;
   private readonly stops: UserStop[] = [];
   private nextId = 1;
 
@@ -132,13 +133,23 @@ export class Debugger {
     readonly sourceDirs: readonly string[] = [],
   ) {
     this.lines = SourceLines.fromModule(bytes);
-    let info: DebugInfo | null = null;
-    try {
-      info = DebugInfo.fromModule(bytes);
-    } catch {
-      info = null; // malformed .debug_info: no C variables, the rest still works
+  }
+
+  /**
+   * The module's C variables and types (`.debug_info`), or null without them (or when they are
+   * malformed: the rest still works). Decoded on first use, so a session that never asks for a
+   * C variable does not wait for it.
+   */
+  get debugInfo(): DebugInfo | null {
+    if (this.parsedInfo === undefined) {
+      try {
+        this.parsedInfo = DebugInfo.fromModule(this.bytes);
+      } catch (e) {
+        this.parsedInfo = null;
+        this.infoError = e instanceof Error ? e.message : String(e);
+      }
     }
-    this.debugInfo = info;
+    return this.parsedInfo;
   }
 
   /**
@@ -847,6 +858,9 @@ export class Debugger {
       String(l.index) === name || (l.name !== null && l.name === name)
     );
     if (l === undefined) {
+      if (this.infoError !== null) {
+        throw new Error(`no local '${x}' (no C variables: ${this.infoError})`);
+      }
       throw new Error(this.debugInfo === null ? `no local '${x}'` : `no variable '${x}' in scope`);
     }
     return formatResult(l.value, l.type);

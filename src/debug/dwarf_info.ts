@@ -220,6 +220,8 @@ export interface DwarfSections {
   loclists?: Uint8Array;
 }
 
+const utf8 = new TextDecoder();
+
 /** A little-endian cursor over a section, with DWARF's LEB128 forms. */
 export class ByteReader {
   /** The read position. */
@@ -302,17 +304,42 @@ export class ByteReader {
   }
   /** An unsigned LEB128 (a number: exact below 2^53). */
   uleb(): number {
-    return Number(this.ulebBig());
+    let result = 0, scale = 1, b: number;
+    do {
+      b = this.u8();
+      result += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b & 0x80);
+    return result;
   }
-  /** A signed LEB128. */
+  /** A signed LEB128 (a number: exact within ±2^53). */
   sleb(): number {
-    return Number(this.slebBig());
+    let result = 0, scale = 1, b: number;
+    do {
+      b = this.u8();
+      result += (b & 0x7f) * scale;
+      scale *= 128;
+    } while (b & 0x80);
+    return b & 0x40 ? result - scale : result;
+  }
+  /** Whether the LEB128 at the read position has more than 7 bytes (more than 49 bits). */
+  private wideLeb(): boolean {
+    for (let i = 0; i < 7; i++) if (!(this.bytes[this.pos + i] & 0x80)) return false;
+    return true;
+  }
+  /** An unsigned LEB128: a number when exact, else a bigint. */
+  ulebExact(): number | bigint {
+    return this.wideLeb() ? safe(this.ulebBig()) : this.uleb();
+  }
+  /** A signed LEB128: a number when exact, else a bigint. */
+  slebExact(): number | bigint {
+    return this.wideLeb() ? safe(this.slebBig()) : this.sleb();
   }
   /** A NUL-terminated UTF-8 string. */
   str(): string {
     const end = this.bytes.indexOf(0, this.pos);
     if (end < 0) throw new DwarfError(`${this.what}: unterminated string`);
-    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, end));
+    const s = utf8.decode(this.bytes.subarray(this.pos, end));
     this.pos = end + 1;
     return s;
   }
@@ -465,9 +492,23 @@ export function indexedAddress(s: DwarfSections, unit: Unit, index: number): num
   return r.sized(unit.addressSize);
 }
 
+/** Strings already decoded, by section and offset (names repeat across DIEs). */
+const stringCache = new WeakMap<Uint8Array, Map<number, string>>();
+
 function stringAt(section: Uint8Array | undefined, offset: number): string {
   if (section === undefined) throw new DwarfError("a string section is missing");
-  return new ByteReader(section, offset, ".debug_str").str();
+  let cache = stringCache.get(section);
+  if (cache === undefined) stringCache.set(section, cache = new Map());
+  let s = cache.get(offset);
+  if (s === undefined) {
+    const end = section.indexOf(0, offset);
+    if (end < 0 || offset < 0) {
+      throw new DwarfError(`a string at 0x${offset.toString(16)} runs off`);
+    }
+    s = utf8.decode(section.subarray(offset, end));
+    cache.set(offset, s);
+  }
+  return s;
 }
 
 function readAttr(
@@ -519,13 +560,11 @@ function readAttr(
     case FORM.data16:
       attr.value = r.take(16);
       break;
-    case FORM.sdata: {
-      const v = r.slebBig();
-      attr.value = safe(v);
+    case FORM.sdata:
+      attr.value = r.slebExact();
       break;
-    }
     case FORM.udata:
-      attr.value = safe(r.ulebBig());
+      attr.value = r.ulebExact();
       break;
     case FORM.ref_udata:
     case FORM.strx:

@@ -459,3 +459,28 @@ Deno.test({
     }
   },
 });
+
+Deno.test("gab debug: a malformed .debug_info leaves C variables out, says why, and the rest works", async () => {
+  const bytes = Deno.readFileSync(new URL("testdata/debug/vars.wasm", root));
+  // The abbreviation table's first bytes (just after the custom section's name) overwritten.
+  const name = new TextEncoder().encode(".debug_abbrev");
+  let at = bytes.findIndex((_, i) => name.every((c, k) => bytes[i + k] === c));
+  assert.ok(at > 0);
+  at += name.length;
+  bytes.fill(0x7f, at, at + 40);
+  const bad = await Deno.makeTempFile({ suffix: ".wasm" });
+  try {
+    await Deno.writeFile(bad, bytes);
+    const { outputs: o, code } = await session(
+      [`break vars.c:${SCALE}`, "run", "p factor", "p $0", "quit"],
+      "",
+      bad,
+    );
+    assert.equal(code, 0);
+    assert.match(o[1], new RegExp(`^Breakpoint 1, vars\\.c:${SCALE}\\n`), "the line table works");
+    assert.match(o[2], /^error: no local 'factor' \(no C variables: \.debug_info: .+\)$/);
+    assert.match(o[3], /^-?\d+$/, "wasm locals still read");
+  } finally {
+    await Deno.remove(bad);
+  }
+});
