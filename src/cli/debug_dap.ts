@@ -138,7 +138,7 @@ export class DapSession {
   /** Set by `pause` while running: the run stops at its next slice. */
   private pauseRequested = false;
   /** Ticks recorded per slice of a live run (tuned to about {@linkcode SLICE_MS}). */
-  private slice = 100_000;
+  private slice = 10_000;
   /** Whether the `exited` event was sent (once per timeline). */
   private exitSent = new Set<number>();
   /** The recording's bounds: ticks and history bytes (see `launch`); raised by continue. */
@@ -265,16 +265,17 @@ export class DapSession {
       const from = r.end;
       const t0 = performance.now();
       const result = r.record(Math.max(1, Math.min(this.slice, this.limit.ticks - r.end)));
-      const ms = performance.now() - t0;
-      this.slice = Math.max(
-        1000,
-        Math.min(1e8, Math.round(this.slice * Math.min(4, SLICE_MS / Math.max(ms, 0.1)))),
-      );
       if (r.end > from && (r.breakpoints.length > 0 || r.watchpoints.length > 0)) {
         r.travel(from);
         const why = r.continue();
         if (why.reason !== "end") return this.moved(why);
       }
+      // The next slice's size, for SLICE_MS of recording and searching together.
+      const ms = performance.now() - t0;
+      this.slice = Math.max(
+        1000,
+        Math.min(1e8, Math.round(this.slice * Math.min(4, SLICE_MS / Math.max(ms, 0.1)))),
+      );
       if (result.status !== "paused") return this.moved({ reason: "end" });
       this.flushOutput();
       if (this.atLimit()) {
