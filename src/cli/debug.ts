@@ -161,6 +161,25 @@ export class Debugger {
     return f === undefined || this.debugInfo === null ? [] : cVariables(this.debugInfo, this.m, f);
   }
 
+  /**
+   * Evaluates `expr` in frame `frame` (0: the innermost) without moving: a C expression as
+   * `print` takes it (a value with its type, members and elements), else what `print` shows
+   * for it (`$LOCAL`, `global G`, `*ADDR`). For the DAP's `evaluate` (hovers, watches).
+   *
+   * @throws Error when `expr` names nothing readable there
+   */
+  evaluate(expr: string, frame = 0): CValue {
+    const text = expr.trim();
+    const f = callStack(this.m)[frame] ?? null;
+    if (this.debugInfo !== null && /^[*&]*[A-Za-z_]/.test(text)) {
+      const v = cEvaluate(this.debugInfo, this.m, f, text);
+      if (v !== null) return v;
+    }
+    const out = this.command(`print ${text}`).trimEnd();
+    if (out.startsWith("error: ")) throw new Error(out.slice(7));
+    return { name: text, type: "", value: out };
+  }
+
   /** The number of the last breakpoint or watchpoint added. */
   get lastId(): number {
     return this.nextId - 1;

@@ -413,6 +413,7 @@ export class DapSession {
           supportsWriteMemoryRequest: true,
           supportsInstructionBreakpoints: true,
           supportsSetVariable: true,
+          supportsEvaluateForHovers: true,
         };
       case "launch":
         return await this.launch(args);
@@ -518,6 +519,15 @@ export class DapSession {
         return { threads: [{ id: THREAD, name: "main" }] };
       case "stackTrace":
         return this.stackTrace();
+      case "evaluate": {
+        // C expressions (and $LOCAL, global G, *ADDR) in the given frame; nothing moves.
+        const v = this.dbg!.evaluate(String(args.expression ?? ""), Number(args.frameId ?? 1) - 1);
+        const kids = v.children === undefined
+          ? 0
+          : C_CHILDREN_REF + this.cChildren.push(v.children) - 1;
+        const mem = v.address === undefined ? {} : { memoryReference: String(v.address) };
+        return { result: v.value, type: v.type, variablesReference: kids, ...mem };
+      }
       case "scopes": {
         const frame = Math.max(0, Number(args.frameId ?? 1) - 1);
         this.cChildren = [];

@@ -67,7 +67,24 @@ Deno.test("gab dap: a C locals scope with the variables' values, structs and arr
     assert.equal(top.get("factor")!.type, "float");
     assert.equal(top.get("w")!.value, s1.get("w"));
     assert.equal(top.get("p")!.type, "const point *");
-    // The caller's frame (main, at its call of scale on line 38): its own C variables.
+    // Hovers and watches: C expressions evaluated in a frame, structs expandable.
+    const frame0 = st.body.stackFrames[0].id, frame1 = st.body.stackFrames[1].id;
+    const hover = (expression: string, frameId = frame0) =>
+      dc.evaluateRequest({ expression, frameId, context: "hover" });
+    assert.equal((await hover("p->x")).body.result, s1.get("p->x"));
+    assert.equal((await hover("factor")).body.type, "float");
+    const star = (await hover("*p")).body;
+    assert.ok(star.variablesReference > 0, JSON.stringify(star));
+    const starMembers = await vars(star.variablesReference);
+    assert.equal(starMembers.get("x")!.value, s1.get("p->x"));
+    await assert.rejects(hover("nosuch"), /no variable 'nosuch' in scope/);
+    assert.equal(
+      (await hover("numbers[2]", frame1)).body.result,
+      checked("main", 0).get("numbers")!.slice(1, -1).split(",")[2],
+      "in the caller's frame",
+    );
+
+    // The caller's frame (main, at its call of scale): its own C variables.
     const caller = await scope(st.body.stackFrames[1].id);
     const m = checked("main", 0);
     assert.equal(caller.get("n")!.value, m.get("n"));
