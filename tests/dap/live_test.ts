@@ -105,6 +105,19 @@ Deno.test("gab dap: pause a program in an endless loop, travel back, run on, pau
     // A pause while stopped is answered (nothing to do).
     assert.equal((await dc.pauseRequest({ threadId: 1 })).success, true);
 
+    // With a breakpoint that never holds (memory at 0 is the iovec's 16), each slice is also
+    // searched for hits: the run still answers position requests and stops on pause.
+    const fb = await dc.send("setFunctionBreakpoints", {
+      breakpoints: [{ name: "spin", condition: "*0 == 12345" }],
+    });
+    assert.equal(fb.body.breakpoints[0].verified, true);
+    await dc.continueRequest({ threadId: 1 });
+    await runningPast(p.end + 100_000);
+    await pause();
+    p = await position();
+    assert.equal(p.tick, p.end);
+    await dc.send("setFunctionBreakpoints", { breakpoints: [] });
+
     // Disconnect while it runs: answered.
     await dc.continueRequest({ threadId: 1 });
     await runningPast(p.end + 100_000);
