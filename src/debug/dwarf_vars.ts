@@ -242,7 +242,7 @@ class Reader {
   }
 
   /** Rows of a multi-dimensional array (`dims`: the inner dimensions). */
-  private subArray(
+  subArray(
     name: string,
     loc: Location,
     elemType: Die | null,
@@ -504,6 +504,8 @@ export function cEvaluate(
   let place = rd.place(v);
   let type = v.type;
   let label = name;
+  /** Inside a multi-dimensional array `type`: the dimensions left to index (else null). */
+  let rows: (number | null)[] | null = null;
   const need = (): Place => {
     if (place === null) throw new Error(`'${label}' is optimized out`);
     return place;
@@ -515,6 +517,15 @@ export function cEvaluate(
     }
     const target = info.ref(t, AT.type);
     if (t.tag === TAG.array_type) {
+      const dims: (number | null)[] = rows ?? info.arrayDims(t);
+      if (dims.length > 1) {
+        // The first row of a multi-dimensional array.
+        rows = dims.slice(1);
+        const rowSize = rows.reduce<number>((n, d) => n * (d ?? 0), info.byteSize(target) ?? 0);
+        place = { type, loc: rd.offset(need().loc, 0, rowSize) };
+        return;
+      }
+      rows = null;
       type = target;
       place = { type, loc: rd.offset(need().loc, 0, info.byteSize(target) ?? 0) };
       return;
@@ -551,16 +562,23 @@ export function cEvaluate(
       const elem = info.ref(t, AT.type);
       const size = info.byteSize(elem) ?? 0;
       if (t.tag === TAG.array_type) {
-        const dims = info.arrayDims(t);
-        if (dims.length > 1) throw new Error("index one dimension of a multi-dimensional array");
-        place = { type: elem, loc: rd.offset(need().loc, index * size, size) };
+        // A row of a multi-dimensional array is an array of the remaining dimensions.
+        const dims: (number | null)[] = rows ?? info.arrayDims(t);
+        const rowSize = dims.slice(1).reduce<number>((n, d) => n * (d ?? 0), size);
+        place = { type: elem, loc: rd.offset(need().loc, index * rowSize, rowSize) };
+        label += `[${index}]`;
+        if (dims.length > 1) {
+          rows = dims.slice(1);
+          continue;
+        }
+        rows = null;
       } else {
         deref();
         const at = place!.loc as { kind: "memory"; address: number };
         place = { type: elem, loc: { kind: "memory", address: at.address + index * size } };
       }
+      if (t.tag !== TAG.array_type) label += `[${index}]`;
       type = elem;
-      label += `[${index}]`;
     } else throw new Error(`unexpected '${tok}' in '${text}'`);
   }
   for (const p of prefixes.reverse()) {
@@ -576,6 +594,9 @@ export function cEvaluate(
         value: `0x${loc.address.toString(16)}`,
       };
     }
+  }
+  if (rows !== null) {
+    return rd.subArray(label, need().loc, info.ref(info.strip(type)!, AT.type), rows, 0);
   }
   const value = rd.value(label, place, type);
   typeOf.set(value, type);

@@ -286,6 +286,10 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
       "p ok", // 46: a bool
       "whatis grid", // 47
       "whatis name", // 48
+      "p grid[1]", // 49: a row
+      "p grid[1][2]", // 50
+      "p *grid", // 51: the first row
+      "whatis grid[1]", // 52
     ];
     const { outputs: o, code, head } = await session(script, "", `testdata/debug/${module}`);
     assert.equal(code, 0);
@@ -350,6 +354,11 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
     assert.equal(o[46], more.get("ok") === "1" ? "true" : "false");
     assert.equal(o[47], "type = int[2][3]");
     assert.equal(o[48], "type = const char *");
+    const grid = JSON.parse(more.get("grid")!.replaceAll("{", "[").replaceAll("}", "]"));
+    assert.equal(o[49], `{${grid[1].join(", ")}}`);
+    assert.equal(o[50], String(grid[1][2]));
+    assert.equal(o[51], `{${grid[0].join(", ")}}`);
+    assert.equal(o[52], "type = int[3]");
   });
 }
 
