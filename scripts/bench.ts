@@ -37,6 +37,7 @@
 
 import { parseArgs } from "node:util";
 import { instantiate, Runtime, UnsupportedError } from "../mod.ts";
+import type { TierMode } from "../src/exec/tier.ts";
 import { benchFrontend, formatFrontend } from "./bench_frontend.ts";
 import { benchPrograms, formatPrograms } from "./bench_programs.ts";
 import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
@@ -120,8 +121,7 @@ export interface BenchEngine {
   load(bytes: Uint8Array): Promise<RunFunction>;
 }
 
-/** The compiled tier's modes: none, hot functions (the default thresholds), every function. */
-export type TierMode = "off" | "hot" | "all";
+export type { TierMode };
 
 /**
  * Whether the engine has a compiled tier: a machine with a `tier` mode (src/exec/machine.ts).
@@ -134,7 +134,7 @@ export function tierAvailable(): boolean {
 /** A new runtime whose machine runs in tier mode `mode`. */
 export function tieredRuntime(mode: TierMode): Runtime {
   const runtime = new Runtime();
-  (runtime.machine as { tier?: TierMode }).tier = mode;
+  runtime.machine.tier = mode;
   return runtime;
 }
 

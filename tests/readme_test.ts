@@ -44,6 +44,11 @@ const SLOW: Record<string, string> = {
   "deno task bench": "every benchmark (tests/bench/kernels_test.ts checks the kernels)",
   "deno run -A scripts/bench.ts --filter fib": "a benchmark (tests/bench/kernels_test.ts)",
   "deno run -A scripts/bench_frontend.ts": "a benchmark of the front end",
+  "deno run -A scripts/bench_programs.ts": "a benchmark of the real programs",
+  "deno task test:spec --tier=all":
+    "the whole testsuite with the tier (tests/tier/spec_test.ts runs a sample)",
+  "deno run -A scripts/fuzz_tier.ts testdata/fuzz/binaryen132":
+    "the tier's differential run (tests/tier/fuzz_test.ts runs the same modules)",
   "GAB_TORTURE=full deno test -A tests/script/torture_test.ts":
     "the torture test over the whole testsuite (the default run takes a sample)",
 };

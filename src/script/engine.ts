@@ -41,6 +41,7 @@ import { LinkError } from "../errors.ts";
 import { Execution } from "../exec/execution.ts";
 import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
+import type { TierMode } from "../exec/tier.ts";
 import type { HostImpl, RawValue } from "../runtime/values.ts";
 import { readGlobal } from "../runtime/global.ts";
 import { i31ToRef, refToI31U } from "../runtime/heap.ts";
@@ -162,15 +163,14 @@ export interface ExecutionOptions {
   tier?: TierMode;
 }
 
-/** The compiled tier's modes (see {@linkcode ExecutionOptions.tier}). */
-export type TierMode = "off" | "hot" | "all";
+export type { TierMode };
 
 /** The tier modes, for option parsers. */
 export const TIER_MODES: readonly TierMode[] = ["off", "hot", "all"];
 
-/** Sets machine `m`'s tier mode when `tier` is given (the tier's field on the machine). */
+/** Sets machine `m`'s tier mode when `tier` is given. */
 export function applyTier(m: Machine, tier: TierMode | undefined): Machine {
-  if (tier !== undefined) (m as { tier?: TierMode }).tier = tier;
+  if (tier !== undefined) m.tier = tier;
   return m;
 }
 
