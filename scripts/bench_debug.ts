@@ -147,7 +147,10 @@ export function benchDebug(max = 1e9): DebugRow[] {
   } catch { /* not there */ }
   const rows: DebugRow[] = [];
   for (const p of programs) {
-    measure(p, 2e5, rnd); // warm-up: compiles the interpreter's paths for this program
+    // Warm-up: V8 optimizes the interpreter's paths for this program (a plain run long
+    // enough for the optimizing compiler, then the recorder's code).
+    plainRun(p, 2e7);
+    measure(p, 2e5, rnd);
     for (const ticks of [1e6, 1e8, 1e9]) {
       if (ticks > max) continue;
       console.error(`bench debug: ${p.name}, ${ticks.toExponential()} ticks`);

@@ -241,14 +241,23 @@ export class Recording {
   /**
    * Records up to `ticks` more ticks (default: to the end of the run), going live first if
    * travelling. Returns how the budget ended: `paused`, `complete`, `trapped` or `host-call`
-   * (a suspending host function: answer it through the execution, then record on; not
-   * replayable in this version).
+   * (a suspending host function: {@linkcode answer} it, then record on). Paused at the end
+   * of `ticks`, the machine stands live at the frontier without a checkpoint there: it is
+   * taken when the machine first leaves (a travel, `goLive`, a branch), so recording in
+   * budgets costs no checkpoint per budget.
+   *
+   * @throws UnrecordableHostCall when a host function called back into wasm.
    */
   record(ticks = Infinity): RunResult {
     if (this.log.unrecordable !== null) throw new UnrecordableHostCall(this.log.unrecordable);
     if (!this.live) this.goLive();
     this.settle(null);
     if (this.last !== null) return this.last;
+    // The periodic checkpoint the last call left pending at its end (see below).
+    if (this.frontierPending && this.pos >= this.lastCheckpoint.tick + this.interval) {
+      this.lastCheckpoint = this.checkpoint();
+      this.runMs = 0;
+    }
     let left = ticks;
     for (;;) {
       const next = this.lastCheckpoint.tick + this.interval;
@@ -271,7 +280,7 @@ export class Recording {
         this.lastCheckpoint = this.checkpoint();
         return r;
       }
-      if (this.pos >= next) {
+      if (this.pos >= next && !(left <= 0 && r.status === "paused")) {
         const t1 = performance.now();
         this.lastCheckpoint = this.checkpoint();
         // Averages over several checkpoints: one garbage collection must not double it.
@@ -287,10 +296,27 @@ export class Recording {
         this.runMs = 0;
       }
       if (r.status !== "paused" || left <= 0) {
-        if (this.lastCheckpoint.tick !== this.pos) this.lastCheckpoint = this.checkpoint();
+        // Paused live at the frontier: its checkpoint waits until the machine leaves it
+        // (`settleFrontier`), so that recording in budgets costs no checkpoint per budget.
+        if (this.lastCheckpoint.tick !== this.pos) {
+          if (r.status === "paused") this.frontierPending = true;
+          else this.lastCheckpoint = this.checkpoint();
+        }
         if (r.status === "host-call") this.pendingAt = this.pos;
         return r;
       }
+    }
+  }
+
+  /** Whether the live frontier has no checkpoint yet (see `record`). */
+  private frontierPending = false;
+
+  /** Takes the frontier's checkpoint if `record` left it pending (before the machine moves). */
+  private settleFrontier(): void {
+    if (!this.frontierPending) return;
+    this.frontierPending = false;
+    if (this.live && this.pos === this.frontier && this.lastCheckpoint.tick !== this.pos) {
+      this.lastCheckpoint = this.checkpoint();
     }
   }
 
@@ -383,6 +409,7 @@ export class Recording {
 
   /** Takes a checkpoint at the current tick (replacing one taken at the same tick). */
   private checkpoint(): Checkpoint {
+    this.frontierPending = false;
     const c = this.snap(this.checkpoints.at(-1) ?? null);
     if (this.checkpoints.length > 0 && this.checkpoints.at(-1)!.tick === c.tick) {
       this.checkpoints[this.checkpoints.length - 1] = c;
@@ -430,6 +457,7 @@ export class Recording {
    * the recorded run had there. Returns the tick reached.
    */
   travel(tick: number): number {
+    this.settleFrontier();
     const t = Math.max(0, Math.min(Math.floor(tick), this.frontier));
     if (t === this.pos) return t;
     if (t === this.frontier && this.checkpoints.at(-1)!.tick === t) {
@@ -522,6 +550,7 @@ export class Recording {
 
   /** Goes back to the end of the recording and records from there on. */
   goLive(): void {
+    this.settleFrontier();
     this.restore(this.checkpoints.at(-1)!);
     this.log.mode = "record";
     this.log.cursor = this.log.entries.length;
@@ -576,6 +605,7 @@ export class Recording {
    * {@linkcode writeMemory}, {@linkcode writeGlobal} and {@linkcode writeSlot} branch first.
    */
   branch(): number {
+    this.settleFrontier();
     const t = this.pos;
     const cur = this.timelines[this.current];
     this.timelines[this.current] = { ...this.saveTimeline(cur.parent, cur.start) };
@@ -597,6 +627,7 @@ export class Recording {
 
   /** Switches to timeline `k` at the same tick (or its end, if it ends before). */
   switchTimeline(k: number): number {
+    this.settleFrontier();
     const t = this.timelines[k];
     if (t === undefined) throw new RangeError(`no timeline ${k}`);
     if (k === this.current) return this.pos;

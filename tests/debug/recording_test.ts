@@ -317,3 +317,25 @@ Deno.test("watchpoints: a value written and written back inside one interval is 
   rec.stepForward();
   assert.equal(word(s.rt), 0);
 });
+
+Deno.test("recording in budgets: the frontier's checkpoint waits until the machine leaves it", () => {
+  const s = setup();
+  const rec = new Recording(s.ex, { interval: 500, adaptive: false });
+  const stops: number[] = [];
+  // Budgets on and off the interval's grid; travels between some of them.
+  for (const [k, b] of [500, 700, 300, 500, 1000, 250, 2000].entries()) {
+    assert.equal(rec.record(b).status, "paused");
+    stops.push(rec.end);
+    if (k % 2 === 1) rec.travel(Math.floor(rec.end / 3));
+  }
+  assert.equal(rec.record().status, "complete");
+  const o = oracle([...stops, ...stops.map((t) => t - 1)].sort((a, b) => a - b));
+  assert.equal(rec.end, o.end);
+  assert.equal(s.calls(), o.calls);
+  for (const t of stops) {
+    rec.travel(t);
+    assert.equal(rec.hash(), o.hashes.get(t), `travel to ${t}`);
+    rec.stepBack();
+    assert.equal(rec.hash(), o.hashes.get(t - 1), `step back from ${t}`);
+  }
+});
