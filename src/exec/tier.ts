@@ -17,9 +17,10 @@
  * (src/exec/interp.ts enters compiled code again at the next call or return into a compiled
  * function). Traps leave the failing frame in the machine as the loop does.
  *
- * A function is compiled when every instruction of it has a template or a case below and it
- * has no exception handlers; any other function stays interpreted (the fallback is per
- * function).
+ * An instruction without a template or a case below (throws, tail calls, and what the
+ * templates cannot express) hands its frame to the interpreter, which runs it and goes on;
+ * exceptions are thrown and caught by the interpreter only. Functions larger than
+ * {@linkcode MAX_CODE} stay interpreted.
  *
  * Not here: the interpreter's hooks (interp.ts), the templates (scripts/tier_ops.ts).
  *
@@ -70,6 +71,12 @@ export type TierFn = (fp: number, pc: number, jd: number) => number;
 export const RETURNED = 0;
 /** A compiled function's status: it stopped; the machine's current frame goes on. */
 export const UNWOUND = 1;
+
+/**
+ * The largest function compiled (Int32 words of IR): V8 does not optimize a function of more
+ * than 60 KB of bytecode, and a larger one would run slower than the interpreter's loop.
+ */
+export const MAX_CODE = 12_000;
 
 /** The most compiled frames on the JS stack at once; deeper calls go through the interpreter. */
 export const JS_DEPTH = 400;
@@ -346,7 +353,7 @@ export function tierSource(
   cf: CompiledFunc,
   lookup: (addr: number) => CompiledFunc | undefined = () => undefined,
 ): string | null {
-  if (cf.handlers.length > 0) return null;
+  if (cf.code.length > MAX_CODE) return null;
   const code = cf.code, ticks = cf.ticks, addr = cf.addr;
   const entries = tierEntries(cf);
   const pieces: (Piece | string)[] = [];
@@ -412,26 +419,29 @@ export function tierSource(
     const simple = OVERRIDE[name] ?? SIMPLE[name];
     const branch = BRANCH[name];
     const prefix = PREFIX[name];
-    if (simple !== undefined) {
-      if (!templateOk(simple[1])) return null;
+    // An instruction without code here hands the frame to the interpreter, which runs it.
+    const byLoop = `P = ${pc}; ${leave(String(pc), String(ticks[pc]))}`;
+    if (
+      simple !== undefined && templateOk(simple[1]) &&
+      !(IR_CONSUMES[op] === 0 && simple[0] < len)
+    ) {
       // Ops that may trap or call out record the pc first (for the backtrace).
       if (/[A-Za-z_]\(/.test(simple[1].replace(/Math\.\w+\(|BigInt(\.as[IU]intN)?\(/g, ""))) {
         pieces.push(`P = ${pc};`);
       }
       emit(`{ ${paste(simple[1], code, pc)} }`);
       if (simple[0] !== len) {
-        if (IR_CONSUMES[op] === 0 && simple[0] < len) return null;
         pieces.push(`pc = ${pc + simple[0]}; continue;`);
       }
-    } else if (branch !== undefined) {
-      if (!templateOk(branch[1]) || !templateOk(branch[2])) return null;
+    } else if (branch !== undefined && templateOk(branch[1]) && templateOk(branch[2])) {
       const target = code[pc + branch[3]];
       emit(`${paste(branch[1], code, pc)}`);
       emit(`if (${paste(branch[2], code, pc)}) ${jump(target)}`);
       pieces.push(charge(pc + branch[0]));
-    } else if (prefix !== undefined) {
+    } else if (
+      prefix !== undefined && SIMPLE[prefix] !== undefined && templateOk(SIMPLE[prefix][1])
+    ) {
       const t = SIMPLE[prefix];
-      if (t === undefined || !templateOk(t[1])) return null;
       emit(`{ ${paste(t[1], code, pc)} }`);
       // The instruction after it follows (an entry: the prefix ends a run), in the same tick.
     } else {
@@ -480,6 +490,10 @@ if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")} continue; }`);
           break;
         case "call_indirect":
           // The index slot is above the arguments: flushed with them.
+          if (code[pc + 2] < code[pc + 1]) {
+            pieces.push(byLoop);
+            break;
+          }
           pieces.push(
             call(
               pc,
@@ -489,14 +503,16 @@ if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")} continue; }`);
             ),
           );
           pieces.push(charge(pc + len));
-          if (code[pc + 2] < code[pc + 1]) return null;
           break;
         case "call_ref":
+          if (code[pc + 2] < code[pc + 1]) {
+            pieces.push(byLoop);
+            break;
+          }
           pieces.push(
             call(pc, pc + len, `I32[fp + ${code[pc + 2]}] || nullFunc()`, code[pc + 1]),
           );
           pieces.push(charge(pc + len));
-          if (code[pc + 2] < code[pc + 1]) return null;
           break;
         case "mem.copy8.x4":
         case "mem.copy32.x4": {
@@ -525,7 +541,7 @@ ${one(0)} }`,
           pieces.push(charge(pc + len));
           break;
         default:
-          return null;
+          pieces.push(byLoop);
       }
     }
     pc += len;

@@ -18,6 +18,7 @@ import { validateModule } from "../../src/valid/validate.ts";
 import { extract } from "../../scripts/tier_ops.ts";
 import { BRANCH, SIMPLE } from "../../src/exec/tier_ops.ts";
 import { tierState } from "../../src/exec/tier.ts";
+import { Runtime } from "../../src/api/runtime.ts";
 
 const KERNELS = new URL("../../testdata/kernels/", import.meta.url);
 const list = JSON.parse(Deno.readTextFileSync(new URL("kernels.json", KERNELS))).kernels as {
@@ -100,4 +101,16 @@ Deno.test("src/exec/tier_ops.ts is generated from the interpreter's current case
   const stale = "stale: run deno run -A scripts/tier_ops.ts";
   assert.deepEqual(SIMPLE, simple, stale);
   assert.deepEqual(BRANCH, branch, stale);
+});
+
+Deno.test("tier all: deep recursion goes on in the interpreter past the JS depth, no JS stack overflow", () => {
+  const wat = `(module (func $d (export "d") (param i32) (result i32)
+    (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+      (else (i32.add (i32.const 1) (call $d (i32.sub (local.get 0) (i32.const 1))))))))`;
+  for (const tier of ["off", "all"] as const) {
+    const rt = new Runtime({ tier });
+    const d = rt.instantiate(wat).exports.d as (n: number) => number;
+    assert.equal(d(40_000), 40_000, tier);
+    assert.throws(() => d(60_000), /call stack exhausted/, tier);
+  }
 });
