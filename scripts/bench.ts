@@ -159,9 +159,12 @@ export type Instantiate = (bytes: Uint8Array) => { exports: Record<string, unkno
 
 /**
  * gab, through `mod.ts`'s `instantiate(bytes)` and the instance's `exports.run(n)` (`name`:
- * the column's name).
+ * the column's name); by default the interpreter alone (tier "off").
  */
-export function gabEngine(api: Instantiate = instantiate, name = "gab"): BenchEngine {
+export function gabEngine(
+  api: Instantiate = (bytes) => instantiate(bytes, {}, { runtime: tieredRuntime("off") }),
+  name = "gab",
+): BenchEngine {
   return {
     name,
     load(bytes) {

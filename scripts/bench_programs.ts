@@ -25,7 +25,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { parseArgs } from "node:util";
 import { compile, type CompiledModule } from "../src/api/module.ts";
-import { Runtime } from "../src/api/runtime.ts";
+import type { Runtime } from "../src/api/runtime.ts";
 import { createWasi } from "../src/wasi/api.ts";
 import { median, tierAvailable, tieredRuntime, type TierMode } from "./bench.ts";
 import { CASES, hasNode, NODE_RUNNER, PROGRAMS, type Run } from "./real_programs.ts";
@@ -219,7 +219,7 @@ export async function benchPrograms(
         log(`${p.name}: node ...`);
         row.node = await runOnNode(p, options.runs);
       }
-      const engines: [string, () => Runtime][] = [["gab", () => new Runtime()]];
+      const engines: [string, () => Runtime][] = [["gab", () => tieredRuntime("off")]];
       if (tier) engines.push(["gab-tier", () => tieredRuntime(options.tier)]);
       const times: Record<string, number[]> = { gab: [], "gab-tier": [] };
       const last: Record<string, ProgramOutcome> = {};

@@ -199,12 +199,17 @@ export class Machine {
 
   /**
    * Which functions run as compiled JavaScript (src/exec/tier.ts): none ("off"), those
-   * called {@linkcode tierThreshold} times ("hot"), or all that can ("all"). Not state:
-   * results, ticks and snapshots are the same whatever the tier.
+   * called {@linkcode tierThreshold} times or found running at the end of a slice of the
+   * loop ("hot", the default), or all that can ("all"). Not state: results, ticks and
+   * snapshots are the same whatever the tier.
    */
-  tier: "off" | "hot" | "all" = "off";
-  /** Calls of a function before the "hot" tier compiles it. */
-  tierThreshold: number = 2;
+  tier: "off" | "hot" | "all" = "hot";
+  /**
+   * Calls of a function before the "hot" tier compiles it: V8 optimizes generated code only
+   * once it has run a while, and until then it runs slower than the interpreter's loop, so
+   * only code that runs long is worth compiling.
+   */
+  tierThreshold: number = 10_000;
   /**
    * The tier's compiled functions (src/exec/tier.ts; derived data, never in a snapshot).
    *

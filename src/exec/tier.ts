@@ -73,10 +73,11 @@ export const RETURNED = 0;
 export const UNWOUND = 1;
 
 /**
- * The largest function compiled (Int32 words of IR): V8 does not optimize a function of more
- * than 60 KB of bytecode, and a larger one would run slower than the interpreter's loop.
+ * The largest function compiled (Int32 words of IR, about 20 characters of JavaScript each):
+ * V8 optimizes a large function late or never (not above 60 KB of bytecode), and until then
+ * it runs slower than the interpreter's loop (measured on SQLite and Flite).
  */
-export const MAX_CODE = 12_000;
+export const MAX_CODE = 2_500;
 
 /** The most compiled frames on the JS stack at once; deeper calls go through the interpreter. */
 export const JS_DEPTH = 400;
