@@ -195,7 +195,7 @@ function loop(m: Machine): number {
   // With the compiled tier on, every call takes the slow path (frameLim 0), where the tier
   // may run the callee; `skipTier` after the tier handed a frame back (it goes on here).
   const tierOn = m.tier !== "off";
-  let skipTier = false, resumed = true;
+  let skipTier = false, resumed = true, inTier = false;
   try {
     outer: for (;;) {
       frames = m.frames;
@@ -225,7 +225,10 @@ function loop(m: Machine): number {
           m.pc = pc;
           m.fp = fp;
           m.fuel -= sliceStart - fuel;
+          // An error in compiled code left its own frame in the machine (see the catch).
+          inTier = true;
           const st = enterTier(m, TIER_HELPERS, resumed);
+          inTier = false;
           resumed = false;
           if (st === DONE) return DONE;
           fuel = m.fuel > SLICE ? SLICE : m.fuel;
@@ -2168,11 +2171,14 @@ function loop(m: Machine): number {
     }
   } catch (e) {
     // Leave the state where it failed in the machine: the frames of the error's backtrace
-    // (invoke and Execution read them, then restore the state before the call).
-    m.depth = depth;
-    m.funcAddr = cf.addr;
-    m.pc = pc - calling;
-    m.fp = fp;
+    // (invoke and Execution read them, then restore the state before the call). Compiled
+    // code leaves its own.
+    if (!inTier) {
+      m.depth = depth;
+      m.funcAddr = cf.addr;
+      m.pc = pc - calling;
+      m.fp = fp;
+    }
     throw e;
   }
 }

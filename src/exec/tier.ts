@@ -345,10 +345,12 @@ interface Piece {
  * neither template nor case here.
  *
  * Slots that every instruction of the function names at a constant place and through one
- * view (i32 words, i64 or f64 slots) live in JS variables (`r<slot>`, which V8 keeps in
- * registers); the machine's slots get their values wherever other code may read them (an
- * instruction that computes its places, a call's arguments, a return's results, a hand-back
- * to the interpreter), and take them back after such an instruction or call.
+ * view (i32 words or f64 slots; i64 values stay in the BigInt64Array, where V8 keeps them
+ * unboxed) live in JS variables (`r<slot>`, which V8 keeps in registers); the machine's slots
+ * get their values wherever other code may read them (an instruction that computes its
+ * places, a call's arguments, a return's results, a hand-back to the interpreter, a trap), and
+ * take them back after such an instruction or call, so that the slots hold at those places
+ * exactly what the interpreter leaves there.
  */
 export function tierSource(
   cf: CompiledFunc,
@@ -366,6 +368,7 @@ export function tierSource(
   // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`.
   // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`; `known`:
   // the callee's lowered code when the call is direct (its frame's sizes are then constants).
+  const calls: [number, number][] = [];
   const call = (
     pc: number,
     ret: number,
@@ -373,6 +376,7 @@ export function tierSource(
     argSlot: number,
     known?: CompiledFunc,
   ) => {
+    calls.push([pc, argSlot]);
     const size = known ? String(known.frameSize * 2) : "ncf.frameSize * 2";
     let zero = `if (ncf.locals > ncf.params) I64.fill(0n, nfh + ncf.params, nfh + ncf.locals);`;
     if (known) {
@@ -547,7 +551,7 @@ ${one(0)} }`,
     }
     pc += len;
   }
-  return assemble(cf, pieces);
+  return assemble(cf, pieces, calls);
 }
 
 /**
@@ -578,7 +582,11 @@ function wrapStores(t: string, promoted: Map<number, View>): string {
 }
 
 /** The function's text from its pieces, with the slots that can live in variables there. */
-function assemble(cf: CompiledFunc, pieces: (Piece | string)[]): string {
+function assemble(
+  cf: CompiledFunc,
+  pieces: (Piece | string)[],
+  calls: [number, number][],
+): string {
   const addr = cf.addr;
   // Which view each slot is named through, where places are constant.
   const views = new Map<number, View>();
@@ -640,10 +648,11 @@ function assemble(cf: CompiledFunc, pieces: (Piece | string)[]): string {
         .replace(/@FLUSH_GE (-?\d+)@/g, (_, a) => flush(all.filter((s) => 2 * s >= Number(a))))
         .replace(/@RELOAD_GE (-?\d+)@/g, (_, a) => reload(all.filter((s) => 2 * s >= Number(a))))
         .replace(/@FLUSH_LT (-?\d+)@/g, (_, a) => flush(all.filter((s) => 2 * s < Number(a))))
-        .replace(/@FLUSH_RESULTS@/g, () => flush(all.filter((s) => s < cf.results))),
+        // All of them, not only the results: the slots then hold what the loop leaves there.
+        .replace(/@FLUSH_RESULTS@/g, () => flush(all)),
     );
   }
-  const init = (s: number) => `r${s} = ${promoted.get(s) === "I64" ? "0n" : "0"}`;
+  const init = (s: number) => `r${s} = 0`;
   return [
     `let MEM = CF.mem0, BUF = null, DV = null, U8 = null, memLen = 0, GB = null, G32 = null, G64 = null;`,
     `const I32 = m.i32, F32 = m.f32, F64 = m.f64, I64 = m.i64, U64 = m.u64, SV = m.simd;`,
@@ -659,7 +668,8 @@ function assemble(cf: CompiledFunc, pieces: (Piece | string)[]): string {
     `  let F = m.fuel, P = pc, X = 0;`,
     `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; return 1; }`,
     all.length > 0 ? `  let ${all.map(init).join(", ")};` : "",
-    `  if (pc === 0) { ${reload(all.filter((s) => s < cf.params))} } else { ${reload(all)} }`,
+    // All of them, dead ones too: what goes back to the slots is then what the loop leaves.
+    `  ${reload(all)}`,
     `  try {`,
     `    exit: for (;;) {`,
     `      switch (pc) {`,
@@ -668,6 +678,11 @@ function assemble(cf: CompiledFunc, pieces: (Piece | string)[]): string {
     `      }`,
     `    }`,
     `  } catch (e) {`,
+    // The machine's slots get this frame's values (under a callee's frame: its part only).
+    `    switch (P) {`,
+    ...calls.map(([c, a]) => `      case ${c}: ${flush(all.filter((s) => 2 * s < a))} break;`),
+    `      default: ${flush(all)}`,
+    `    }`,
     `    if (m.depth === d0) { m.funcAddr = ${addr}; m.pc = P; m.fp = fp; }`,
     `    throw e;`,
     `  }`,

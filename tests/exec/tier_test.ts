@@ -2,7 +2,8 @@
  * Tests of the compiled tier (src/exec/tier.ts) against the interpreter, the oracle: the
  * benchmark kernels (checksums from V8, in testdata/kernels/kernels.json) give the same
  * results with the tier forced on, and under random tick budgets they pause at exactly the
- * same places (function, pc, frame, depth) with the same fuel, whatever the tier; the
+ * same places with the same fuel and the same whole state (the debugger's state hash: stack
+ * bytes, dead slots included, memories, globals, tables), whatever the tier; the
  * generated templates are in step with the interpreter's cases.
  *
  * @module
@@ -18,6 +19,7 @@ import { validateModule } from "../../src/valid/validate.ts";
 import { extract } from "../../scripts/tier_ops.ts";
 import { BRANCH, SIMPLE } from "../../src/exec/tier_ops.ts";
 import { tierState } from "../../src/exec/tier.ts";
+import { stateHash } from "../../src/debug/hash.ts";
 import { Runtime } from "../../src/api/runtime.ts";
 
 const KERNELS = new URL("../../testdata/kernels/", import.meta.url);
@@ -62,7 +64,8 @@ function sliced(name: string, n: number, tier: "off" | "all", seed: number, max:
     if (r.status !== "paused") {
       return { pauses, result: JSON.stringify(r, (_, v) => typeof v === "bigint" ? `${v}` : v), m };
     }
-    pauses.push(`${m.funcAddr}:${m.pc}:${m.fp}:${m.depth}:${m.fuel}`);
+    // The whole state (stack bytes, dead slots included, memory, globals...) and the fuel.
+    pauses.push(`${m.funcAddr}:${m.pc}:${m.fuel}:${stateHash(m, ex, null)}`);
   }
   throw new Error("did not finish");
 }
@@ -82,7 +85,7 @@ Deno.test("tier all: each kernel's checksum at its test n, and its functions com
   }
 });
 
-Deno.test("tier all: under random budgets, the same pauses, fuel and result as the interpreter", () => {
+Deno.test("tier all: under random budgets, the same pauses, states, fuel and result as the interpreter", () => {
   for (const k of kernels) {
     const n = Math.max(1, Math.floor(k.testN / 4));
     for (const [seed, max] of [[1, 50], [7, 3000]]) {
