@@ -197,9 +197,6 @@ export class Recording {
     if (execution.state !== "running") throw new Error("Recording: the execution is over");
     this.execution = execution;
     this.machine = execution.machine;
-    // Recorded runs step a tick at a time to find breakpoints: the interpreter alone (the
-    // compiled tier leaves the same states, but would only pay off in long runs).
-    this.machine.tier = "off";
     this.wasi = options.wasi ?? null;
     this.budget = options.budget ?? 256 * 2 ** 20;
     this.interval = options.interval ?? 1_000_000;
