@@ -86,6 +86,7 @@ const HELP: [string, string][] = [
   ["x ADDR [LEN]", "memory in hex (default 64 bytes)"],
   ["list | l", "the source (or WAT) around the position"],
   ["bt | backtrace | where", "the call stack"],
+  ["frame | f [N], up [N], down [N]", "select a frame for print, info locals, list (till a move)"],
   ["help | h", "this list"],
   ["quit | q", "leave"],
 ];
@@ -178,6 +179,39 @@ export class Debugger {
     const out = this.command(`print ${text}`).trimEnd();
     if (out.startsWith("error: ")) throw new Error(out.slice(7));
     return { name: text, type: "", value: out };
+  }
+
+  /** The frame `up`/`down`/`frame N` selected, and the tick and timeline it was selected at. */
+  private sel = { index: 0, tick: -1, timeline: -1 };
+
+  /** The index of the selected frame (0, the innermost, once the position moved). */
+  get selectedFrame(): number {
+    const r = this.recording;
+    if (this.sel.tick !== r.tick || this.sel.timeline !== r.timeline) {
+      this.sel = { index: 0, tick: r.tick, timeline: r.timeline };
+    }
+    return this.sel.index;
+  }
+
+  /** The selected frame (see `up`, `down`, `frame`), or undefined when idle. */
+  private frame(): FrameInfo | undefined {
+    const stack = callStack(this.m);
+    return stack[Math.min(this.selectedFrame, stack.length - 1)];
+  }
+
+  /** `frame [N]`, `up [N]`, `down [N]`: selects a frame, says which. */
+  private select(to: number): string {
+    const stack = callStack(this.m);
+    if (stack.length === 0) return "No frames";
+    void this.selectedFrame; // (re)sets the selection to this position
+    const index = Math.max(0, Math.min(stack.length - 1, to));
+    this.sel.index = index;
+    const edge = to < 0
+      ? "Bottom (innermost) frame selected\n"
+      : to >= stack.length
+      ? "Initial frame selected\n"
+      : "";
+    return `${edge}#${index} ${this.frameText(stack[index])}`;
   }
 
   /** The number of the last breakpoint or watchpoint added. */
@@ -330,9 +364,19 @@ export class Debugger {
       case "print":
       case "p":
         return this.print(args);
+      case "frame":
+      case "f":
+        if (args.length > 0 && (num(args[0]) === null || num(args[0])! < 0)) {
+          throw new Error(`frame takes a frame number, not '${args[0]}'`);
+        }
+        return this.select(args.length === 0 ? this.selectedFrame : num(args[0])!);
+      case "up":
+        return this.select(this.selectedFrame + this.count(args));
+      case "down":
+        return this.select(this.selectedFrame - this.count(args));
       case "whatis": {
         if (this.debugInfo === null) throw new Error("whatis needs DWARF (.debug_info)");
-        const [top] = callStack(this.m);
+        const top = this.frame();
         const v = cEvaluate(this.debugInfo, this.m, top ?? null, args.join(" "));
         if (v === null) throw new Error(`no variable '${args.join(" ")}' in scope`);
         return `type = ${v.type}`;
@@ -717,7 +761,7 @@ export class Debugger {
       args[0] !== undefined && /^[*&]*[A-Za-z_]/.test(args[0]) && this.debugInfo !== null
     ) {
       // A C variable (or member, element, pointee): the bytes where it lives, as gdb's watch.
-      const [top] = callStack(this.m);
+      const top = this.frame();
       const v = cEvaluate(this.debugInfo, this.m, top ?? null, args.join(" "));
       if (v === null) throw new Error(`no variable '${args.join(" ")}'`);
       if (v.address === undefined || v.size === undefined || v.size < 1) {
@@ -772,14 +816,14 @@ export class Debugger {
       case "l":
       case "args": {
         if (callStack(m).length === 0) return "No frame";
-        const vars = this.cLocals();
+        const vars = this.cLocals(this.selectedFrame);
         if (vars.length > 0) return vars.map((v) => `${v.name} = ${clip(v.value)}`).join("\n");
         return this.info("wasm-locals");
       }
       case "variables":
       case "v": {
         if (this.debugInfo === null) return "No C variables (the module has no .debug_info)";
-        const [top] = callStack(m);
+        const top = this.frame();
         const vars = cGlobals(this.debugInfo, m, top ?? null);
         return vars.length === 0
           ? "No C globals"
@@ -787,7 +831,7 @@ export class Debugger {
       }
       case "wasm-locals":
       case "wl": {
-        const [top] = callStack(m);
+        const top = this.frame();
         if (top === undefined) return "No frame";
         return locals(m, top).map((l) =>
           `${l.name === null ? `$${l.index}` : `$${l.name}`} ${typeName(l.type)} = ${
@@ -797,7 +841,7 @@ export class Debugger {
       }
       case "operands":
       case "o": {
-        const [top] = callStack(m);
+        const top = this.frame();
         const ops = top === undefined ? null : operandStack(m, top);
         if (ops === null) return "No frame";
         if (ops.length === 0) return "Empty operand stack";
@@ -860,7 +904,7 @@ export class Debugger {
     if (x === undefined) throw new Error("print takes a C variable, $LOCAL, global G or *ADDR");
     if (x === "global") return this.globalText(this.globalIndex(args[1] ?? ""));
     if (!x.startsWith("$") && num(x.slice(1)) === null && this.debugInfo !== null) {
-      const [top] = callStack(this.m);
+      const top = this.frame();
       const v = cEvaluate(this.debugInfo, this.m, top ?? null, args.join(" "));
       if (v !== null) return cValueText(v);
       if (!/^[*&]*\w+$/.test(args.join(""))) throw new Error(`no variable '${args.join(" ")}'`);
@@ -870,7 +914,7 @@ export class Debugger {
       if (a === null) throw new Error(`bad address '${x.slice(1)}'`);
       return this.memoryWord(a, 4);
     }
-    const [top] = callStack(this.m);
+    const top = this.frame();
     if (top === undefined) throw new Error("no frame");
     const name = x.replace(/^\$/, "");
     const l = locals(this.m, top).find((l) =>
@@ -905,7 +949,7 @@ export class Debugger {
   }
 
   private list(): string {
-    const [top] = callStack(this.m);
+    const top = this.frame();
     if (top === undefined) return "No frame";
     const p = this.source(top.offset);
     if (p !== null) {

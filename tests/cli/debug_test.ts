@@ -290,6 +290,17 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
       "p grid[1][2]", // 50
       "p *grid", // 51: the first row
       "whatis grid[1]", // 52
+      "delete", // 53
+      `break vars.c:${SCALE}`, // 54
+      "run", // 55: in scale, called from main
+      "up", // 56: main's frame selected
+      "p numbers[1]", // 57: main's variable
+      "p factor", // 58: not in main
+      "frame 0", // 59
+      "p factor", // 60
+      "up", // 61
+      "next", // 62: a move selects the innermost frame again
+      "p factor", // 63
     ];
     const { outputs: o, code, head } = await session(script, "", `testdata/debug/${module}`);
     assert.equal(code, 0);
@@ -359,6 +370,12 @@ for (const module of ["vars.wasm", "vars.dwarf5.wasm"]) {
     assert.equal(o[50], String(grid[1][2]));
     assert.equal(o[51], `{${grid[0].join(", ")}}`);
     assert.equal(o[52], "type = int[3]");
+    assert.match(o[56], new RegExp(`^#1 __original_main at vars\\.c:${MAIN - 1}:`));
+    assert.equal(o[57], numbers[1]);
+    assert.equal(o[58], "error: no variable 'factor' in scope");
+    assert.match(o[59], /^#0 scale at /);
+    assert.equal(o[60], s1.get("factor"));
+    assert.equal(o[63], s1.get("factor"));
   });
 }
 
