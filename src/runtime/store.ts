@@ -90,8 +90,19 @@ export interface ArrayObj {
   elems: Int32Array;
 }
 
-/** Anything a reference can point to. */
-export type HeapObj = WasmFunc | HostFunc | ExternObj | ExnObj | StructObj | ArrayObj;
+/**
+ * A freed address (the collector, src/exec/collect.ts): no reference points here; it is on
+ * {@linkcode Store.free} until an allocation takes it again.
+ */
+export interface FreeObj {
+  kind: "free";
+}
+
+/** The one {@linkcode FreeObj}: every freed address holds it. */
+export const FREE: FreeObj = Object.freeze({ kind: "free" }) as FreeObj;
+
+/** Anything a reference can point to (or a freed address). */
+export type HeapObj = WasmFunc | HostFunc | ExternObj | ExnObj | StructObj | ArrayObj | FreeObj;
 
 /** A table: its elements are references (see the module doc). */
 export interface TableInst {
@@ -169,6 +180,11 @@ export interface Store {
   globalSlotCount: number;
   tags: TagInst[];
   instances: Instance[];
+  /**
+   * Freed addresses of `objects` (each holds {@linkcode FREE}), taken from the end: the
+   * collector leaves them in descending order, so the lowest is reused first.
+   */
+  free: number[];
 }
 
 /**
@@ -179,6 +195,12 @@ export interface Store {
  */
 export function allocObject(store: Store, obj: HeapObj): number {
   const objects = store.objects;
+  const free = store.free;
+  if (free.length > 0) {
+    const addr = free.pop()!;
+    objects[addr] = obj;
+    return addr;
+  }
   objects.push(obj);
   return objects.length - 1;
 }
@@ -194,5 +216,6 @@ export function newStore(): Store {
     globalSlotCount: 0,
     tags: [],
     instances: [],
+    free: [],
   };
 }

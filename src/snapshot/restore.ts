@@ -20,7 +20,8 @@ import { Machine } from "../exec/machine.ts";
 import type { LowerOptions } from "../ir/lower.ts";
 import type { HostImpl } from "../runtime/values.ts";
 import type { ExternVal, HeapObj, Instance, MemInst, Store, TableInst } from "../runtime/store.ts";
-import { newStore } from "../runtime/store.ts";
+import { FREE, newStore } from "../runtime/store.ts";
+import { gcLayout } from "../runtime/heap.ts";
 import { ExternKind, type FuncType, isRefType, type Limits } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import type { Module } from "../syntax/module.ts";
@@ -169,6 +170,7 @@ function build(
       }
     }
   }
+  checkHeap(store);
   store.tables = arr(top.tables, "tables").map((v, i) => readTable(v, i, types, nobj));
   const heads = arr(top.memories, "memories").map((v, i) => readMemoryHead(v, i));
   const need = heads.reduce((n, h) => n + h.runs.reduce((k, r) => k + r[1] * PAGE, 0), 0);
@@ -222,7 +224,7 @@ function readObject(
 ): HeapObj {
   const what = `objects[${i}]`;
   const a = arr(v, what);
-  switch (int(a[0], 0, 3, what)) {
+  switch (int(a[0], 0, 6, what)) {
     case 0: {
       const instance = int(a[1], 0, instModules.length - 1, `${what}.instance`);
       const info = infos[instModules[instance]];
@@ -252,11 +254,49 @@ function readObject(
       ) throw new SnapshotError(`${what}: bad extern value`);
       return { kind: "extern", value };
     }
-    default: {
+    case 3: {
       const tag = int(a[1], 0, MAX, `${what}.tag`);
       return { kind: "exn", tag, slots: bin(a[2], `${what}.slots`, 8).slice() };
     }
+    case 4:
+    case 5: {
+      const array = a[0] === 5;
+      const type = types[int(a[1], 0, types.length - 1, `${what}.type`)];
+      const comp = canonType(type)?.comp;
+      if (comp?.kind !== (array ? "array" : "struct")) {
+        throw new SnapshotError(`${what}: its type is not ${array ? "an array" : "a struct"} type`);
+      }
+      const words = i32s(a[2], `${what}.words`, -(2 ** 31), 2 ** 31 - 1);
+      const layout = gcLayout(type);
+      if (array ? words.length % layout.elemWords !== 0 : words.length !== layout.words) {
+        throw new SnapshotError(`${what}: ${words.length} words do not fit its type`);
+      }
+      return array
+        ? { kind: "array", type, elems: words }
+        : { kind: "struct", type, fields: words };
+    }
+    default:
+      return FREE;
   }
+}
+
+/** Checks that the references inside GC objects point to objects; rebuilds the free list. */
+function checkHeap(store: Store): void {
+  const objects = store.objects;
+  const n = objects.length;
+  const ref = (r: number, i: number) => {
+    if (r >= n || objects[r]?.kind === "free") {
+      throw new SnapshotError(`objects[${i}]: reference to no object (${r})`);
+    }
+  };
+  const free: number[] = [];
+  for (let i = n - 1; i > 0; i--) {
+    const o = objects[i];
+    if (o.kind === "free") free.push(i);
+    else if (o.kind === "struct") for (const w of gcLayout(o.type).refWords) ref(o.fields[w], i);
+    else if (o.kind === "array" && gcLayout(o.type).ref) for (const r of o.elems) ref(r, i);
+  }
+  store.free = free;
 }
 
 function readLimits(v: unknown, what: string): Limits {

@@ -11,6 +11,7 @@
 import { encodeModule } from "../binary/encode.ts";
 import { SnapshotError } from "../errors.ts";
 import type { Execution } from "../exec/execution.ts";
+import { collect } from "../exec/collect.ts";
 import type { Machine } from "../exec/machine.ts";
 import type { HeapObj } from "../runtime/store.ts";
 import type { Module } from "../syntax/module.ts";
@@ -52,6 +53,9 @@ export function snapshotOf(m: Machine, extra: SnapshotExtra = {}): SnapshotParts
     throw new SnapshotError("cannot snapshot a machine with a nested invocation");
   }
   const store = m.store;
+  // Live objects only: the unreachable ones are freed first (the heap is then the same in
+  // this process and in the restored one, free list included).
+  collect(m);
   const tw = new TypeWriter(store.instances);
   const moduleIds = new Map<Module, number>();
   const modules: Uint8Array[] = [];
@@ -150,8 +154,10 @@ function object(o: HeapObj, i: number, tw: TypeWriter): unknown[] {
       throw new SnapshotError(`object ${i}: an externref to a ${typeof v} cannot be written`);
     }
     case "struct":
+      return [4, tw.type(o.type), wordsBin(o.fields)];
     case "array":
-      // Until the heap is written (h16b): refuse rather than write a wrong snapshot.
-      throw new SnapshotError(`object ${i}: a GC ${o.kind} cannot be written yet`);
+      return [5, tw.type(o.type), wordsBin(o.elems)];
+    case "free":
+      return [6];
   }
 }

@@ -1,0 +1,55 @@
+/**
+ * The GC differential test: every module of testdata/gc (random GC modules from binaryen's
+ * fuzzer, made by scripts/fuzz_gen.ts, named by their seed) runs on Deno's V8 and on gab
+ * through tests/fuzz_harness.ts, and their traces (results, logged values, traps) must agree.
+ *
+ * Known disagreements are listed in testdata/gc/expectations.json (module -> the first
+ * difference, exactly): a new disagreement, a changed one, or a listed module that now agrees
+ * fails. `GAB_UPDATE_EXPECTATIONS=1 deno test -A tests/gc/differential_test.ts` rewrites the
+ * file from the current results.
+ *
+ * @module
+ */
+
+import { assert, assertEquals } from "../binary/assert.ts";
+import { compareTraces, runOnGab, runOnV8 } from "../fuzz_harness.ts";
+
+const DIR = new URL("../../testdata/gc/", import.meta.url);
+const EXPECTATIONS = new URL("expectations.json", DIR);
+
+/** The module files, by seed. */
+function modules(): string[] {
+  return [...Deno.readDirSync(DIR)]
+    .filter((e) => e.name.endsWith(".wasm"))
+    .map((e) => e.name)
+    .sort((a, b) => parseInt(a) - parseInt(b));
+}
+
+Deno.test("GC fuzz modules run on gab as on V8", () => {
+  const names = modules();
+  assert(names.length >= 500, `only ${names.length} modules in testdata/gc`);
+  const found: Record<string, string> = {};
+  for (const name of names) {
+    const bytes = Deno.readFileSync(new URL(name, DIR));
+    const diff = compareTraces(runOnV8(bytes), runOnGab(bytes));
+    if (diff !== null) found[name] = diff;
+  }
+  if (Deno.env.get("GAB_UPDATE_EXPECTATIONS") === "1") {
+    Deno.writeTextFileSync(EXPECTATIONS, JSON.stringify(found, null, 1) + "\n");
+    return;
+  }
+  const expected = JSON.parse(Deno.readTextFileSync(EXPECTATIONS)) as Record<string, string>;
+  const problems: string[] = [];
+  for (const [name, diff] of Object.entries(found)) {
+    if (expected[name] === undefined) problems.push(`${name}: new difference: ${diff}`);
+    else if (expected[name] !== diff) {
+      problems.push(`${name}: difference changed: ${diff} (expected ${expected[name]})`);
+    }
+  }
+  for (const name of Object.keys(expected)) {
+    if (found[name] === undefined) problems.push(`${name}: agrees now: remove its entry`);
+  }
+  const agree = names.length - Object.keys(found).length;
+  console.log(`GC differential: ${agree}/${names.length} modules agree with V8`);
+  assertEquals(problems, []);
+});
