@@ -4,9 +4,10 @@
  * kernel's median time on the three, the ratios gab/V8 and gab-tier/V8 and the geometric
  * means of the ratios; then (unless `--filter` narrows the run) the real programs (CPython,
  * SQLite, Flite) on Node, gab and gab-tier, the front end's throughput, the snapshots' cost,
- * time travel's, the SIMD kernels' vectorized against scalar builds, and the start-up of a
- * process (`bench_programs.ts`, `bench_frontend.ts`, `bench_snapshot.ts`, `bench_debug.ts`,
- * `bench_simd.ts`, `bench_startup.ts`).
+ * time travel's, the SIMD kernels' vectorized against scalar builds, the start-up of a
+ * process, and the GC loop's time against V8 and peak RSS (`bench_programs.ts`,
+ * `bench_frontend.ts`, `bench_snapshot.ts`, `bench_debug.ts`, `bench_simd.ts`,
+ * `bench_startup.ts`, `bench_gc.ts`).
  *
  * ```sh
  * deno task bench                  # every kernel at its default n
@@ -44,6 +45,7 @@ import { benchSnapshot, formatSnapshot } from "./bench_snapshot.ts";
 import { benchDebug, formatDebug } from "./bench_debug.ts";
 import { benchSimd, formatSimd } from "./bench_simd.ts";
 import { benchStartup, formatStartup } from "./bench_startup.ts";
+import { benchGc, formatGc } from "./bench_gc.ts";
 
 /** The directory of the kernels (sources, binaries and `kernels.json`). */
 export const KERNELS_DIR: URL = new URL("../testdata/kernels/", import.meta.url);
@@ -525,10 +527,12 @@ async function main(args: string[]): Promise<number> {
   const simd = options.filter === null ? await benchSimd(options) : [];
   // And the start-up of a process (scripts/bench_startup.ts).
   const startup = options.filter === null ? await benchStartup() : null;
+  // And the GC loop: time against V8 and peak RSS at a tenth and the whole (scripts/bench_gc.ts).
+  const gc = options.filter === null || options.filter.includes("gc") ? await benchGc() : [];
   if (options.json) {
     console.log(
       JSON.stringify(
-        { ...toJson(rows, options), programs, frontend, snapshots, debug, simd, startup },
+        { ...toJson(rows, options), programs, frontend, snapshots, debug, simd, startup, gc },
         null,
         2,
       ),
@@ -541,6 +545,7 @@ async function main(args: string[]): Promise<number> {
     if (debug.length > 0) console.log(`\n${formatDebug(debug)}`);
     if (simd.length > 0) console.log(`\n${formatSimd(simd).trimEnd()}`);
     if (startup !== null) console.log(`\n${formatStartup(startup)}`);
+    if (gc.length > 0) console.log(`\n${formatGc(gc)}`);
   }
   const failed = [...rows, ...simd, ...programs].some((row) => row.problem !== null);
   return failed ? 1 : 0;

@@ -45,6 +45,7 @@
  */
 
 import { LinkError, WasmError } from "../errors.ts";
+import { setHostRoots } from "../exec/collect.ts";
 import { Execution } from "../exec/execution.ts";
 import { invoke } from "../exec/invoke.ts";
 import { Machine, WasmException } from "../exec/machine.ts";
@@ -233,7 +234,12 @@ export class Runtime implements HandleOwner {
   readonly machine: Machine;
   private readonly funcs = new Map<number, WasmFunction>();
   private readonly externs = new Map<unknown, number>();
-  private readonly gcObjects = new Map<number, WasmGcObject>();
+  /**
+   * The handles of GC objects given to JS, by address (one per object, so that JS identity
+   * is wasm identity). Weak: an object whose handle JS still holds is a root of the
+   * collector ({@linkcode setHostRoots}); once JS drops the handle, the object may go.
+   */
+  private readonly gcObjects = new Map<number, WeakRef<WasmGcObject>>();
 
   /**
    * A new runtime; `fuel` bounds the ticks all its invocations may take together; `tier`
@@ -247,6 +253,13 @@ export class Runtime implements HandleOwner {
     this.machine = options.machine ?? new Machine(newStore());
     if (options.fuel !== undefined) this.machine.fuel = options.fuel;
     if (options.tier !== undefined) this.machine.tier = options.tier;
+    const handles = this.gcObjects;
+    setHostRoots(this.machine.store, function* () {
+      for (const [addr, ref] of handles) {
+        if (ref.deref() !== undefined) yield addr;
+        else handles.delete(addr);
+      }
+    });
   }
 
   /** The instance at `index` in the store (with handles on its exports). */
@@ -577,10 +590,10 @@ export class Runtime implements HandleOwner {
         return obj;
       case "struct":
       case "array": {
-        let h = this.gcObjects.get(addr);
+        let h = this.gcObjects.get(addr)?.deref();
         if (h === undefined) {
           h = new WasmGcObject(this, addr);
-          this.gcObjects.set(addr, h);
+          this.gcObjects.set(addr, new WeakRef(h));
         }
         return h;
       }

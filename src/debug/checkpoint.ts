@@ -23,6 +23,7 @@ import { Buffer } from "node:buffer";
 import type { Execution } from "../exec/execution.ts";
 import type { Machine } from "../exec/machine.ts";
 import { FRAME_STRIDE } from "../exec/machine.ts";
+import type { HeapObj, Store } from "../runtime/store.ts";
 
 /** Bytes per wasm page. */
 export const PAGE = 65536;
@@ -80,8 +81,15 @@ export interface Checkpoint {
   globals: Uint8Array;
   /** Per table. */
   tables: TableImage[];
-  /** `store.objects.length` (objects are only ever appended). */
+  /** `store.objects.length`. */
   objects: number;
+  /**
+   * The GC heap, when the store has structs, arrays or freed addresses (null otherwise: then
+   * objects are only ever appended and `objects` says it all): every object, structs and
+   * arrays as copies of their words (shared with the previous checkpoint where equal), since
+   * they change in place and the collector reuses addresses; and `store.free`.
+   */
+  heap: { objects: HeapObj[]; free: number[] } | null;
   /** Per instance: its data and element segments (null once dropped). */
   datas: (Uint8Array | null)[][];
   /** Per instance: its element segments (null once dropped). */
@@ -203,12 +211,41 @@ export function takeCheckpoint(
     globals,
     tables,
     objects: store.objects.length,
+    heap: heapImage(store, prev?.heap ?? null),
     datas: store.instances.map((inst) => inst.datas.slice()),
     elems: store.instances.map((inst) => inst.elems.slice()),
     execution: ex.state,
     host,
     ownBytes: own,
   };
+}
+
+/** A copy of `o` if it is a struct or an array (their words change in place), else `o`. */
+function gcCopy(o: HeapObj): HeapObj {
+  if (o.kind === "struct") return { kind: "struct", type: o.type, fields: o.fields.slice() };
+  if (o.kind === "array") return { kind: "array", type: o.type, elems: o.elems.slice() };
+  return o;
+}
+
+/** The heap image of `store` (see `Checkpoint.heap`), sharing `prev`'s equal objects. */
+function heapImage(
+  store: Store,
+  prev: { objects: HeapObj[]; free: number[] } | null,
+): { objects: HeapObj[]; free: number[] } | null {
+  const objs = store.objects;
+  if (store.free.length === 0 && !objs.some((o) => o.kind === "struct" || o.kind === "array")) {
+    return null;
+  }
+  const objects = objs.map((o, i) => {
+    const p = prev?.objects[i];
+    if (o.kind === "struct" && p?.kind === "struct" && p.type === o.type) {
+      if (sameWords(p.fields, o.fields)) return p;
+    } else if (o.kind === "array" && p?.kind === "array" && p.type === o.type) {
+      if (sameWords(p.elems, o.elems)) return p;
+    }
+    return gcCopy(o);
+  });
+  return { objects, free: store.free.slice() };
 }
 
 /** Writes page table `table` into memory `buffer` (same size), only the pages that differ. */
@@ -245,7 +282,10 @@ export function restoreCheckpoint(m: Machine, ex: Execution, c: Checkpoint): voi
     t.size = img.size;
   });
   new Uint8Array(store.globalSlots).set(c.globals);
-  store.objects.length = c.objects;
+  if (c.heap !== null) {
+    store.objects = c.heap.objects.map(gcCopy);
+    store.free = c.heap.free.slice();
+  } else store.objects.length = c.objects;
   store.instances.forEach((inst, i) => {
     c.datas[i].forEach((d, k) => inst.datas[k] = d);
     c.elems[i].forEach((e, k) => inst.elems[k] = e);

@@ -48,12 +48,31 @@ interface Pacing {
   allocs: number;
   /** Allocations after which the next collection runs. */
   threshold: number;
+  /** The fewest allocations between two collections. */
+  min: number;
 }
 
 const pacing = new WeakMap<Store, Pacing>();
 
-/** The fewest allocations between two collections. */
+/** The fewest allocations between two collections, by default. */
 const MIN_THRESHOLD = 100_000;
+
+function pacingOf(store: Store): Pacing {
+  let p = pacing.get(store);
+  if (p === undefined) {
+    pacing.set(store, p = { allocs: 0, threshold: MIN_THRESHOLD, min: MIN_THRESHOLD });
+  }
+  return p;
+}
+
+/**
+ * Sets the fewest allocations between two collections of `store` (100,000 by default; tests
+ * use small numbers to collect often).
+ */
+export function setGcThreshold(store: Store, allocations: number): void {
+  const p = pacingOf(store);
+  p.min = p.threshold = Math.max(1, allocations);
+}
 
 /** What collections have done, for tests and the benchmark. */
 export interface GcStats {
@@ -63,6 +82,8 @@ export interface GcStats {
   aborted: number;
   /** Live GC objects after the last collection. */
   live: number;
+  /** Milliseconds spent collecting. */
+  ms: number;
 }
 
 const stats = new WeakMap<Store, GcStats>();
@@ -70,7 +91,7 @@ const stats = new WeakMap<Store, GcStats>();
 /** The statistics of `store`'s collections. */
 export function gcStats(store: Store): GcStats {
   let s = stats.get(store);
-  if (s === undefined) stats.set(store, s = { collections: 0, freed: 0, aborted: 0, live: 0 });
+  if (s === undefined) stats.set(store, s = { collections: 0, freed: 0, aborted: 0, live: 0, ms: 0 });
   return s;
 }
 
@@ -80,13 +101,12 @@ export function gcStats(store: Store): GcStats {
  * the allocating instruction, `fp`, `depth`).
  */
 export function noteAllocation(m: Machine, obj: HeapObj): void {
-  let p = pacing.get(m.store);
-  if (p === undefined) pacing.set(m.store, p = { allocs: 0, threshold: MIN_THRESHOLD });
+  const p = pacingOf(m.store);
   if (++p.allocs < p.threshold) return;
   p.allocs = 0;
   collect(m, obj);
   // Grow with the live set so that collecting stays proportional to allocating.
-  p.threshold = Math.max(MIN_THRESHOLD, gcStats(m.store).live);
+  p.threshold = Math.max(p.min, gcStats(m.store).live);
 }
 
 /**
@@ -96,6 +116,7 @@ export function noteAllocation(m: Machine, obj: HeapObj): void {
  */
 export function collect(m: Machine, extra: HeapObj | null = null): boolean {
   const store = m.store;
+  const t0 = performance.now();
   const objects = store.objects;
   const n = objects.length;
   const marks = new Uint8Array(n);
@@ -140,6 +161,7 @@ export function collect(m: Machine, extra: HeapObj | null = null): boolean {
   s.collections++;
   s.freed += freed;
   s.live = live;
+  s.ms += performance.now() - t0;
   return true;
 }
 

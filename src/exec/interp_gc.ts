@@ -29,6 +29,7 @@
  * @module
  */
 
+import { noteAllocation } from "./collect.ts";
 import { Trap } from "../errors.ts";
 import type { CompiledFunc } from "../ir/compiled.ts";
 import {
@@ -57,6 +58,7 @@ const MAX_WORDS = 1 << 28;
  * start here; `obj` is complete but held by no slot yet, so it must be treated as a root.
  */
 export function allocGc(m: Machine, obj: HeapObj): number {
+  noteAllocation(m, obj);
   return allocObject(m.store, obj);
 }
 
