@@ -82,7 +82,15 @@ function child(engine: "V8" | "gab", n: number): GcRun {
   const checksum = run(n);
   const ms = performance.now() - t;
   const s = gcStats(rt.store);
-  return { engine, n, ms, checksum, peakMiB: peakMiB(), collections: s.collections, freed: s.freed };
+  return {
+    engine,
+    n,
+    ms,
+    checksum,
+    peakMiB: peakMiB(),
+    collections: s.collections,
+    freed: s.freed,
+  };
 }
 
 /** Runs the benchmark (each engine and size in a child process). */
@@ -105,7 +113,9 @@ export async function benchGc(n = GC_N): Promise<GcRun[]> {
 
 /** The runs as a table. */
 export function formatGc(runs: readonly GcRun[]): string {
-  const lines = ["GC loop (a struct + an array per iteration, 1,024 kept): n, engine, ms, peak RSS"];
+  const lines = [
+    "GC loop (a struct + an array per iteration, 1,024 kept): n, engine, ms, peak RSS",
+  ];
   for (const r of runs) {
     const extra = r.collections === undefined
       ? ""

@@ -239,7 +239,9 @@ function heapImage(
   const objects = objs.map((o, i) => {
     const p = prev?.objects[i];
     if (o.kind === "struct" && p?.kind === "struct" && p.type === o.type) {
-      if (sameWords(p.fields, o.fields)) return p;
+      if (p.fields.length === o.fields.length && p.fields.every((w, k) => w === o.fields[k])) {
+        return p;
+      }
     } else if (o.kind === "array" && p?.kind === "array" && p.type === o.type) {
       if (sameWords(p.elems, o.elems)) return p;
     }

@@ -91,7 +91,9 @@ const stats = new WeakMap<Store, GcStats>();
 /** The statistics of `store`'s collections. */
 export function gcStats(store: Store): GcStats {
   let s = stats.get(store);
-  if (s === undefined) stats.set(store, s = { collections: 0, freed: 0, aborted: 0, live: 0, ms: 0 });
+  if (s === undefined) {
+    stats.set(store, s = { collections: 0, freed: 0, aborted: 0, live: 0, ms: 0 });
+  }
   return s;
 }
 
@@ -134,7 +136,7 @@ export function collect(m: Machine, extra: HeapObj | null = null): boolean {
   }
   markStore(store, mark);
   const host = hostRoots.get(store);
-  if (host !== undefined) for (const r of host()) mark(r);
+  if (host !== undefined) { for (const r of host()) mark(r); }
   // Objects that are never freed are roots (their contents are traced below).
   for (let i = 1; i < n; i++) {
     const k = objects[i].kind;
@@ -204,7 +206,9 @@ function markStore(store: Store, mark: (ref: number) => void): void {
     for (let i = 0; i < t.size; i++) mark(e[i]);
   }
   for (const inst of store.instances) {
-    for (const seg of inst.elems) if (seg !== null) for (let i = 0; i < seg.length; i++) mark(seg[i]);
+    for (const seg of inst.elems) {
+      if (seg !== null) { for (let i = 0; i < seg.length; i++) mark(seg[i]); }
+    }
   }
 }
 

@@ -273,7 +273,7 @@ function readObject(
       }
       return array
         ? { kind: "array", type, elems: words }
-        : { kind: "struct", type, fields: words };
+        : { kind: "struct", type, fields: Array.from(words) };
     }
     default:
       return FREE;
@@ -293,8 +293,11 @@ function checkHeap(store: Store): void {
   for (let i = n - 1; i > 0; i--) {
     const o = objects[i];
     if (o.kind === "free") free.push(i);
-    else if (o.kind === "struct") for (const w of gcLayout(o.type).refWords) ref(o.fields[w], i);
-    else if (o.kind === "array" && gcLayout(o.type).ref) for (const r of o.elems) ref(r, i);
+    else if (o.kind === "struct") {
+      for (const w of gcLayout(o.type).refWords) ref(o.fields[w], i);
+    } else if (o.kind === "array" && gcLayout(o.type).ref) {
+      for (const r of o.elems) ref(r, i);
+    }
   }
   store.free = free;
 }

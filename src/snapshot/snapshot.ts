@@ -154,7 +154,7 @@ function object(o: HeapObj, i: number, tw: TypeWriter): unknown[] {
       throw new SnapshotError(`object ${i}: an externref to a ${typeof v} cannot be written`);
     }
     case "struct":
-      return [4, tw.type(o.type), wordsBin(o.fields)];
+      return [4, tw.type(o.type), wordsBin(Int32Array.from(o.fields))];
     case "array":
       return [5, tw.type(o.type), wordsBin(o.elems)];
     case "free":
