@@ -234,7 +234,14 @@ async function main() {
         rejected++;
         kept--;
       } else await Deno.writeFile(`${values.out}/${s}.wasm`, bytes);
-      if (kept % 50 === 0) console.error(`${kept}/${count} (rejected ${rejected})`);
+      if (kept % 50 === 0) {
+        console.error(
+          `${kept}/${count} (rejected ${rejected}, agree ${agree}, differ ${kept - agree})`,
+        );
+        if (values.check) {
+          for (const [k, v] of differ) console.error(`  ${v.length}\t${k}\t${v.slice(0, 3)}`);
+        }
+      }
     }
   };
   await Promise.all(Array.from({ length: Number(values.jobs) }, worker));
