@@ -65,6 +65,9 @@ const V8_TRAPS: [RegExp, string][] = [
   [/float unrepresentable/, "int-overflow"],
   [/table index is out of bounds|table access out of bounds/, "table-oob"],
   [/null function or function signature mismatch|function signature mismatch/, "call-indirect"],
+  // call_indirect of a null element (gab: "uninitialized element"); call_ref of null is
+  // "dereferencing a null pointer" (gab: "null function reference").
+  [/^null function$/, "null-func"],
   [/dereferencing a null pointer|null reference|null function|rethrowing null value/, "null"],
   [/illegal cast/, "cast"],
   [/array element access out of bounds|array (index )?out of bounds/, "array-oob"],
@@ -82,7 +85,8 @@ const GAB_TRAPS: [RegExp, string][] = [
   [/out of bounds table access/, "table-oob"],
   // call_indirect past the table's end: V8 says "table index is out of bounds".
   [/undefined element/, "table-oob"],
-  [/uninitialized element|indirect call type mismatch/, "call-indirect"],
+  [/uninitialized element/, "null-func"],
+  [/indirect call type mismatch/, "call-indirect"],
   [/null/, "null"],
   [/cast failure|illegal cast/, "cast"],
   [/out of bounds array access/, "array-oob"],
@@ -447,7 +451,11 @@ export function runOnGab(bytes: Uint8Array, options: GabRunOptions = {}): Trace 
       const addr = runtime.funcAddr(fn);
       if (addr === undefined) return null;
       const obj = runtime.store.objects[addr];
-      return obj.kind === "wasm" ? obj.index : null;
+      if (obj.kind === "wasm") return obj.index;
+      // A host function (an import of the module): its index among the module's functions.
+      const inst = runtime.store.instances[runtime.store.instances.length - 1];
+      const i = inst === undefined ? -1 : inst.funcs.indexOf(addr);
+      return i < 0 ? null : i;
     },
     beforeCall: () => {
       runtime.fuel = options.fuel ?? DEFAULT_FUEL;
