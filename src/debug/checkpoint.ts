@@ -89,7 +89,7 @@ export interface Checkpoint {
    * arrays as copies of their words (shared with the previous checkpoint where equal), since
    * they change in place and the collector reuses addresses; and `store.free`.
    */
-  heap: { objects: HeapObj[]; free: number[] } | null;
+  heap: { objects: readonly unknown[]; free: number[] } | null;
   /** Per instance: its data and element segments (null once dropped). */
   datas: (Uint8Array | null)[][];
   /** Per instance: its element segments (null once dropped). */
@@ -230,14 +230,14 @@ function gcCopy(o: HeapObj): HeapObj {
 /** The heap image of `store` (see `Checkpoint.heap`), sharing `prev`'s equal objects. */
 function heapImage(
   store: Store,
-  prev: { objects: HeapObj[]; free: number[] } | null,
+  prev: { objects: readonly unknown[]; free: number[] } | null,
 ): { objects: HeapObj[]; free: number[] } | null {
   const objs = store.objects;
   if (store.free.length === 0 && !objs.some((o) => o.kind === "struct" || o.kind === "array")) {
     return null;
   }
   const objects = objs.map((o, i) => {
-    const p = prev?.objects[i];
+    const p = prev?.objects[i] as HeapObj | undefined;
     if (o.kind === "struct" && p?.kind === "struct" && p.type === o.type) {
       if (p.fields.length === o.fields.length && p.fields.every((w, k) => w === o.fields[k])) {
         return p;
@@ -285,7 +285,7 @@ export function restoreCheckpoint(m: Machine, ex: Execution, c: Checkpoint): voi
   });
   new Uint8Array(store.globalSlots).set(c.globals);
   if (c.heap !== null) {
-    store.objects = c.heap.objects.map(gcCopy);
+    store.objects = (c.heap.objects as HeapObj[]).map(gcCopy);
     store.free = c.heap.free.slice();
   } else store.objects.length = c.objects;
   store.instances.forEach((inst, i) => {
