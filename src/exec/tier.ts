@@ -364,7 +364,10 @@ export function tierSource(
   const leave = (x: string, refund: string) => `{ F += ${refund}; X = ${x}; break exit; }`;
   const charge = (x: number) => `if ((F -= ${ticks[x]}) < 0) ${leave(String(x), String(ticks[x]))}`;
   const jump = (x: number) => `{ pc = ${x}; ${charge(x)} continue; }`;
-  const refresh = "if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();";
+  // After code that may grow a memory or add globals: the views again (in locals, which V8
+  // keeps in registers; the shared copies are the closure's).
+  const refresh = "if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) " +
+    "{ refresh(); DV = DV0; U8 = U80; memLen = ML0; G32 = G320; G64 = G640; }";
   // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`.
   // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`; `known`:
   // the callee's lowered code when the call is direct (its frame's sizes are then constants).
@@ -654,16 +657,17 @@ function assemble(
   }
   const init = (s: number) => `r${s} = 0`;
   return [
-    `let MEM = CF.mem0, BUF = null, DV = null, U8 = null, memLen = 0, GB = null, G32 = null, G64 = null;`,
+    `let MEM = CF.mem0, BUF = null, DV0 = null, U80 = null, ML0 = 0, GB = null, G320 = null, G640 = null;`,
     `const I32 = m.i32, F32 = m.f32, F64 = m.f64, I64 = m.i64, U64 = m.u64, SV = m.simd;`,
     `const P64 = CF.pool64, TK = CF.ticks, BT = CF.brTables;`,
     `const trap = H.trap, exhausted = H.exhausted, i64Binary = H.i64Binary, convert = H.convert, returnCond = H.returnCond;`,
     `function refresh() {`,
-    `  if (MEM !== null) { BUF = MEM.buffer; DV = new DataView(BUF); U8 = new Uint8Array(BUF); memLen = BUF.byteLength; }`,
-    `  GB = store.globalSlots; G32 = new Int32Array(GB); G64 = new BigInt64Array(GB);`,
+    `  if (MEM !== null) { BUF = MEM.buffer; DV0 = new DataView(BUF); U80 = new Uint8Array(BUF); ML0 = BUF.byteLength; }`,
+    `  GB = store.globalSlots; G320 = new Int32Array(GB); G640 = new BigInt64Array(GB);`,
     `}`,
     `return function f${addr}(fp, pc, jd) {`,
-    `  ${"if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();"}`,
+    `  if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();`,
+    `  let DV = DV0, U8 = U80, memLen = ML0, G32 = G320, G64 = G640;`,
     `  const fh = fp >> 1, d0 = m.depth;`,
     `  let F = m.fuel, P = pc, X = 0;`,
     `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; return 1; }`,
