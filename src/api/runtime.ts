@@ -243,7 +243,7 @@ export class Runtime implements HandleOwner {
 
   /**
    * A new runtime; `fuel` bounds the ticks all its invocations may take together; `tier`
-   * picks the functions that run compiled (see `Machine.tier`; default "hot"). With
+   * picks the functions that run compiled (see `Machine.tier`; default "off"). With
    * `machine` (e.g. one restored from a snapshot) the runtime works on that machine and its
    * store instead of a new one; its instances are reached with {@linkcode instance}.
    */

@@ -200,10 +200,12 @@ export class Machine {
   /**
    * Which functions run as compiled JavaScript (src/exec/tier.ts): none ("off"), those
    * called {@linkcode tierThreshold} times or found running at the end of a slice of the
-   * loop ("hot", the default), or all that can ("all"). Not state: results, ticks and
-   * snapshots are the same whatever the tier.
+   * loop ("hot"), or all that can ("all"). Not state: results, ticks and snapshots are the
+   * same whatever the tier. Off by default: on the real programs (SQLite, Flite, CPython)
+   * "hot" is still slower than the interpreter alone (every call goes through the tier's
+   * hook), on the compute kernels about twice as fast.
    */
-  tier: "off" | "hot" | "all" = "hot";
+  tier: "off" | "hot" | "all" = "off";
   /**
    * Calls of a function before the "hot" tier compiles it: V8 optimizes generated code only
    * once it has run a while, and until then it runs slower than the interpreter's loop, so
