@@ -19,6 +19,7 @@
  * @module
  */
 
+import { gcPacing, type Pacing, setGcPacing } from "../exec/collect.ts";
 import { Buffer } from "node:buffer";
 import type { Execution } from "../exec/execution.ts";
 import type { Machine } from "../exec/machine.ts";
@@ -90,6 +91,8 @@ export interface Checkpoint {
    * they change in place and the collector reuses addresses; and `store.free`.
    */
   heap: { objects: readonly unknown[]; free: number[] } | null;
+  /** The collector's pacing (when the next collection runs, so which addresses come next). */
+  gc: Pacing;
   /** Per instance: its data and element segments (null once dropped). */
   datas: (Uint8Array | null)[][];
   /** Per instance: its element segments (null once dropped). */
@@ -212,6 +215,7 @@ export function takeCheckpoint(
     tables,
     objects: store.objects.length,
     heap: heapImage(store, prev?.heap ?? null),
+    gc: gcPacing(store),
     datas: store.instances.map((inst) => inst.datas.slice()),
     elems: store.instances.map((inst) => inst.elems.slice()),
     execution: ex.state,
@@ -287,7 +291,11 @@ export function restoreCheckpoint(m: Machine, ex: Execution, c: Checkpoint): voi
   if (c.heap !== null) {
     store.objects = (c.heap.objects as HeapObj[]).map(gcCopy);
     store.free = c.heap.free.slice();
-  } else store.objects.length = c.objects;
+  } else {
+    store.objects.length = c.objects;
+    store.free = []; // no freed addresses then: a later allocation must not take one of now's
+  }
+  setGcPacing(store, c.gc);
   store.instances.forEach((inst, i) => {
     c.datas[i].forEach((d, k) => inst.datas[k] = d);
     c.elems[i].forEach((e, k) => inst.elems[k] = e);

@@ -42,8 +42,13 @@ export function setHostRoots(store: Store, roots: () => Iterable<number>): void 
   hostRoots.set(store, roots);
 }
 
-/** Collection pacing per store (not state: a restored store starts afresh). */
-interface Pacing {
+/**
+ * Collection pacing per store. It decides when collections run, and so which addresses later
+ * allocations take: time travel carries it in checkpoints ({@linkcode gcPacing},
+ * {@linkcode setGcPacing}), and a snapshot starts it afresh on both sides (see
+ * {@linkcode pacingAfterCollect}).
+ */
+export interface Pacing {
   /** Allocations since the last collection. */
   allocs: number;
   /** Allocations after which the next collection runs. */
@@ -67,6 +72,35 @@ function pacingOf(store: Store): Pacing {
     pacing.set(store, p = { allocs: 0, threshold: MIN_THRESHOLD, min: MIN_THRESHOLD });
   }
   return p;
+}
+
+/** A copy of `store`'s collection pacing (plain data). */
+export function gcPacing(store: Store): Pacing {
+  return { ...pacingOf(store) };
+}
+
+/** Puts back a pacing that {@linkcode gcPacing} copied. */
+export function setGcPacing(store: Store, p: Pacing): void {
+  pacing.set(store, { ...p });
+}
+
+/**
+ * Starts the pacing afresh after a collection (as one triggered by allocation does): no
+ * allocations counted, the next collection after as many as the live set. A snapshot calls it
+ * after its own collection, and a restored store gets the same from the live objects it has,
+ * so both processes collect at the same allocations.
+ */
+export function pacingAfterCollect(store: Store, live: number): void {
+  const p = pacingOf(store);
+  p.allocs = 0;
+  p.threshold = Math.max(p.min, live);
+}
+
+/** {@linkcode pacingAfterCollect} with the structs and arrays `store` holds as the live set. */
+export function restartPacing(store: Store): void {
+  let live = 0;
+  for (const o of store.objects) if (o?.kind === "struct" || o?.kind === "array") live++;
+  pacingAfterCollect(store, live);
 }
 
 /**
@@ -109,10 +143,9 @@ export function gcStats(store: Store): GcStats {
 export function noteAllocation(m: Machine, obj: HeapObj): void {
   const p = pacingOf(m.store);
   if (++p.allocs < p.threshold) return;
-  p.allocs = 0;
   collect(m, obj);
   // Grow with the live set so that collecting stays proportional to allocating.
-  p.threshold = Math.max(p.min, gcStats(m.store).live);
+  pacingAfterCollect(m.store, gcStats(m.store).live);
 }
 
 /**

@@ -13,6 +13,7 @@
  * @module
  */
 
+import { restartPacing } from "../exec/collect.ts";
 import { decodeModule } from "../binary/decode.ts";
 import { SnapshotError, WasmError } from "../errors.ts";
 import { Execution, type ExecutionState } from "../exec/execution.ts";
@@ -171,6 +172,7 @@ function build(
     }
   }
   checkHeap(store);
+  restartPacing(store); // as the snapshot left it in the writing process
   store.tables = arr(top.tables, "tables").map((v, i) => readTable(v, i, types, nobj));
   const heads = arr(top.memories, "memories").map((v, i) => readMemoryHead(v, i));
   const need = heads.reduce((n, h) => n + h.runs.reduce((k, r) => k + r[1] * PAGE, 0), 0);
