@@ -19,7 +19,7 @@
  * @module
  */
 
-import { gcPacing, type Pacing, setGcPacing } from "../exec/collect.ts";
+import { gcPacing, setGcPacing } from "../exec/collect.ts";
 import { Buffer } from "node:buffer";
 import type { Execution } from "../exec/execution.ts";
 import type { Machine } from "../exec/machine.ts";
@@ -92,7 +92,7 @@ export interface Checkpoint {
    */
   heap: { objects: readonly unknown[]; free: number[] } | null;
   /** The collector's pacing (when the next collection runs, so which addresses come next). */
-  gc: Pacing;
+  gc: { allocs: number; threshold: number; min: number };
   /** Per instance: its data and element segments (null once dropped). */
   datas: (Uint8Array | null)[][];
   /** Per instance: its element segments (null once dropped). */
