@@ -12,6 +12,8 @@
  * @module
  */
 
+import { ByteReader, DwarfError } from "./dwarf_reader.ts";
+
 /** One row of a line table (the state machine's registers when it emitted the row). */
 export interface LineRow {
   /** The address: an offset into the code section's contents. */
@@ -42,77 +44,10 @@ export interface LineUnit {
   rows: LineRow[];
 }
 
-/** A malformed `.debug_line`. */
-export class DwarfError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = "DwarfError";
-  }
-}
-
-class Reader {
-  pos: number;
-  private readonly view: DataView;
-  constructor(readonly bytes: Uint8Array, pos = 0) {
-    this.pos = pos;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  need(n: number): void {
-    if (this.pos + n > this.bytes.length) throw new DwarfError(".debug_line: unexpected end");
-  }
-  u8(): number {
-    this.need(1);
-    return this.bytes[this.pos++];
-  }
-  u16(): number {
-    this.need(2);
-    const v = this.view.getUint16(this.pos, true);
-    this.pos += 2;
-    return v;
-  }
-  u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-  u64(): number {
-    this.need(8);
-    const v = Number(this.view.getBigUint64(this.pos, true));
-    this.pos += 8;
-    return v;
-  }
-  uleb(): number {
-    let result = 0, scale = 1, b: number;
-    do {
-      b = this.u8();
-      result += (b & 0x7f) * scale;
-      scale *= 128;
-    } while (b & 0x80);
-    return result;
-  }
-  sleb(): number {
-    let result = 0, scale = 1, b: number;
-    do {
-      b = this.u8();
-      result += (b & 0x7f) * scale;
-      scale *= 128;
-    } while (b & 0x80);
-    return b & 0x40 ? result - scale : result;
-  }
-  str(): string {
-    const end = this.bytes.indexOf(0, this.pos);
-    if (end < 0) throw new DwarfError(".debug_line: unterminated string");
-    const s = new TextDecoder().decode(this.bytes.subarray(this.pos, end));
-    this.pos = end + 1;
-    return s;
-  }
-}
-
 /** A NUL-terminated string at `offset` of a string section. */
 function strAt(section: Uint8Array | undefined, offset: number): string {
   if (section === undefined) throw new DwarfError(".debug_line: a string section is missing");
-  return new Reader(section, offset).str();
+  return new ByteReader(section, offset, ".debug_line").str();
 }
 
 // DW_FORM_* and DW_LNCT_* values used by version 5 entry formats.
@@ -133,7 +68,7 @@ const LNCT_PATH = 1, LNCT_DIRECTORY = 2;
 
 /** Reads one version-5 attribute of form `form`: a string, a number, or null (skipped). */
 function readForm(
-  r: Reader,
+  r: ByteReader,
   form: number,
   offset64: boolean,
   strs: { str?: Uint8Array; lineStr?: Uint8Array },
@@ -142,9 +77,9 @@ function readForm(
     case FORM.string:
       return r.str();
     case FORM.strp:
-      return strAt(strs.str, offset64 ? r.u64() : r.u32());
+      return strAt(strs.str, offset64 ? Number(r.u64()) : r.u32());
     case FORM.lineStrp:
-      return strAt(strs.lineStr, offset64 ? r.u64() : r.u32());
+      return strAt(strs.lineStr, offset64 ? Number(r.u64()) : r.u32());
     case FORM.udata:
       return r.uleb();
     case FORM.data1:
@@ -154,7 +89,7 @@ function readForm(
     case FORM.data4:
       return r.u32();
     case FORM.data8:
-      return r.u64();
+      return Number(r.u64());
     case FORM.data16:
       r.need(16);
       r.pos += 16;
@@ -185,13 +120,13 @@ export function parseDebugLine(
   strings: { str?: Uint8Array; lineStr?: Uint8Array } = {},
 ): LineUnit[] {
   const units: LineUnit[] = [];
-  const r = new Reader(section);
+  const r = new ByteReader(section, 0, ".debug_line");
   while (r.pos < section.length) {
     const offset = r.pos;
     let length = r.u32();
     let offset64 = false;
     if (length === 0xffffffff) {
-      length = r.u64();
+      length = Number(r.u64());
       offset64 = true;
     }
     const end = r.pos + length;
@@ -201,7 +136,7 @@ export function parseDebugLine(
       throw new DwarfError(`.debug_line: unsupported version ${version}`);
     }
     if (version >= 5) r.pos += 2; // address_size, segment_selector_size
-    const headerLength = offset64 ? r.u64() : r.u32();
+    const headerLength = offset64 ? Number(r.u64()) : r.u32();
     const programStart = r.pos + headerLength;
     const minInst = r.u8();
     if (version >= 4) r.u8(); // maximum_operations_per_instruction (1 outside VLIW)
@@ -272,7 +207,7 @@ export function parseDebugLine(
             emit(true);
             reset();
           } else if (sub === 2) {
-            address = len - 1 === 8 ? r.u64() : r.u32();
+            address = len - 1 === 8 ? Number(r.u64()) : r.u32();
           }
           r.pos = next; // define_file, set_discriminator and unknown ones: skipped
           break;
@@ -331,7 +266,7 @@ export interface SourcePos {
 export function moduleSections(
   bytes: Uint8Array,
 ): { codeStart: number; customs: Map<string, Uint8Array> } {
-  const r = new Reader(bytes, 8);
+  const r = new ByteReader(bytes, 8, "module");
   const customs = new Map<string, Uint8Array>();
   let codeStart = -1;
   while (r.pos < bytes.length) {

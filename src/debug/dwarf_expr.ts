@@ -19,8 +19,7 @@
  * @module
  */
 
-import { ByteReader } from "./dwarf_info.ts";
-import { DwarfError } from "./dwarf.ts";
+import { ByteReader, DwarfError } from "./dwarf_reader.ts";
 
 /** Operand encodings: u1/u2/u4/u8 fixed unsigned, s1.. signed, U/S LEB128, a address, b block. */
 type Operand = "u1" | "s1" | "u2" | "s2" | "u4" | "s4" | "u8" | "s8" | "U" | "S" | "a" | "b";

@@ -21,7 +21,8 @@
  * @module
  */
 
-import { DwarfError, moduleSections } from "./dwarf.ts";
+import { moduleSections } from "./dwarf.ts";
+import { ByteReader, DwarfError } from "./dwarf_reader.ts";
 
 /** DW_TAG_* values (DWARF 5 §7.5.3, table 7.3) with the names llvm-dwarfdump prints. */
 export const TAG = {
@@ -221,136 +222,6 @@ export interface DwarfSections {
 }
 
 const utf8 = new TextDecoder();
-
-/** A little-endian cursor over a section, with DWARF's LEB128 forms. */
-export class ByteReader {
-  /** The read position. */
-  pos: number;
-  private readonly view: DataView;
-  /** A reader of `bytes` from `pos`; `what` names the section in errors. */
-  constructor(readonly bytes: Uint8Array, pos = 0, readonly what = ".debug_info") {
-    this.pos = pos;
-    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  }
-  /** Throws unless `n` more bytes are there. */
-  need(n: number): void {
-    if (this.pos + n > this.bytes.length || this.pos < 0) {
-      throw new DwarfError(`${this.what}: unexpected end at 0x${this.pos.toString(16)}`);
-    }
-  }
-  /** An unsigned byte. */
-  u8(): number {
-    this.need(1);
-    return this.bytes[this.pos++];
-  }
-  /** A 2-byte unsigned. */
-  u16(): number {
-    this.need(2);
-    const v = this.view.getUint16(this.pos, true);
-    this.pos += 2;
-    return v;
-  }
-  /** A 3-byte unsigned. */
-  u24(): number {
-    const lo = this.u16();
-    return lo + this.u8() * 0x10000;
-  }
-  /** A 4-byte unsigned. */
-  u32(): number {
-    this.need(4);
-    const v = this.view.getUint32(this.pos, true);
-    this.pos += 4;
-    return v;
-  }
-  /** An 8-byte unsigned (a number when exact, else a bigint). */
-  u64(): number | bigint {
-    this.need(8);
-    const v = this.view.getBigUint64(this.pos, true);
-    this.pos += 8;
-    return v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
-  }
-  /** An unsigned of `size` bytes (1, 2, 4 or 8). */
-  sized(size: number): number {
-    switch (size) {
-      case 1:
-        return this.u8();
-      case 2:
-        return this.u16();
-      case 4:
-        return this.u32();
-      default:
-        return Number(this.u64());
-    }
-  }
-  /** An unsigned LEB128 as a bigint (exact to any width). */
-  ulebBig(): bigint {
-    let result = 0n, shift = 0n, b: number;
-    do {
-      b = this.u8();
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
-    } while (b & 0x80);
-    return result;
-  }
-  /** A signed LEB128 as a bigint. */
-  slebBig(): bigint {
-    let result = 0n, shift = 0n, b: number;
-    do {
-      b = this.u8();
-      result |= BigInt(b & 0x7f) << shift;
-      shift += 7n;
-    } while (b & 0x80);
-    return b & 0x40 ? result - (1n << shift) : result;
-  }
-  /** An unsigned LEB128 (a number: exact below 2^53). */
-  uleb(): number {
-    let result = 0, scale = 1, b: number;
-    do {
-      b = this.u8();
-      result += (b & 0x7f) * scale;
-      scale *= 128;
-    } while (b & 0x80);
-    return result;
-  }
-  /** A signed LEB128 (a number: exact within ±2^53). */
-  sleb(): number {
-    let result = 0, scale = 1, b: number;
-    do {
-      b = this.u8();
-      result += (b & 0x7f) * scale;
-      scale *= 128;
-    } while (b & 0x80);
-    return b & 0x40 ? result - scale : result;
-  }
-  /** Whether the LEB128 at the read position has more than 7 bytes (more than 49 bits). */
-  private wideLeb(): boolean {
-    for (let i = 0; i < 7; i++) if (!(this.bytes[this.pos + i] & 0x80)) return false;
-    return true;
-  }
-  /** An unsigned LEB128: a number when exact, else a bigint. */
-  ulebExact(): number | bigint {
-    return this.wideLeb() ? safe(this.ulebBig()) : this.uleb();
-  }
-  /** A signed LEB128: a number when exact, else a bigint. */
-  slebExact(): number | bigint {
-    return this.wideLeb() ? safe(this.slebBig()) : this.sleb();
-  }
-  /** A NUL-terminated UTF-8 string. */
-  str(): string {
-    const end = this.bytes.indexOf(0, this.pos);
-    if (end < 0) throw new DwarfError(`${this.what}: unterminated string`);
-    const s = utf8.decode(this.bytes.subarray(this.pos, end));
-    this.pos = end + 1;
-    return s;
-  }
-  /** The next `n` bytes. */
-  take(n: number): Uint8Array {
-    this.need(n);
-    const out = this.bytes.subarray(this.pos, this.pos + n);
-    this.pos += n;
-    return out;
-  }
-}
 
 /** One abbreviation (DWARF 5 §7.5.3): a tag, whether it has children, its attribute specs. */
 interface Abbrev {
@@ -640,13 +511,6 @@ function readAttr(
       break;
   }
   return attr;
-}
-
-/** `v` as a number when that is exact, else as it is. */
-function safe(v: bigint): number | bigint {
-  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER)
-    ? Number(v)
-    : v;
 }
 
 /** Whether `form` is of the constant class (so DW_AT_high_pc is a length from DW_AT_low_pc). */

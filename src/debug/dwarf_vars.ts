@@ -21,7 +21,7 @@ import type { FrameInfo } from "./inspect.ts";
 import { globals, locals, operandStack } from "./inspect.ts";
 import { AT, type DebugInfo, type Die, indexedAddress, type ScopeVar, TAG } from "./dwarf_info.ts";
 import { bytesToBig, evalLocation, type ExprContext, type Location } from "./dwarf_expr.ts";
-import { DwarfError } from "./dwarf.ts";
+import { DwarfError } from "./dwarf_reader.ts";
 
 /** A C variable's value, ready to show. */
 export interface CValue {
