@@ -28,7 +28,7 @@ import { compile, type CompiledModule } from "../src/api/module.ts";
 import type { Runtime } from "../src/api/runtime.ts";
 import { createWasi } from "../src/wasi/api.ts";
 import { median, tierAvailable, tieredRuntime, type TierMode } from "./bench.ts";
-import { CASES, hasNode, NODE_RUNNER, PROGRAMS, type Run } from "./real_programs.ts";
+import { CASES, hasNode, PROGRAMS, type Run, runsOnNode } from "./real_programs.ts";
 
 /** The CPython build in the shared folder. */
 export const CPYTHON_DIR: string = decodeURIComponent(
@@ -155,27 +155,18 @@ export function runOnGab(
 export async function runOnNode(p: Program, runs: number): Promise<ProgramOutcome> {
   const { preopens, done } = preopensOf(p);
   try {
-    const job = { wasm: p.wasm, preopens, runs: Array.from({ length: runs }, () => p.run) };
-    const child = new Deno.Command("node", {
-      args: ["--no-warnings", NODE_RUNNER],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(job)));
-    await writer.close();
-    const { success, stdout, stderr } = await child.output();
-    if (!success) throw new Error(`node failed on ${p.name}: ${decoder.decode(stderr).trim()}`);
-    const got: { runs: { status: number; stdout: string; stderr: string; ms: number }[] } = JSON
-      .parse(decoder.decode(stdout));
-    const last = got.runs[got.runs.length - 1];
-    const b64 = (s: string) => decoder.decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0)));
+    const got = await runsOnNode(
+      p.name,
+      p.wasm,
+      preopens,
+      Array.from({ length: runs }, () => p.run),
+    );
+    const last = got[got.length - 1];
     return {
-      ms: median(got.runs.map((r) => r.ms)),
+      ms: median(got.map((r) => r.ms)),
       status: last.status,
-      stdout: b64(last.stdout),
-      stderr: b64(last.stderr),
+      stdout: last.stdout,
+      stderr: last.stderr,
     };
   } finally {
     done();

@@ -355,37 +355,57 @@ export function hasNode(): boolean {
   }
 }
 
+/** One run's outcome on Node, with its time. */
+export interface NodeRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+  ms: number;
+}
+
+/**
+ * Runs `runs` of module file `wasm` on Node's node:wasi in one Node process
+ * (scripts/node_wasi_run.mjs), each in a fresh instance with `preopens` (guest -> host).
+ * Throws when Node fails, naming `name`.
+ */
+export async function runsOnNode(
+  name: string,
+  wasm: string,
+  preopens: Record<string, string>,
+  runs: Run[],
+): Promise<NodeRun[]> {
+  const child = new Deno.Command("node", {
+    args: ["--no-warnings", NODE_RUNNER],
+    stdin: "piped",
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const writer = child.stdin.getWriter();
+  await writer.write(new TextEncoder().encode(JSON.stringify({ wasm, preopens, runs })));
+  await writer.close();
+  const { success, stdout, stderr } = await child.output();
+  if (!success) {
+    throw new Error(`node failed on ${name}: ${new TextDecoder().decode(stderr).trim()}`);
+  }
+  const got: {
+    runs: { status: number; stdout: string; stderr: string; ms: number }[];
+  } = JSON.parse(new TextDecoder().decode(stdout));
+  return got.runs.map((r) => ({
+    status: r.status,
+    stdout: text([fromBase64(r.stdout)]),
+    stderr: text([fromBase64(r.stderr)]),
+    ms: r.ms,
+  }));
+}
+
 /** Runs case `c` on Node's node:wasi (scripts/node_wasi_run.mjs). Throws when Node fails. */
 export async function runOnNode(c: RealCase): Promise<Timed> {
   const dir = makeDir(c);
   try {
-    const job = {
-      wasm: PROGRAMS[c.program],
-      preopens: c.guestDir === undefined ? {} : { [c.guestDir]: dir },
-      runs: c.runs,
-    };
-    const child = new Deno.Command("node", {
-      args: ["--no-warnings", NODE_RUNNER],
-      stdin: "piped",
-      stdout: "piped",
-      stderr: "piped",
-    }).spawn();
-    const writer = child.stdin.getWriter();
-    await writer.write(new TextEncoder().encode(JSON.stringify(job)));
-    await writer.close();
-    const { success, stdout, stderr } = await child.output();
-    if (!success) {
-      throw new Error(`node failed on ${c.name}: ${new TextDecoder().decode(stderr).trim()}`);
-    }
-    const got: {
-      runs: { status: number; stdout: string; stderr: string; ms: number }[];
-    } = JSON.parse(new TextDecoder().decode(stdout));
-    const runs = got.runs.map((r) => ({
-      status: r.status,
-      stdout: text([fromBase64(r.stdout)]),
-      stderr: text([fromBase64(r.stderr)]),
-    }));
-    const ms = got.runs.reduce((n, r) => n + r.ms, 0);
+    const preopens = c.guestDir === undefined ? {} : { [c.guestDir]: dir };
+    const got = await runsOnNode(c.name, PROGRAMS[c.program], preopens, c.runs);
+    const runs = got.map(({ status, stdout, stderr }) => ({ status, stdout, stderr }));
+    const ms = got.reduce((n, r) => n + r.ms, 0);
     return { outcome: { runs, files: listFiles(dir) }, ms };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
