@@ -2,12 +2,14 @@
  * What the DAP tests share: `gab dap --port 0` started in a new process, and a DebugClient
  * session run against it under a test-wide time limit (in server mode DebugClient waits for
  * events without one), with the adapter, the client and the program's stdin file cleaned up
- * whatever happens.
+ * whatever happens; {@linkcode withSession} puts the three together with the events a test reads.
  *
  * @module
  */
 
-import type { DebugClient } from "@vscode/debugadapter-testsupport";
+import assert from "node:assert/strict";
+import { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { DebugProtocol } from "@vscode/debugprotocol";
 
 /** The repository root. */
 export const root: URL = new URL("../../", import.meta.url);
@@ -59,4 +61,44 @@ export async function runSession(
     await child.status;
     await Deno.remove(input);
   }
+}
+
+/** A session of {@linkcode withSession}: the client, the stdin file and what events brought. */
+export interface Session {
+  dc: DebugClient;
+  /** The file holding the program's standard input. */
+  input: string;
+  /** The text of `output` events, by category. */
+  stdout: string[];
+  stderr: string[];
+  console: string[];
+  /** The exit codes of `exited` events. */
+  exits: number[];
+}
+
+/**
+ * Runs `session` with a DebugClient connected to a new adapter (see {@linkcode runSession}),
+ * `stdin` in the file `input`, and checks that it ran to its end.
+ */
+export async function withSession(
+  stdin: string,
+  session: (s: Session) => Promise<void>,
+): Promise<void> {
+  const { child, port } = await startAdapter();
+  const input = await Deno.makeTempFile();
+  await Deno.writeTextFile(input, stdin);
+  const dc = new DebugClient("unused", "unused", "gab");
+  const s: Session = { dc, input, stdout: [], stderr: [], console: [], exits: [] };
+  dc.on("output", (e: DebugProtocol.OutputEvent) => {
+    const c = e.body.category;
+    if (c === "stdout" || c === "stderr" || c === "console") s[c].push(e.body.output);
+  });
+  dc.on("exited", (e: DebugProtocol.ExitedEvent) => s.exits.push(e.body.exitCode));
+  const log: string[] = [];
+  await runSession(dc, child, input, async () => {
+    await dc.start(port);
+    await session(s);
+    log.push("ok");
+  });
+  assert.deepEqual(log, ["ok"]);
 }

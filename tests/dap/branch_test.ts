@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { DebugClient } from "@vscode/debugadapter-testsupport";
+import type { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { root, runSession, startAdapter } from "./adapter.ts";
+import { root, withSession } from "./adapter.ts";
 
 // setVariable (it branches the timeline), the output of a branched timeline, and the stop of a
 // trap, through the real DAP client. Oracles from the programs' sources: tests/dap/count.wat
@@ -13,33 +13,6 @@ import { root, runSession, startAdapter } from "./adapter.ts";
 
 const path = (p: string) => decodeURIComponent(new URL(p, root).pathname);
 
-/**
- * Runs `session` with a DebugClient on a new adapter, the stdout output events collected in
- * `output`, the exit codes of `exited` events in `exits` and `stdin` in the file `input`.
- */
-async function withSession(
-  stdin: string,
-  session: (dc: DebugClient, output: string[], exits: number[], input: string) => Promise<void>,
-): Promise<void> {
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  await Deno.writeTextFile(input, stdin);
-  const dc = new DebugClient("unused", "unused", "gab");
-  const output: string[] = [];
-  const exits: number[] = [];
-  dc.on("output", (e: DebugProtocol.OutputEvent) => {
-    if (e.body.category === "stdout") output.push(e.body.output);
-  });
-  dc.on("exited", (e: DebugProtocol.ExitedEvent) => exits.push(e.body.exitCode));
-  const log: string[] = [];
-  await runSession(dc, child, input, async () => {
-    await dc.start(port);
-    await session(dc, output, exits, input);
-    log.push("ok");
-  });
-  assert.deepEqual(log, ["ok"]);
-}
-
 /** Sends `request` and waits for the stopped event that follows it. */
 async function move(
   dc: DebugClient,
@@ -50,7 +23,7 @@ async function move(
 }
 
 Deno.test("gab dap: setVariable on a global branches the timeline; its output comes once", async () => {
-  await withSession("", async (dc, output, exits) => {
+  await withSession("", async ({ dc, stdout: output, exits }) => {
     const program = path("tests/dap/count.wat");
     const [, , entry] = await Promise.all([
       dc.configurationSequence(),
@@ -105,7 +78,7 @@ Deno.test("gab dap: setVariable on a global branches the timeline; its output co
 });
 
 Deno.test("gab dap: a trap stops with reason exception; setVariable on a wasm local avoids it", async () => {
-  await withSession("", async (dc, output, exits) => {
+  await withSession("", async ({ dc, stdout: output, exits }) => {
     const [, , stop] = await Promise.all([
       dc.configurationSequence(),
       dc.launch({ program: path("tests/dap/trap.wat") }),
@@ -140,7 +113,7 @@ Deno.test("gab dap: a trap stops with reason exception; setVariable on a wasm lo
 });
 
 Deno.test("gab dap: setVariable on C locals changes what the program prints", async () => {
-  await withSession("4\n", async (dc, output, exits, stdin) => {
+  await withSession("4\n", async ({ dc, stdout: output, exits, input: stdin }) => {
     const source = path("testdata/debug/lines.c");
     await Promise.all([
       dc.configurationSequence(),

@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { root, runSession, startAdapter } from "./adapter.ts";
+import { root, withSession } from "./adapter.ts";
 
 // The "C locals" scope of `gab dap` (C variables by name from .debug_info), driven by the real
 // DAP client from npm on testdata/debug/vars.c (clang -O0 -g). The oracle is the program's own
@@ -22,15 +21,7 @@ function checked(where: string, k: number): Map<string, string> {
 }
 
 Deno.test("gab dap: a C locals scope with the variables' values, structs and arrays expandable", async () => {
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  const dc = new DebugClient("unused", "unused", "gab");
-  const log: string[] = [];
-  await runSession(dc, child, input, session);
-  assert.deepEqual(log, ["ok"]);
-
-  async function session() {
-    await dc.start(port);
+  await withSession("", async ({ dc, input }) => {
     await Promise.all([
       dc.configurationSequence(),
       dc.launch({ program, stdin: input, stopOnEntry: true }),
@@ -130,6 +121,5 @@ Deno.test("gab dap: a C locals scope with the variables' values, structs and arr
     await Promise.all([dc.stepBackRequest({ threadId: 1 }), dc.waitForEvent("stopped")]);
     const back = await scope((await dc.stackTraceRequest({ threadId: 1 })).body.stackFrames[0].id);
     assert.equal(back.get("n")!.value, m.get("n"));
-    log.push("ok");
-  }
+  });
 });

@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { DebugClient } from "@vscode/debugadapter-testsupport";
-import type { DebugProtocol } from "@vscode/debugprotocol";
-import { root, runSession, startAdapter } from "./adapter.ts";
+import { root, withSession } from "./adapter.ts";
 
 // A program that never ends (tests/dap/loop.wat: `_start` adds 1 to the global $count each
 // turn of its loop, and prints "spinning\n" every 2^16 turns) under the real DAP client: the
@@ -13,19 +11,8 @@ import { root, runSession, startAdapter } from "./adapter.ts";
 const program = decodeURIComponent(new URL("tests/dap/loop.wat", root).pathname);
 
 Deno.test("gab dap: pause a program in an endless loop, travel back, run on, pause again", async () => {
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  const dc = new DebugClient("unused", "unused", "gab");
-  const log: string[] = [];
-  const output: string[] = [];
-  dc.on("output", (e: DebugProtocol.OutputEvent) => {
-    if (e.body.category === "stdout") output.push(e.body.output);
-  });
-  await runSession(dc, child, input, session);
-  assert.deepEqual(log, ["ok"]);
-
-  async function session() {
-    await dc.start(port);
+  await withSession("", async ({ dc, stdout: output }) => {
+    const log: string[] = [];
     const position = async () =>
       (await dc.customRequest("gab/position")).body as { tick: number; end: number };
     const count = async () => {
@@ -128,18 +115,11 @@ Deno.test("gab dap: pause a program in an endless loop, travel back, run on, pau
       `dap live: ${log.join(", ")}, disconnect answered in ` +
         `${(performance.now() - t0).toFixed(1)} ms; ${p2.end} ticks recorded by the second pause`,
     );
-    log.length = 0;
-    log.push("ok");
-  }
+  });
 });
 
 Deno.test("gab dap: terminate a running program", async () => {
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  const dc = new DebugClient("unused", "unused", "gab");
-  const log: string[] = [];
-  await runSession(dc, child, input, async () => {
-    await dc.start(port);
+  await withSession("", async ({ dc }) => {
     await Promise.all([dc.configurationSequence(), dc.launch({ program })]);
     for (let i = 0; i < 2000; i++) {
       const { end } = (await dc.customRequest("gab/position")).body as { end: number };
@@ -151,22 +131,11 @@ Deno.test("gab dap: terminate a running program", async () => {
       dc.waitForEvent("terminated"),
     ]);
     assert.equal(answer.success, true);
-    log.push("ok");
   });
-  assert.deepEqual(log, ["ok"]);
 });
 
 Deno.test("gab dap: a bounded recording stops at its limit with a message, and goes on when told", async () => {
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  const dc = new DebugClient("unused", "unused", "gab");
-  const log: string[] = [];
-  const console_: string[] = [];
-  dc.on("output", (e: DebugProtocol.OutputEvent) => {
-    if (e.body.category === "console") console_.push(e.body.output);
-  });
-  await runSession(dc, child, input, async () => {
-    await dc.start(port);
+  await withSession("", async ({ dc, console: console_ }) => {
     const position = async () =>
       (await dc.customRequest("gab/position")).body as { tick: number; end: number };
     const [, , stop] = await Promise.all([
@@ -191,22 +160,11 @@ Deno.test("gab dap: a bounded recording stops at its limit with a message, and g
     await Promise.all([dc.customRequest("gab/travel", { tick: 1000 }), dc.waitForEvent("stopped")]);
     assert.equal((await position()).tick, 1000);
     await assert.rejects(dc.launch({ program, maxHistoryMiB: -1 }), /maxHistoryMiB/);
-    log.push("ok");
   });
-  assert.deepEqual(log, ["ok"]);
 });
 
 Deno.test("gab dap: a recording bounded by its memory stops with a message", async () => {
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  const dc = new DebugClient("unused", "unused", "gab");
-  const log: string[] = [];
-  const console_: string[] = [];
-  dc.on("output", (e: DebugProtocol.OutputEvent) => {
-    if (e.body.category === "console") console_.push(e.body.output);
-  });
-  await runSession(dc, child, input, async () => {
-    await dc.start(port);
+  await withSession("", async ({ dc, console: console_ }) => {
     // 16 KiB: less than a checkpoint of the program's 64 KiB memory.
     const [, , stop] = await Promise.all([
       dc.configurationSequence(),
@@ -218,7 +176,5 @@ Deno.test("gab dap: a recording bounded by its memory stops with a message", asy
       console_.join(""),
       /reached its limit of 0\.02 MiB of history \(maxHistoryMiB; [\d.]+ MiB taken\)/,
     );
-    log.push("ok");
   });
-  assert.deepEqual(log, ["ok"]);
 });

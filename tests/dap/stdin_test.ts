@@ -1,7 +1,6 @@
 import assert from "node:assert/strict";
-import { DebugClient } from "@vscode/debugadapter-testsupport";
 import type { DebugProtocol } from "@vscode/debugprotocol";
-import { root, runSession, startAdapter } from "./adapter.ts";
+import { root, withSession } from "./adapter.ts";
 
 // A C program reading standard input (testdata/dap/sum.c, clang -O0 -g: it adds the numbers
 // of its input lines into `sum`, prints the running sum, then with SPIN set spins forever)
@@ -14,20 +13,7 @@ const program = decodeURIComponent(new URL("testdata/dap/sum.wasm", root).pathna
 const source = decodeURIComponent(new URL("testdata/dap/sum.c", root).pathname);
 
 Deno.test("gab dap: a C program reading standard input, then spinning: breakpoints, travel, pause", async () => {
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  await Deno.writeTextFile(input, "10\n20\n30\n");
-  const dc = new DebugClient("unused", "unused", "gab");
-  const log: string[] = [];
-  const output: string[] = [];
-  dc.on("output", (e: DebugProtocol.OutputEvent) => {
-    if (e.body.category === "stdout") output.push(e.body.output);
-  });
-  await runSession(dc, child, input, session);
-  assert.deepEqual(log, ["ok"]);
-
-  async function session() {
-    await dc.start(port);
+  await withSession("10\n20\n30\n", async ({ dc, input, stdout: output }) => {
     const move = async (request: Promise<unknown>) => {
       const [, stop] = await Promise.all([request, dc.waitForEvent("stopped")]);
       return (stop as DebugProtocol.StoppedEvent).body;
@@ -131,6 +117,5 @@ Deno.test("gab dap: a C program reading standard input, then spinning: breakpoin
     assert.equal((await move(dc.pauseRequest({ threadId: 1 }))).reason, "pause");
     assert.ok((await position()).tick > p.tick);
     assert.ok([24, 25].includes((await top()).line));
-    log.push("ok");
-  }
+  });
 });

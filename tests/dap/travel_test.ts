@@ -1,7 +1,5 @@
 import assert from "node:assert/strict";
-import { DebugClient } from "@vscode/debugadapter-testsupport";
-import type { DebugProtocol } from "@vscode/debugprotocol";
-import { root, runSession, startAdapter } from "./adapter.ts";
+import { root, withSession } from "./adapter.ts";
 import { moduleSections } from "../../src/debug/dwarf.ts";
 
 // goto/gotoTargets, restartFrame, instruction breakpoints and writeMemory through the real DAP
@@ -16,20 +14,7 @@ const source = decodeURIComponent(new URL("testdata/debug/lines.c", root).pathna
 
 Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMemory", async () => {
   const { codeStart } = moduleSections(await Deno.readFile(program));
-  const { child, port } = await startAdapter();
-  const input = await Deno.makeTempFile();
-  await Deno.writeTextFile(input, "4\n");
-  const dc = new DebugClient("unused", "unused", "gab");
-  const log: string[] = [];
-  const output: string[] = [];
-  dc.on("output", (e: DebugProtocol.OutputEvent) => {
-    if (e.body.category === "stdout") output.push(e.body.output);
-  });
-  await runSession(dc, child, input, session);
-  assert.deepEqual(log, ["ok"]);
-
-  async function session() {
-    await dc.start(port);
+  await withSession("4\n", async ({ dc, input, stdout: output }) => {
     await Promise.all([
       dc.configurationSequence(),
       dc.launch({ program, stdin: input, stopOnEntry: true }),
@@ -149,6 +134,5 @@ Deno.test("gab dap: goto targets, restartFrame, instruction breakpoints, writeMe
     assert.equal(await word(), 125);
     // The branch's own output, once (the first timeline printed "total 30").
     assert.equal(output.join(""), "total 125\n");
-    log.push("ok");
-  }
+  });
 });
