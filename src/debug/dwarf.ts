@@ -12,7 +12,7 @@
  * @module
  */
 
-import { ByteReader, DwarfError } from "./dwarf_reader.ts";
+import { ByteReader, DwarfError, FORM } from "./dwarf_reader.ts";
 
 /** One row of a line table (the state machine's registers when it emitted the row). */
 export interface LineRow {
@@ -50,20 +50,7 @@ function strAt(section: Uint8Array | undefined, offset: number): string {
   return new ByteReader(section, offset, ".debug_line").str();
 }
 
-// DW_FORM_* and DW_LNCT_* values used by version 5 entry formats.
-const FORM = {
-  block: 0x09,
-  block1: 0x0a,
-  data1: 0x0b,
-  data2: 0x05,
-  data4: 0x06,
-  data8: 0x07,
-  data16: 0x1e,
-  string: 0x08,
-  strp: 0x0e,
-  lineStrp: 0x1f,
-  udata: 0x0f,
-} as const;
+// DW_LNCT_* values used by version 5 entry formats (DWARF 5 §6.2.4.1).
 const LNCT_PATH = 1, LNCT_DIRECTORY = 2;
 
 /** Reads one version-5 attribute of form `form`: a string, a number, or null (skipped). */
@@ -78,7 +65,7 @@ function readForm(
       return r.str();
     case FORM.strp:
       return strAt(strs.str, offset64 ? Number(r.u64()) : r.u32());
-    case FORM.lineStrp:
+    case FORM.line_strp:
       return strAt(strs.lineStr, offset64 ? Number(r.u64()) : r.u32());
     case FORM.udata:
       return r.uleb();
