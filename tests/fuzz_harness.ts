@@ -395,6 +395,14 @@ const JsApi = WebAssembly as unknown as {
   Exception: new (tag: unknown, values: unknown[]) => unknown;
 };
 
+/** The name gab's API gives a global's type `t` (as the JS API's, and "(ref extern)"), or null. */
+export function gabGlobalType(
+  t: ValType,
+): "i32" | "i64" | "f32" | "f64" | "externref" | "(ref extern)" | null {
+  const name = jsTypeName(t);
+  return name === "externref" && !refNullable(t) ? "(ref extern)" : name;
+}
+
 /** Runs `bytes` on Deno's V8. */
 export function runOnV8(bytes: Uint8Array): Trace {
   const m = decodeModule(bytes);
@@ -439,11 +447,8 @@ export function runOnGab(bytes: Uint8Array, options: GabRunOptions = {}): Trace 
     tag: (params) => runtime.tag({ parameters: params }),
     exception: (tag, values) => runtime.exception(tag as WasmTag, values),
     global: (t, value) => {
-      const name = jsTypeName(t);
-      if (name === null) return value;
-      return runtime.global({
-        value: refNullable(t) || name !== "externref" ? name : "(ref extern)",
-      }, value);
+      const name = gabGlobalType(t);
+      return name === null ? value : runtime.global({ value: name }, value);
     },
     instantiate: (imports) =>
       runtime.instantiate(bytes, imports as Parameters<Runtime["instantiate"]>[1]).exports,

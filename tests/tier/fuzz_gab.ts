@@ -27,22 +27,10 @@ import type { Execution } from "../../src/exec/execution.ts";
 import { WasmException } from "../../src/exec/machine.ts";
 import type { HostBindings } from "../../src/snapshot/restore.ts";
 import type { RawValue } from "../../src/runtime/values.ts";
-import {
-  ExternKind,
-  F32,
-  F64,
-  type FuncType,
-  HEAP_EXTERN,
-  I32,
-  I64,
-  isRefType,
-  refHeap,
-  refNullable,
-  type ValType,
-} from "../../src/syntax/types.ts";
+import { ExternKind, type FuncType } from "../../src/syntax/types.ts";
 import { canonType } from "../../src/valid/registry.ts";
 import { decodeModule } from "../../src/binary/decode.ts";
-import { type Engine, run, type Trace } from "../fuzz_harness.ts";
+import { type Engine, gabGlobalType, run, type Trace } from "../fuzz_harness.ts";
 import type { TierMode } from "../../src/script/engine.ts";
 import type { TierState } from "../../src/exec/tier.ts";
 
@@ -213,9 +201,8 @@ export function runBudgeted(bytes: Uint8Array, options: BudgetedOptions): Budget
     // The tag's handle belongs to the runtime it was made in: the same tag in the current one.
     exception: (tag, values) => rt.exception(new WasmTag(rt, (tag as WasmTag).addr), values),
     global: (t, value) => {
-      const name = globalTypeName(t);
-      if (name === null) return value;
-      return rt.global({ value: name }, value);
+      const name = gabGlobalType(t);
+      return name === null ? value : rt.global({ value: name }, value);
     },
     instantiate: (imports) => {
       // Host functions called by wasm: the calls back into wasm they make (call-export,
@@ -267,24 +254,4 @@ export function runBudgeted(bytes: Uint8Array, options: BudgetedOptions): Budget
 function compiledIn(rt: Runtime): number {
   const state = rt.machine.tierState as TierState | null;
   return state === null ? 0 : state.fns.filter((f) => typeof f === "function").length;
-}
-
-/** The API's name of a global's type, or null when the API has none. */
-function globalTypeName(
-  t: ValType,
-): "i32" | "i64" | "f32" | "f64" | "externref" | "(ref extern)" | null {
-  switch (t) {
-    case I32:
-      return "i32";
-    case I64:
-      return "i64";
-    case F32:
-      return "f32";
-    case F64:
-      return "f64";
-  }
-  if (isRefType(t) && refHeap(t) === HEAP_EXTERN) {
-    return refNullable(t) ? "externref" : "(ref extern)";
-  }
-  return null;
 }
