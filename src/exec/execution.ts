@@ -4,7 +4,8 @@
  * {@linkcode Execution.runFor}, which returns `complete` (with the results), `paused` (the
  * budget is spent; the machine holds every bit of state and the next `runFor` continues exactly
  * there, even mid-block), or `trapped` (a Trap, an Exhaustion or an uncaught WasmException;
- * the machine is idle again).
+ * the machine is idle again, and the budget has paid for the failing instruction and those
+ * before it, as many ticks as the run stepped one tick at a time takes).
  *
  * A tick is one executed IR instruction (src/ir/ops.ts says how fused ones count); host
  * functions cost no ticks. Between two `runFor` calls the machine can be snapshotted

@@ -35,7 +35,11 @@
  * {@linkcode SLICE} ticks so that V8 enters its newest optimized code; `warmup.ts` gives
  * every case type feedback once a run has lasted a slice.
  *
- * Traps throw {@linkcode Trap}; the machine's frames are then restored by `invoke`.
+ * Traps throw {@linkcode Trap}; the machine's frames are then restored by `invoke`. A run
+ * that fails (a trap, exhaustion, an exception that escapes) leaves in `fuel` exactly the
+ * ticks of the instructions it executed, the failing one included: the ticks its straight-line
+ * run was charged beyond that instruction are given back, so that a failing run counts as a
+ * run stepped one tick at a time counts (a recording can travel to every tick before it).
  *
  * @module
  */
@@ -43,7 +47,7 @@
 import { Exhaustion, Trap } from "../errors.ts";
 import type { CompiledFunc } from "../ir/compiled.ts";
 import { IR } from "../ir/ops.ts";
-import { pcAfterTicks } from "../ir/ticks.ts";
+import { pcAfterTicks, tickStart } from "../ir/ticks.ts";
 import type { MemInst } from "../runtime/store.ts";
 import { callHost, nullFunc, resolveIndirect } from "./calls.ts";
 import { allocExn, checkExnRef, unwind } from "./exceptions.ts";
@@ -157,6 +161,24 @@ function placePause(m: Machine, code: Int32Array, pc: number, k: number): void {
   m.pausePc = at;
   m.pauseOp = code[at];
   code[at] = PAUSE;
+}
+
+/**
+ * After instruction `pc` of `cf` failed: the ticks its straight-line run was charged beyond
+ * it (up to a pause placed in the run, which is taken away: src/ir/ticks.ts).
+ */
+function ticksAfter(m: Machine, cf: CompiledFunc, pc: number): number {
+  const pauseAt = m.pauseCode === cf.code ? m.pausePc : -1;
+  unpause(m);
+  const p = m.probes;
+  const start = p === null ? tickStart(cf.code, pc) : tickStart(cf.code, pc, p.opAt.bind(p));
+  return cf.ticks[start] - 1 - (pauseAt > start ? cf.ticks[pauseAt] : 0);
+}
+
+/** Takes away a pause placed in the run (see {@linkcode placePause}); 0. */
+function unpause(m: Machine): number {
+  if (m.pauseCode !== null) clearPause(m);
+  return 0;
 }
 
 /** Puts back the instruction a pause was written over. */
@@ -2086,6 +2108,7 @@ function loop(m: Machine): number {
               m.pc = pc;
               m.fp = fp;
               m.fuel -= sliceStart - fuel;
+              sliceStart = fuel;
               m.depth = depth;
               if (m.suspending.has(callee)) {
                 m.hostCallee = callee;
@@ -2178,6 +2201,9 @@ function loop(m: Machine): number {
       m.funcAddr = cf.addr;
       m.pc = pc - calling;
       m.fp = fp;
+      // The budget pays for the instructions executed, the failing one included (a call's
+      // failure is the call's: it ends its run).
+      m.fuel -= sliceStart - fuel - (calling === 1 ? unpause(m) : ticksAfter(m, cf, pc));
     }
     throw e;
   }
@@ -2190,6 +2216,7 @@ const TIER_HELPERS: TierHelpers = {
   i64Binary: (op, a, b) => i64Binary(op, a, b),
   convert: (m, op, d, a) => convert(m, op, d, a),
   returnCond: (op, a, k, I32, fp) => returnCond(op, a, k, I32, fp),
+  ticksAfter: (m, cf, pc) => ticksAfter(m, cf, pc),
 };
 
 /**

@@ -15,7 +15,7 @@
  * {@linkcode UNWOUND}), and so do its compiled callers: their call-stack records are pushed
  * at each call as the interpreter pushes them, so the interpreter goes on from there
  * (src/exec/interp.ts enters compiled code again at the next call or return into a compiled
- * function). Traps leave the failing frame in the machine as the loop does.
+ * function). Traps leave the failing frame and the fuel in the machine as the loop does.
  *
  * An instruction without a template or a case below (throws, tail calls, and what the
  * templates cannot express) hands its frame to the interpreter, which runs it and goes on;
@@ -94,6 +94,8 @@ export interface TierHelpers {
   convert(m: Machine, op: number, d: number, a: number): void;
   /** The condition of a `return_if.*`. */
   returnCond(op: number, a: number, k: number, I32: Int32Array, fp: number): boolean;
+  /** After instruction `pc` of `cf` failed: the ticks its run was charged beyond it. */
+  ticksAfter(m: Machine, cf: CompiledFunc, pc: number): number;
 }
 
 /** The tier's per-machine state (not machine state: derived, never in a snapshot). */
@@ -687,7 +689,8 @@ function assemble(
     ...calls.map(([c, a]) => `      case ${c}: ${flush(all.filter((s) => 2 * s < a))} break;`),
     `      default: ${flush(all)}`,
     `    }`,
-    `    if (m.depth === d0) { m.funcAddr = ${addr}; m.pc = P; m.fp = fp; }`,
+    // Failed in this frame: the fuel as the loop leaves it (the failing instruction paid).
+    `    if (m.depth === d0) { m.funcAddr = ${addr}; m.pc = P; m.fp = fp; m.fuel = F + H.ticksAfter(m, CF, P); }`,
     `    throw e;`,
     `  }`,
     `  ${flush(all)}`,

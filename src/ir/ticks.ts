@@ -70,3 +70,38 @@ export function pcAfterTicks(
   }
   return pc;
 }
+
+/**
+ * The instruction start of the tick that `pc` lies in: the last instruction at or before `pc`
+ * in a walk from the function's start that takes a prefix and the instructions it executes
+ * (`IR_CONSUMES`) as one. Where an instruction fails (a trap), the ticks its run was charged
+ * beyond it are `runTicks(code)[start] - 1`. (A branch may reach an instruction a prefix
+ * executes directly; the walk then still names the prefix: only a trap in the last three
+ * copies of a `mem.copy*.x4` reached that way is then counted differently.) `opAt` as in
+ * {@linkcode pcAfterTicks}.
+ *
+ * @example
+ * ```ts
+ * import { IR } from "./ops.ts";
+ * import { tickStart } from "./ticks.ts";
+ * import assert from "node:assert/strict";
+ *
+ * // const32 d0 1; copy d2 s0; return
+ * const code = Int32Array.of(IR.const32, 0, 1, IR.copy, 2, 0, IR.return);
+ * assert.equal(tickStart(code, 4), 3);
+ * ```
+ */
+export function tickStart(
+  code: Int32Array,
+  pc: number,
+  opAt?: (code: Int32Array, pc: number) => number,
+): number {
+  let at = 0;
+  for (;;) {
+    const op = opAt === undefined ? code[at] : opAt(code, at);
+    let next = at + 1 + IR_ARITY[op];
+    for (let c = IR_CONSUMES[op]; c > 0; c--) next += 1 + IR_ARITY[code[next]];
+    if (pc < next || next >= code.length) return at;
+    at = next;
+  }
+}
