@@ -28,7 +28,7 @@ import {
   HK_LEGACY_CATCH,
 } from "../ir/compiled.ts";
 import { allocObject, type ExnObj } from "../runtime/store.ts";
-import type { FuncType } from "../syntax/types.ts";
+import { F64, type FuncType, I64, V128 } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
 import { type Machine, WasmException } from "./machine.ts";
 import { type RawValue, readSlot, slotCount, slotViews } from "../runtime/values.ts";
@@ -36,9 +36,23 @@ import { type RawValue, readSlot, slotCount, slotViews } from "../runtime/values
 /**
  * Allocates an exception of tag `tag` whose arguments are the `n` slots at Int32 index `at`
  * of the stack; returns its address.
+ *
+ * The slots are copied whole, but the upper half of a 32-bit value's slot (i32, f32, a
+ * reference) is written as zero, as `writeSlot` writes it: on the stack it holds whatever an
+ * earlier value left there, which differs between the interpreter and the compiled tier,
+ * and the exception's bytes go into snapshots.
  */
 export function allocExn(m: Machine, tag: number, at: number, n: number): number {
   const slots = m.u8.slice(at * 4, (at + n * 2) * 4);
+  const params = (canonType(m.store.tags[tag].type).comp as FuncType).params;
+  let slot = 0;
+  for (const t of params) {
+    if (t === V128) slot += 2;
+    else {
+      if (t !== I64 && t !== F64) slots.fill(0, slot * 8 + 4, slot * 8 + 8);
+      slot++;
+    }
+  }
   const exn: ExnObj = { kind: "exn", tag, slots };
   return allocObject(m.store, exn);
 }

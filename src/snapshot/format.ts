@@ -27,7 +27,8 @@
  * - `objects`: store.objects, each `[0, instance, funcIndex]` (a wasm function: its type is
  *   its module's), `[1, type, module, name]` (a host function, bound again by name),
  *   `[2, value]` (an externref's host value: nil, bool, string, bigint, or `[f64 bits]`),
- *   `[3, tagAddr, slots bin]` (an exception), `[4, type, fields i32s]` (a GC struct),
+ *   `[3, tagAddr, slots bin]` (an exception: its values, 8 bytes each, 16 for v128, 32-bit
+ *   values zero-extended), `[4, type, fields i32s]` (a GC struct),
  *   `[5, type, elems i32s]` (a GC array; words as `StructObj`/`ArrayObj` keep them),
  *   `[6]` (a freed address: the collector runs before writing, so only live objects are
  *   written, and the free list is the freed addresses in descending order);

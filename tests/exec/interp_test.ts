@@ -3,7 +3,9 @@ import { Exhaustion, Trap } from "../../src/errors.ts";
 import { invoke } from "../../src/exec/invoke.ts";
 import { WasmException } from "../../src/exec/machine.ts";
 import { allocHostFunc, canonFuncType } from "../../src/runtime/host.ts";
-import { I32 } from "../../src/syntax/types.ts";
+import type { ExnObj } from "../../src/runtime/store.ts";
+import { slotViews, writeSlot } from "../../src/runtime/values.ts";
+import { F32, I32, I64 } from "../../src/syntax/types.ts";
 import { load } from "./harness.ts";
 
 Deno.test("arithmetic: i32, i64 without precision loss, floats as bits", () => {
@@ -126,6 +128,29 @@ Deno.test("exceptions: try_table catches, legacy try/catch, rethrow, escape", ()
     return true;
   });
   assert.equal(l.machine.depth, 0);
+});
+
+Deno.test("an exception's slots hold its values only: 32-bit values zero-extended", () => {
+  // The i64 sums leave all-ones bits in the operand slots the thrown i32 then takes: its
+  // upper half must not carry them into the exception (snapshots hold its bytes, and the
+  // compiled tier leaves other bits there than the interpreter).
+  const l = load(`
+    (tag $e (param i32 f32 i64 i32))
+    (func (export "throw") (param i64 i32)
+      (drop (i64.add (local.get 0) (i64.const 0)))
+      (throw $e (i32.add (local.get 1) (i32.const 1)) (f32.const 1) (local.get 0)
+        (local.get 1)))`);
+  assert.throws(() => l.call("throw", -1n, 5), (e: unknown) => {
+    assert.ok(e instanceof WasmException);
+    const want = new Uint8Array(32);
+    const views = slotViews(want.buffer);
+    writeSlot(views, 0, I32, 6);
+    writeSlot(views, 1, F32, 0x3f800000);
+    writeSlot(views, 2, I64, -1n);
+    writeSlot(views, 3, I32, 5);
+    assert.deepEqual((l.machine.store.objects[e.exn] as ExnObj).slots, want);
+    return true;
+  });
 });
 
 Deno.test("host functions may call back into wasm (re-entrant invoke)", () => {
