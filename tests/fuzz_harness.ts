@@ -8,6 +8,7 @@
  * ended: its result (numbers exactly, NaN as `nan`; references by kind only where V8 shows
  * nothing more), a trap by its kind (V8's and gab's messages mapped to one word each), stack
  * exhaustion, or a host error. Two engines agree on a module when their traces are equal.
+ * A trace ends after {@linkcode MAX_TRACE} lines with "trace too long", and the run stops.
  *
  * The `fuzzing-support` imports are defined here, once, for both engines (their meaning
  * follows binaryen's fuzz shell in spirit; exact agreement with it is not the point, the same
@@ -198,8 +199,12 @@ export interface Engine {
   beforeCall(): void;
 }
 
-/** Trace lines after which a run stops (a module that logs without end). */
-const MAX_TRACE = 20_000;
+/**
+ * Trace lines after which a run stops: a module that logs or re-enters itself without end
+ * (binaryen's hang limits bound loops, not a tree of calls through `call-ref`), whose trace
+ * would otherwise fill the memory.
+ */
+export const MAX_TRACE = 20_000;
 
 /** The value an imported global of type `t` named `name` gets, or undefined if none fits. */
 function importedGlobalValue(t: ValType, name: string): unknown {
@@ -250,6 +255,23 @@ const TAG_PARAMS: Record<string, ("i32" | "externref")[]> = {
  */
 export function run(m: Module, engine: Engine): Trace {
   const trace: Trace = [];
+  /** Whether the trace is full: the run is stopping (see `add`). */
+  let full = false;
+  /**
+   * Adds `line` to the trace. Past {@linkcode MAX_TRACE} lines the trace ends with "trace too
+   * long" and the run stops: every host function then fails at once (without re-entering the
+   * module or tracing more), and no more exports are called. Both engines stop alike, and the
+   * work left is bounded (the module's own loops are, by its hang limits).
+   */
+  const add = (line: string): void => {
+    if (full) return;
+    if (trace.length >= MAX_TRACE) {
+      full = true;
+      trace.push("trace too long");
+      return;
+    }
+    trace.push(line);
+  };
   const tags = new Map<string, unknown>();
   for (const im of m.imports) {
     if (im.module === "fuzzing-support" && im.desc.kind === ExternKind.Tag) {
@@ -281,8 +303,7 @@ export function run(m: Module, engine: Engine): Trace {
     return (fn as (...a: unknown[]) => unknown)(...args);
   };
   const log = (kind: string) => (...args: unknown[]) => {
-    if (trace.length > MAX_TRACE) throw new HostError("trace too long");
-    trace.push(`log-${kind} ${args.map(show).join(" ")}`);
+    add(`log-${kind} ${args.map(show).join(" ")}`);
   };
   const table = () => {
     const t = exports?.table as WebAssembly.Table | undefined;
@@ -298,7 +319,7 @@ export function run(m: Module, engine: Engine): Trace {
       return callWithDefaults(fn);
     } catch (err) {
       if (failTag === null || errorWord(err, engine.v8) === "exception") throw err;
-      trace.push(`nested ${errorWord(err, engine.v8)}`);
+      add(`nested ${errorWord(err, engine.v8)}`);
       return fail(-6, "nested call failed");
     }
   };
@@ -306,12 +327,12 @@ export function run(m: Module, engine: Engine): Trace {
     const list = funcExports();
     const e = list[i >>> 0];
     if (e === undefined) fail(-2, "no such export");
-    trace.push(`call-export ${e[0]}`);
+    add(`call-export ${e[0]}`);
     return nested(e[1]);
   };
   const callRef = (fn: unknown): unknown => {
     if (typeof fn !== "function") fail(-3, "call-ref of null");
-    trace.push("call-ref");
+    add("call-ref");
     return nested(fn);
   };
   const catching = (f: () => unknown) => {
@@ -319,7 +340,7 @@ export function run(m: Module, engine: Engine): Trace {
       f();
       return 0;
     } catch (err) {
-      trace.push(`caught ${errorWord(err, engine.v8)}`);
+      add(`caught ${errorWord(err, engine.v8)}`);
       return 1;
     }
   };
@@ -349,6 +370,10 @@ export function run(m: Module, engine: Engine): Trace {
     "sleep": (_ms: number, id: number) => id,
     "throw": (code: unknown) => fail(typeof code === "number" ? code : 0, "thrown"),
   };
+  for (const [name, f] of Object.entries(support)) {
+    const impl = f as (...a: unknown[]) => unknown;
+    support[name] = (...a: unknown[]) => full ? fail(-7, "trace too long") : impl(...a);
+  }
   for (const [name, tag] of tags) support[name] = tag;
   const imports: Record<string, Record<string, unknown>> = { "fuzzing-support": support };
   for (const im of m.imports) {
@@ -359,16 +384,17 @@ export function run(m: Module, engine: Engine): Trace {
   try {
     exports = engine.instantiate(imports);
   } catch (err) {
-    trace.push(`instantiate: ${errorWord(err, engine.v8)}`);
+    add(`instantiate: ${errorWord(err, engine.v8)}`);
     return trace;
   }
   for (const [name, fn] of funcExports()) {
-    trace.push(`call ${name}`);
+    if (full) break;
+    add(`call ${name}`);
     engine.beforeCall();
     try {
-      trace.push(`=> ${show(callWithDefaults(fn))}`);
+      add(`=> ${show(callWithDefaults(fn))}`);
     } catch (err) {
-      trace.push(errorWord(err, engine.v8));
+      add(errorWord(err, engine.v8));
     }
   }
   return trace;
