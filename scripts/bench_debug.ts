@@ -10,7 +10,12 @@
  * deno run -A scripts/bench_debug.ts [--max 1e8] [--json]
  * ```
  *
- * Plain runs are timed before and after the recording (the better counts; once at 10^9).
+ * Recording is timed from `new Recording` on (its first checkpoint, of the whole memory, is
+ * part of its cost) to the end of `record(ticks)`; a plain run is the same program from the
+ * same start for the same ticks without a recording. The two alternate, each on a fresh
+ * instance, several times (9 at 10^6 ticks, 3 at 10^8, once at 10^9, after a warm-up of both),
+ * and the medians count: both as wall time and as the process's CPU time, which a busy
+ * machine disturbs less (it also counts V8's helper threads: garbage collection, compiling).
  * The goals (issue 14): recording at most 1.5x a plain run; at 10^9 ticks a first travel
  * within 1 s p95, a near step within 50 ms p95, the history within its 256 MiB budget. CPython
  * needs ../shared/programs/cpython (its rows are left out without it).
@@ -19,6 +24,7 @@
  */
 
 import { parseArgs } from "node:util";
+import process from "node:process";
 import { fileURLToPath } from "node:url";
 import { createWasi, type Execution, Recording, Runtime, type WasmFunction } from "../mod.ts";
 
@@ -28,10 +34,16 @@ export interface DebugRow {
   program: string;
   /** Ticks recorded. */
   ticks: number;
-  /** ms of a plain run of those ticks. */
+  /** ms of a plain run of those ticks (median over `runs`). */
   plainMs: number;
-  /** ms of recording them. */
+  /** ms of recording them, the recording's set-up included (median over `runs`). */
   recordMs: number;
+  /** CPU ms of the process during a plain run (median over `runs`). */
+  plainCpuMs: number;
+  /** CPU ms of the process while recording (median over `runs`). */
+  recordCpuMs: number;
+  /** Plain runs and recordings timed (alternating). */
+  runs: number;
   /** Checkpoints kept at the end. */
   checkpoints: number;
   /** Bytes of checkpoints and log. */
@@ -88,27 +100,57 @@ const cpython: Program = {
   },
 };
 
-/** ms of a plain run of `ticks` ticks of `p`. */
-function plainRun(p: Program, ticks: number): number {
-  const plain = p.start();
-  const t0 = performance.now();
+/** The process's CPU time in ms (user and system, every thread). */
+function cpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Runs `ex` for `ticks` ticks (or to its end), in budgets. */
+function runTicks(ex: Execution, ticks: number): void {
   for (let left = ticks; left > 0;) {
-    const r = plain.ex.runFor(Math.min(left, 1 << 24));
-    left -= Math.min(left, 1 << 24) - plain.ex.fuel;
+    const r = ex.runFor(Math.min(left, 1 << 24));
+    left -= Math.min(left, 1 << 24) - ex.fuel;
     if (r.status !== "paused") break;
   }
-  return performance.now() - t0;
+}
+
+/** Wall and CPU ms of a plain run of `ticks` ticks of `p` (from a fresh start). */
+function plainRun(p: Program, ticks: number): [number, number] {
+  const { ex } = p.start();
+  const c0 = cpuMs(), t0 = performance.now();
+  runTicks(ex, ticks);
+  return [performance.now() - t0, cpuMs() - c0];
+}
+
+/** Wall and CPU ms of recording `ticks` ticks of `p` (from a fresh start), and the recording. */
+function recordRun(p: Program, ticks: number): [number, number, Recording] {
+  const { ex, wasi } = p.start();
+  const c0 = cpuMs(), t0 = performance.now();
+  const rec = new Recording(ex, { wasi });
+  rec.record(ticks);
+  return [performance.now() - t0, cpuMs() - c0, rec];
+}
+
+function median(xs: readonly number[]): number {
+  return quantile(xs, 0.5);
 }
 
 function measure(p: Program, ticks: number, rnd: () => number): DebugRow {
-  const before = plainRun(p, ticks);
-  const { ex, wasi } = p.start();
-  const rec = new Recording(ex, { wasi });
-  let t0 = performance.now();
-  rec.record(ticks);
-  const recordMs = performance.now() - t0;
-  // The plain run again, after: the better of the two (the machine may be busy).
-  const plainMs = ticks < 1e9 ? Math.min(before, plainRun(p, ticks)) : before;
+  const runs = ticks <= 1e6 ? 9 : ticks <= 1e8 ? 3 : 1;
+  const plain: [number, number][] = [], recorded: [number, number][] = [];
+  let rec: Recording | null = null;
+  for (let i = 0; i < runs; i++) {
+    // Alternating which goes first, so that neither always follows the other's garbage.
+    if (i % 2 === 0) plain.push(plainRun(p, ticks));
+    rec = null; // the last recording's history may go before this one is made
+    const [wall, cpu, r] = recordRun(p, ticks);
+    recorded.push([wall, cpu]);
+    rec = r;
+    if (i % 2 === 1) plain.push(plainRun(p, ticks));
+  }
+  if (rec === null) throw new Error("no recording");
+  let t0 = 0;
   const travels: number[] = [], steps: number[] = [];
   for (let i = 0; i < SAMPLES; i++) {
     rec.travel(rec.end);
@@ -125,8 +167,11 @@ function measure(p: Program, ticks: number, rnd: () => number): DebugRow {
   return {
     program: p.name,
     ticks: rec.end,
-    plainMs,
-    recordMs,
+    plainMs: median(plain.map((x) => x[0])),
+    recordMs: median(recorded.map((x) => x[0])),
+    plainCpuMs: median(plain.map((x) => x[1])),
+    recordCpuMs: median(recorded.map((x) => x[1])),
+    runs,
     checkpoints: st.checkpoints,
     historyBytes: st.checkpointBytes + st.logBytes,
     travelP50: quantile(travels, 0.5),
@@ -150,6 +195,7 @@ export function benchDebug(max = 1e9): DebugRow[] {
     // Warm-up: V8 optimizes the interpreter's paths for this program (a plain run long
     // enough for the optimizing compiler, then the recorder's code).
     plainRun(p, 2e7);
+    recordRun(p, 2e7);
     measure(p, 2e5, rnd);
     for (const ticks of [1e6, 1e8, 1e9]) {
       if (ticks > max) continue;
@@ -165,7 +211,7 @@ export function formatDebug(rows: readonly DebugRow[]): string {
   const head = [
     "time travel",
     "ticks",
-    "record/plain",
+    "record/plain wall, cpu",
     "history MiB",
     "checkpoints",
     "travel p50/p95 ms",
@@ -174,7 +220,7 @@ export function formatDebug(rows: readonly DebugRow[]): string {
   const body = rows.map((r) => [
     r.program,
     r.ticks.toExponential(1),
-    `${(r.recordMs / r.plainMs).toFixed(2)}x`,
+    `${(r.recordMs / r.plainMs).toFixed(2)}x, ${(r.recordCpuMs / r.plainCpuMs).toFixed(2)}x`,
     (r.historyBytes / 2 ** 20).toFixed(1),
     String(r.checkpoints),
     `${r.travelP50.toFixed(0)} / ${r.travelP95.toFixed(0)}`,
