@@ -151,23 +151,35 @@ export function pageTable(
   return { table, fresh };
 }
 
+/** Zeros to compare ranges with (grown to the longest range asked; untouched, so cheap). */
+let zeros = new Uint8Array(0);
+
+/** Whether bytes `[from, to)` of `u8` are all zero (one native compare). */
+function allZero(u8: Uint8Array, from: number, to: number): boolean {
+  if (zeros.length < to - from) zeros = new Uint8Array(to - from);
+  return same(u8.subarray(from, to), zeros.subarray(0, to - from));
+}
+
 /**
  * The end of the value stack's bytes that were ever written (past the last non-zero byte).
  * Checkpoints keep the stack up to there, dead slots above the current frames included, and
  * restoring clears what lies beyond: the whole stack buffer is then the recorded run's, so a
  * replay leaves the very bytes a straight run leaves (a slot a frame has not written yet
- * holds what an earlier call left there).
+ * holds what an earlier call left there). Found by halving: about 20 native compares, which
+ * stop at the first non-zero byte, rather than one per page (the stack is 8 MiB).
  */
 export function stackHighWater(m: Machine): number {
   const u8 = m.u8;
-  for (let end = u8.length; end > 0; end -= PAGE) {
-    const from = Math.max(0, end - PAGE);
-    if (same(u8.subarray(from, end), ZERO_PAGE.subarray(0, end - from))) continue;
-    let i = end - 1;
-    while (i >= from && u8[i] === 0) i--;
-    return i + 1;
+  // The bytes from `hi` on are zero; the last non-zero byte, if any, lies in [lo, hi).
+  let lo = 0, hi = u8.length;
+  while (hi - lo > 4096) {
+    const mid = lo + ((hi - lo) >> 1);
+    if (allZero(u8, mid, hi)) hi = mid;
+    else lo = mid;
   }
-  return 0;
+  let i = hi - 1;
+  while (i >= lo && u8[i] === 0) i--;
+  return i + 1;
 }
 
 /** Takes a checkpoint of `m` (idle or paused) at `tick`, sharing what `prev` holds. */
