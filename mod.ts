@@ -87,7 +87,7 @@ export type { ExportDescriptor, ExternKindName, ImportDescriptor } from "./src/a
 export { fork, type ForkHandle, type ForkOptions } from "./src/api/fork.ts";
 export { Execution, type ExecutionState, type RunResult } from "./src/exec/execution.ts";
 export type { HostImpl, RawValue } from "./src/runtime/values.ts";
-export { type Machine, WasmException } from "./src/exec/machine.ts";
+export { type Machine, type ReentryHook, WasmException } from "./src/exec/machine.ts";
 export type { SnapshotExtra } from "./src/snapshot/snapshot.ts";
 export type { HostBindings, Restored } from "./src/snapshot/restore.ts";
 export { restore, type RestoredRuntime } from "./src/api/restore.ts";
@@ -101,12 +101,13 @@ export {
 } from "./src/debug/recording.ts";
 export type { Checkpoint, MemoryImage, TableImage } from "./src/debug/checkpoint.ts";
 export {
+  type CallBack,
+  type Effects,
   HostLog,
   type HostState,
   type LogEntry,
   type LoggedWrite,
   ReplayDivergence,
-  UnrecordableHostCall,
 } from "./src/debug/hostlog.ts";
 export { stateHash } from "./src/debug/hash.ts";
 export {

@@ -16,9 +16,15 @@
  * pages that differ after it are logged (slower; list the functions that write no memory in
  * `pure`).
  *
- * A host function that calls back into wasm while recording is found (the nested run spends
- * the budget) and named in {@linkcode HostLog.unrecordable}: the recording then refuses to go
- * on ({@linkcode UnrecordableHostCall}) rather than record a call it could not replay.
+ * Host functions that call back into wasm (`invoke`, seen through the machine's `reentry`
+ * hook): the entry of such a call keeps, for each call back, the effects of the host code
+ * before it (as above), the function called and its arguments; the entry's own effects are
+ * those of the host code after the last call back. The nested runs are not logged: they are
+ * wasm, replayed by running them. While replaying, such a function is made suspending, and
+ * the recording drives the call from its entry (`take`, `apply`, `Execution.callBack`), so
+ * that the nested runs are part of the replayed execution, paused and travelled like the
+ * rest. A host function that host code calls directly (not wasm) is part of its caller's
+ * effects, not logged apart.
  *
  * @module
  */
@@ -41,22 +47,49 @@ export interface LoggedWrite {
   bytes: Uint8Array;
 }
 
-/** One host call in the log. */
-export interface LogEntry {
+/** What host code changed in the machine between two points (see {@linkcode HostLog.apply}). */
+export interface Effects {
+  /** Memory sizes in pages after it, when it changed one (else null). */
+  pages: number[] | null;
+  /** Its memory effects. */
+  writes: LoggedWrite[];
+  /** Heap objects it appended to the store. */
+  objects: unknown[];
+  /** The host state after it (JSON) when it changed, else null. */
+  host: string | null;
+}
+
+/** A call back into wasm a host function made: the effects of its code before, the call. */
+export interface CallBack extends Effects {
+  /** The wasm function's store address. */
+  func: number;
+  /** Its raw arguments. */
+  args: RawValue[];
+  /** Whether it failed (threw into the host function). */
+  failed: boolean;
+}
+
+/** One host call in the log: its effects are those after its last call back (if any). */
+export interface LogEntry extends Effects {
   /** The host function's address (a replay that calls another one has diverged). */
   addr: number;
   /** Its results, or undefined when it threw `error`. */
   results?: (number | bigint | Uint8Array)[];
   /** What it threw (thrown again on replay). */
   error?: unknown;
-  /** Memory sizes in pages after the call, when it changed one (else null). */
-  pages: number[] | null;
-  /** Its memory effects. */
-  writes: LoggedWrite[];
-  /** Heap objects it appended to the store. */
-  objects: unknown[];
-  /** The host state after the call (JSON) when it changed, else null. */
-  host: string | null;
+  /** Its call backs into wasm, in order (absent: none). */
+  calls?: CallBack[];
+}
+
+/** A host call being recorded: its entry and where its current stretch of host code began. */
+interface Active {
+  entry: LogEntry;
+  objects: number;
+  pages: number[];
+  ranges: number[];
+  copies: ArrayBuffer[] | null;
+  wasiMem: number;
+  pure: boolean;
 }
 
 /** The host state a log keeps beside the machine (WASI's), as get/set of JSON. */
@@ -73,27 +106,6 @@ export class ReplayDivergence extends Error {
   constructor(message: string) {
     super(message);
     this.name = "ReplayDivergence";
-  }
-}
-
-/**
- * Thrown by `Recording.record` when a host function called back into wasm while recording:
- * the nested run's ticks happen inside the host call, which the log can only answer as a
- * whole, so a replay could not reach them or count them. The recording ends before the
- * budget that made the call; the execution itself stands after the call and may run on
- * without the recording.
- */
-export class UnrecordableHostCall extends Error {
-  /** The host function, as `module.name`. */
-  readonly host: string;
-  /** An error naming `host`. */
-  constructor(host: string) {
-    super(
-      `host function ${host} called back into wasm: a recording cannot replay such a call ` +
-        "(run it without recording, or make the host function return without calling wasm)",
-    );
-    this.name = "UnrecordableHostCall";
-    this.host = host;
   }
 }
 
@@ -130,9 +142,11 @@ export class HostLog {
    * that host functions may change sets it; see recording.ts).
    */
   afterReplay: (() => void) | null = null;
-  /** The host function (`module.name`) that called back into wasm while recording, or null. */
-  unrecordable: string | null = null;
+  /** The host functions (addresses) that called back into wasm while recording. */
+  readonly reentering: Set<number> = new Set();
   private host: HostState | null = null;
+  /** Host calls being recorded, innermost last; null for a wasm invocation inside one. */
+  private readonly active: (Active | null)[] = [];
   private lastHost: string | null = null;
 
   /**
@@ -156,6 +170,43 @@ export class HostLog {
       const isWasi = wasi !== null && wasiMem >= 0 && Object.hasOwn(WASI_MODULES, fn.module);
       const isPure = pureSet.has(`${fn.module}.${fn.name}`);
       m.hosts.set(addr, this.wrap(m, addr, impl, isWasi ? wasi : null, wasiMem, isPure));
+    }
+    m.reentry = {
+      enter: (func, args) => {
+        const top = this.active.at(-1);
+        if (this.mode === "record" && top != null) {
+          // Host code calls back: its stretch so far is logged with the call.
+          const c: CallBack = { func, args: args.slice(), failed: false, ...this.effects(m, top) };
+          // Logged at its first call back: before the host calls its nested runs make.
+          if (top.entry.calls === undefined) {
+            top.entry.calls = [];
+            this.push(top.entry);
+          }
+          top.entry.calls.push(c);
+          this.reentering.add(top.entry.addr);
+        }
+        this.active.push(null);
+      },
+      leave: (failed) => {
+        this.active.pop();
+        const top = this.active.at(-1);
+        if (this.mode === "record" && top != null) {
+          top.entry.calls!.at(-1)!.failed = failed;
+          this.begin(m, top);
+        }
+      },
+    };
+  }
+
+  /**
+   * While replaying, the host functions that called back into wasm are suspending (the
+   * recording answers them from their entries, running their call backs); while recording,
+   * they are not.
+   */
+  syncSuspending(m: Machine): void {
+    for (const a of this.reentering) {
+      if (this.mode === "replay") m.suspending.add(a);
+      else m.suspending.delete(a);
     }
   }
 
@@ -182,16 +233,22 @@ export class HostLog {
   ): HostImpl {
     return (args: RawValue[]): RawValue[] => {
       if (this.mode === "replay") return this.replay(m, addr);
-      const store = m.store;
-      const objects = store.objects.length;
-      const pagesBefore = store.memories.map((mm) => mm.pages);
-      const ranges: number[] = [];
-      let copies: ArrayBuffer[] | null = null;
-      if (wasi !== null) wasi.ctx.mem.onAccess = (p, len) => void ranges.push(p, len);
-      else if (!pure) copies = store.memories.map((mm) => mm.buffer.slice(0));
+      // Called by host code, not wasm: part of the caller's effects.
+      if (this.active.at(-1) != null) return impl(args);
       const entry: LogEntry = { addr, pages: null, writes: [], objects: [], host: null };
-      // The budget left: a nested run (the host calling back into wasm) spends from it.
-      const fuel = m.fuel;
+      const mem = wasi !== null ? wasiMem : -1;
+      const a: Active = {
+        entry,
+        objects: 0,
+        pages: [],
+        ranges: [],
+        copies: null,
+        wasiMem: mem,
+        pure,
+      };
+      this.begin(m, a);
+      if (wasi !== null) wasi.ctx.mem.onAccess = (p, len) => void a.ranges.push(p, len);
+      this.active.push(a);
       try {
         const results = impl(args);
         entry.results = results;
@@ -200,49 +257,55 @@ export class HostLog {
         entry.error = e;
         throw e;
       } finally {
+        this.active.pop();
         if (wasi !== null) wasi.ctx.mem.onAccess = null;
-        this.finish(m, entry, objects, pagesBefore, ranges, wasiMem, copies);
-        if (m.fuel !== fuel && this.unrecordable === null) {
-          const fn = store.objects[addr] as HostFunc;
-          this.unrecordable = `${fn.module}.${fn.name}`;
-          m.requestPause();
-        }
+        Object.assign(entry, this.effects(m, a));
+        if (entry.calls === undefined) this.push(entry);
       }
     };
   }
 
-  /** Completes `entry` with what the call changed (objects, pages, memory writes, host state). */
-  private finish(
-    m: Machine,
-    entry: LogEntry,
-    objects: number,
-    pagesBefore: number[],
-    ranges: number[],
-    wasiMem: number,
-    copies: ArrayBuffer[] | null,
-  ): void {
+  /** Appends `entry` to the log (a call is logged when it returns, or at its first call back). */
+  private push(entry: LogEntry): void {
+    this.entries.push(entry);
+    this.cursor = this.entries.length;
+  }
+
+  /** Starts a stretch of host code of `a` (at its call, or after a call back). */
+  private begin(m: Machine, a: Active): void {
     const store = m.store;
-    entry.objects = store.objects.slice(objects);
+    a.objects = store.objects.length;
+    a.pages = store.memories.map((mm) => mm.pages);
+    a.ranges.length = 0;
+    a.copies = a.wasiMem >= 0 || a.pure ? null : store.memories.map((mm) => mm.buffer.slice(0));
+  }
+
+  /** What the stretch of host code of `a` changed (objects, pages, memory writes, host state). */
+  private effects(m: Machine, a: Active): Effects {
+    const store = m.store;
+    const objects = store.objects.slice(a.objects);
+    const out: Effects = { pages: null, writes: [], objects, host: null };
     const pages = store.memories.map((mm) => mm.pages);
-    if (pages.some((p, i) => p !== pagesBefore[i])) entry.pages = pages;
+    if (pages.some((p, i) => p !== a.pages[i])) out.pages = pages;
     let bytes = 0;
-    if (wasiMem >= 0) {
-      const u8 = new Uint8Array(store.memories[wasiMem].buffer);
-      for (let i = 0; i < ranges.length; i += 2) {
-        if (ranges[i + 1] === 0) continue;
-        const w = u8.slice(ranges[i], ranges[i] + ranges[i + 1]);
-        entry.writes.push({ mem: wasiMem, at: ranges[i], bytes: w });
+    if (a.wasiMem >= 0) {
+      const u8 = new Uint8Array(store.memories[a.wasiMem].buffer);
+      for (let i = 0; i < a.ranges.length; i += 2) {
+        if (a.ranges[i + 1] === 0) continue;
+        const w = u8.slice(a.ranges[i], a.ranges[i] + a.ranges[i + 1]);
+        out.writes.push({ mem: a.wasiMem, at: a.ranges[i], bytes: w });
         bytes += w.length;
       }
     }
+    const copies = a.copies;
     if (copies !== null) {
       store.memories.forEach((mm, i) => {
         const now = new Uint8Array(mm.buffer);
         const was = new Uint8Array(copies[i]);
         for (let at = 0; at < now.length; at += PAGE) {
-          const a = now.subarray(at, at + PAGE);
-          if (at + PAGE <= was.length && same(a, was.subarray(at, at + PAGE))) continue;
-          entry.writes.push({ mem: i, at, bytes: a.slice() });
+          const p = now.subarray(at, at + PAGE);
+          if (at + PAGE <= was.length && same(p, was.subarray(at, at + PAGE))) continue;
+          out.writes.push({ mem: i, at, bytes: p.slice() });
           bytes += PAGE;
         }
       });
@@ -250,18 +313,22 @@ export class HostLog {
     if (this.host !== null) {
       const h = this.host.get();
       if (h !== this.lastHost) {
-        entry.host = h;
+        out.host = h;
         this.lastHost = h;
         bytes += h.length;
       }
     }
     this.bytes += bytes + 64;
-    this.entries.push(entry);
-    this.cursor = this.entries.length;
+    return out;
   }
 
-  /** Applies the next logged call, which must be of the function at `addr`, and returns its results. */
-  private replay(m: Machine, addr: number): RawValue[] {
+  /**
+   * The next entry of the log, which must be a call of the host function at `addr` (while
+   * replaying; the cursor moves past it).
+   *
+   * @throws ReplayDivergence otherwise.
+   */
+  take(addr: number): LogEntry {
     const e = this.entries[this.cursor];
     if (e === undefined) throw new ReplayDivergence("replay ran past the end of the log");
     if (e.addr !== addr) {
@@ -270,6 +337,11 @@ export class HostLog {
       );
     }
     this.cursor++;
+    return e;
+  }
+
+  /** Makes logged effects `e` again (objects, memory sizes and bytes, host state). */
+  apply(m: Machine, e: Effects): void {
     const store = m.store;
     for (const o of e.objects) store.objects.push(o as HeapObj);
     if (e.pages !== null) {
@@ -286,6 +358,17 @@ export class HostLog {
     for (const w of e.writes) new Uint8Array(store.memories[w.mem].buffer).set(w.bytes, w.at);
     if (e.host !== null) this.setHostState(e.host);
     this.afterReplay?.();
+  }
+
+  /** Applies the next logged call, which must be of the function at `addr`, and returns its results. */
+  private replay(m: Machine, addr: number): RawValue[] {
+    const e = this.take(addr);
+    if (e.calls !== undefined) {
+      throw new ReplayDivergence(
+        `host function ${addr} called back into wasm: not replayable here`,
+      );
+    }
+    this.apply(m, e);
     if (e.results === undefined) throw e.error;
     return e.results;
   }

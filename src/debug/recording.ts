@@ -37,8 +37,16 @@
  *
  * Suspending host functions: `record` returns their `host-call`; once answered (`answer`, or
  * `Execution.answer` before the next `record`) the answered state is a pinned checkpoint at
- * that tick, which replays restore there. A host function that calls back into wasm cannot
- * be recorded: `record` throws {@linkcode UnrecordableHostCall} naming it. Not handled:
+ * that tick, which replays restore there.
+ *
+ * Host functions that call back into wasm (`invoke` from inside the host function): while
+ * recording, the nested runs are not cut by budgets (a budget may end later than asked, after
+ * the host call) and their ticks count like the others; the log keeps each call back and the
+ * host code's effects around them (hostlog.ts). While replaying, such a call is driven from
+ * its entry: the host code's effects are written back and each call back runs as part of the
+ * execution (`Execution.callBack`), so that travel reaches every tick inside the nested runs
+ * too. Checkpoints are only taken outside host calls; a branch (and so a write) inside a call
+ * back is refused. Not handled:
  * other changes the embedder makes to the machine between budgets (use this class's writes).
  *
  * @example Record a loop, then go back to where a memory word was last written
@@ -82,7 +90,8 @@ import type { Wasi } from "../wasi/api.ts";
 import { type Checkpoint, restoreCheckpoint, takeCheckpoint } from "./checkpoint.ts";
 import { stateHash } from "./hash.ts";
 import { historyBytes, thin } from "./history.ts";
-import { HostLog, type LogEntry, UnrecordableHostCall } from "./hostlog.ts";
+import { HostLog, type LogEntry, ReplayDivergence } from "./hostlog.ts";
+import { WasmException } from "../exec/machine.ts";
 
 /** Options of a {@linkcode Recording}. */
 export interface RecordingOptions {
@@ -246,10 +255,10 @@ export class Recording {
    * taken when the machine first leaves (a travel, `goLive`, a branch), so recording in
    * budgets costs no checkpoint per budget.
    *
-   * @throws UnrecordableHostCall when a host function called back into wasm.
+   * A host function that calls back into wasm runs its nested calls to their end: the budget
+   * may then end after `ticks`, right after that host call.
    */
   record(ticks = Infinity): RunResult {
-    if (this.log.unrecordable !== null) throw new UnrecordableHostCall(this.log.unrecordable);
     if (!this.live) this.goLive();
     this.settle(null);
     if (this.last !== null) return this.last;
@@ -261,15 +270,9 @@ export class Recording {
     let left = ticks;
     for (;;) {
       const next = this.lastCheckpoint.tick + this.interval;
-      const budget = Math.min(left, next - this.pos);
+      const budget = Math.max(0, Math.min(left, next - this.pos));
       const t0 = performance.now();
       const r = this.runBudget(budget);
-      if (this.log.unrecordable !== null) {
-        // A host function called back into wasm: the recording ends at its last checkpoint.
-        this.frontier = this.lastCheckpoint.tick;
-        this.log.entries.length = this.lastCheckpoint.logIndex;
-        throw new UnrecordableHostCall(this.log.unrecordable);
-      }
       const ms = performance.now() - t0;
       this.runMs += ms;
       if (this.lastRun >= 100_000) this.tickMs = ms / this.lastRun;
@@ -380,19 +383,64 @@ export class Recording {
     const clock = this.wasi?.state.clock;
     const total = budget === Infinity ? Number.MAX_SAFE_INTEGER : budget;
     let used = 0;
+    this.log.syncSuspending(this.machine);
     for (;;) {
-      const b = total - used;
+      const b = Math.max(0, total - used);
       if (clock !== undefined && clock.deterministic) clock.fuelStart = this.pos + b;
       const r = ex.runFor(b);
       used += b - ex.fuel;
       this.pos += b - ex.fuel;
       this.lastRun = used;
+      if (
+        this.log.mode === "replay" &&
+        (r.status === "returned" ||
+          (r.status === "host-call" && this.log.reentering.has(this.machine.hostCallee)))
+      ) {
+        // A host call that called back into wasm: its steps take no ticks, done at once.
+        const end = this.drive(r);
+        if (end !== null) return end;
+        if (used >= total) return { status: "paused" };
+        continue;
+      }
       if (r.status !== "host-call" || this.log.mode !== "replay") return r;
       const c = this.checkpoints[this.checkpointBefore(this.pos)];
       if (c.tick !== this.pos || c.hostCallee >= 0) return r;
       this.restore(c);
       if (used >= total) return { status: "paused" };
     }
+  }
+
+  /** Replayed host calls that call back into wasm, innermost last: entry, call backs made. */
+  private scripts: { entry: LogEntry; k: number }[] = [];
+
+  /**
+   * Drives the replay of a host call that called back into wasm (`r`: the call, or the end of
+   * one of its call backs), from its log entry: writes back the effects of its host code up
+   * to the next call back and starts that (null: run on), or those after the last one and
+   * answers the call as it was answered (null to run on, or the run's end).
+   */
+  private drive(r: RunResult): RunResult | null {
+    const ex = this.execution, m = this.machine;
+    if (r.status === "host-call") this.scripts.push({ entry: this.log.take(m.hostCallee), k: 0 });
+    else if (r.status === "returned") {
+      const s = this.scripts.at(-1)!;
+      if ((r.results === null) !== s.entry.calls![s.k - 1].failed) {
+        throw new ReplayDivergence("replay diverged: a call back into wasm ended otherwise");
+      }
+    }
+    const s = this.scripts.at(-1)!;
+    const calls = s.entry.calls ?? [];
+    if (s.k < calls.length) {
+      const c = calls[s.k++];
+      this.log.apply(m, c);
+      ex.callBack(c.func, c.args);
+      return null;
+    }
+    this.scripts.pop();
+    this.log.apply(m, s.entry);
+    if (s.entry.results !== undefined) return ex.answer(s.entry.results, true);
+    const e = s.entry.error;
+    return e instanceof WasmException ? ex.answerThrow(e) : ex.answerError(e);
   }
 
   /** A checkpoint of the current tick, sharing unchanged pages with `base`. */
@@ -446,6 +494,8 @@ export class Recording {
   /** Restores checkpoint `c` and enters replay. */
   private restore(c: Checkpoint): void {
     restoreCheckpoint(this.machine, this.execution, c);
+    this.scripts = [];
+    this.execution.dropCallBacks();
     this.log.setHostState(c.host);
     this.log.cursor = c.logIndex;
     this.log.mode = "replay";
@@ -515,6 +565,8 @@ export class Recording {
    * checkpoint costs more than replaying half a grid step.
    */
   private cacheHere(base: Checkpoint, target: number): void {
+    // Checkpoints are taken outside host calls only.
+    if (this.scripts.length > 0) return;
     const t0 = performance.now();
     const c = this.snap(base);
     this.cache.set(c.tick, c);
@@ -605,6 +657,9 @@ export class Recording {
    * {@linkcode writeMemory}, {@linkcode writeGlobal} and {@linkcode writeSlot} branch first.
    */
   branch(): number {
+    if (this.scripts.length > 0) {
+      throw new Error("branch: the machine stands inside a host function's call back into wasm");
+    }
     this.settleFrontier();
     const t = this.pos;
     const cur = this.timelines[this.current];

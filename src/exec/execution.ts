@@ -15,8 +15,11 @@
  * budget with `host-call` (its module and field names and its arguments); the machine is then
  * paused with the call pending (and may be snapshotted), and the embedder answers it with
  * {@linkcode Execution.answer} (the results) or {@linkcode Execution.answerThrow} (an
- * exception raised at the call) before running on. Other host functions are called
- * synchronously inside the budget.
+ * exception raised at the call) before running on; meanwhile it may call back into wasm
+ * ({@linkcode Execution.callBack}: the nested call runs in budgets like the rest, and may be
+ * stopped anywhere; a snapshot taken then does not hold the call backs under way). Other host
+ * functions are called synchronously inside the budget; one that calls back into wasm
+ * (`invoke`) runs the nested call to its end, which may overrun the budget (see invoke.ts).
  *
  * Built on `run` (interp.ts) and the machine's fields only.
  *
@@ -24,7 +27,7 @@
  */
 
 import { recordTrace } from "./backtrace.ts";
-import { WasmError } from "../errors.ts";
+import { Exhaustion, WasmError } from "../errors.ts";
 import type { ExnObj, HostFunc } from "../runtime/store.ts";
 import type { FuncType, ValType } from "../syntax/types.ts";
 import { canonType } from "../valid/registry.ts";
@@ -50,6 +53,18 @@ export type RunResult =
   }
   | { status: "paused" }
   | { status: "trapped"; error: WasmError }
+  | {
+    /**
+     * A call back ({@linkcode Execution.callBack}) ended: it returned `results` (raw
+     * values), or failed with `error` (`results` null then). The host call that made it is
+     * pending again.
+     */
+    status: "returned";
+    /** Its results (raw), or null when it failed. */
+    results: RawValue[] | null;
+    /** What it failed with (a Trap, an Exhaustion, a WasmException...). */
+    error?: unknown;
+  }
   | {
     /** A suspending host function was called: answer it, then run on. */
     status: "host-call";
@@ -97,6 +112,22 @@ export class Execution {
    * engine keeps them). `Runtime.start` sets it to the JS API's conversions.
    */
   values: ValueConversion | null = null;
+
+  /**
+   * The call backs under way, innermost last: each the pending host call it was made from
+   * (`callee`, `at`, `tail`: the machine's `host*` fields), the call-stack depth of its entry
+   * record, its function and where its frame is.
+   *
+   * @internal
+   */
+  readonly callBacks: {
+    callee: number;
+    hostAt: number;
+    tail: number;
+    depth: number;
+    func: number;
+    at: number;
+  }[] = [];
 
   private constructor(m: Machine, funcAddr: number, at: number, state: ExecutionState) {
     this.machine = m;
@@ -171,7 +202,10 @@ export class Execution {
     try {
       for (;;) {
         const status = run(m);
-        if (status === DONE) break;
+        if (status === DONE) {
+          if (this.callBacks.length > 0) return this.returned(null);
+          break;
+        }
         if (status === HOST_CALL) {
           m.status = "paused";
           return { status: "host-call", ...this.pendingCall()! };
@@ -184,6 +218,7 @@ export class Execution {
         warmUp();
       }
     } catch (e) {
+      if (this.callBacks.length > 0) return this.returned(e);
       const r = this.fail(e);
       if (r !== null) return r;
       throw e;
@@ -192,14 +227,112 @@ export class Execution {
   }
 
   /**
+   * Calls back into wasm while a host call is pending (as a host function does through
+   * `invoke`, but as part of this execution, in budgets): starts a call of the wasm function
+   * at `funcAddr` with `args` (raw values) above the frame that made the host call, where
+   * `invoke` would place it. {@linkcode runFor} runs it; when it ends, `runFor` answers
+   * `returned` and the host call is pending again (to call back again, or to answer). A
+   * debugger's replay drives a host function that called back this way
+   * (src/debug/recording.ts).
+   *
+   * @throws Error if no host call is pending, for a bad address or argument count;
+   *   Exhaustion when the frame does not fit the stack.
+   */
+  callBack(funcAddr: number, args: readonly RawValue[]): void {
+    const m = this.pending("callBack");
+    const fn = m.store.objects[funcAddr];
+    if (fn === undefined || fn.kind !== "wasm") {
+      throw new Error(`callBack: no wasm function at address ${funcAddr}`);
+    }
+    const ft = funcType(m, funcAddr);
+    if (args.length !== ft.params.length) {
+      throw new Error(`callBack: expected ${ft.params.length} arguments, got ${args.length}`);
+    }
+    const cf = m.code(funcAddr);
+    const at = m.top();
+    if (at + cf.frameSize * 2 > m.stackLimit) throw new Exhaustion("call stack exhausted");
+    const views = stackViews(m);
+    let slot = at >> 1;
+    for (let i = 0; i < args.length; i++) {
+      writeSlot(views, slot, ft.params[i], args[i]);
+      slot += slotCount(ft.params[i]);
+    }
+    m.i32.fill(0, at + cf.params * 2, at + cf.locals * 2);
+    this.callBacks.push({
+      callee: m.hostCallee,
+      hostAt: m.hostAt,
+      tail: m.hostTail,
+      depth: m.depth,
+      func: funcAddr,
+      at,
+    });
+    clearHostCall(m);
+    m.pushFrame(m.funcAddr, m.pc, m.fp, true);
+    m.funcAddr = funcAddr;
+    m.pc = 0;
+    m.fp = at;
+  }
+
+  /**
+   * Forgets the call backs under way (the machine's state was replaced, by a checkpoint
+   * taken outside any).
+   *
+   * @internal
+   */
+  dropCallBacks(): void {
+    this.callBacks.length = 0;
+  }
+
+  /** The innermost call back ended (`e`: what it failed with, or null): `returned`. */
+  private returned(e: unknown): RunResult {
+    const m = this.machine;
+    const c = this.callBacks.pop()!;
+    let results: RawValue[] | null = null;
+    if (e === null) {
+      // Its entry record was popped: the machine stands at the host call again.
+      results = [];
+      const views = stackViews(m);
+      let slot = c.at >> 1;
+      for (const t of funcType(m, c.func).results) {
+        results.push(readSlot(views, slot, t));
+        slot += slotCount(t);
+      }
+    } else {
+      // As `invoke` leaves a failed call: down to its entry record, which is popped.
+      m.depth = c.depth + 1;
+      m.popFrame();
+    }
+    m.hostCallee = c.callee;
+    m.hostAt = c.hostAt;
+    m.hostTail = c.tail;
+    m.status = "paused";
+    return e === null ? { status: "returned", results } : { status: "returned", results, error: e };
+  }
+
+  /**
+   * Ends the execution as if the pending host function threw `e` (not a wasm exception: see
+   * {@linkcode answerThrow}): its `trapped` result for a WasmError.
+   *
+   * @throws `e` when it is not a WasmError (the machine is idle again then), Error if no host
+   *   call is pending.
+   */
+  answerError(e: unknown): RunResult {
+    this.pending("answerError");
+    clearHostCall(this.machine);
+    const r = this.fail(e);
+    if (r !== null) return r;
+    throw e;
+  }
+
+  /**
    * Answers the pending host call with its `results` (raw values per its type, or the
-   * embedder's values when {@linkcode values} is set). For a tail
+   * embedder's values when {@linkcode values} is set and `raw` is not). For a tail
    * call this also returns from the calling frame; when that ends the execution, returns its
    * `complete` result. Otherwise returns null: continue with {@linkcode runFor}.
    *
    * @throws Error if no host call is pending or the result count is wrong.
    */
-  answer(results: readonly unknown[]): RunResult | null {
+  answer(results: readonly unknown[], raw = false): RunResult | null {
     const m = this.pending("answer");
     const ft = funcTypeOf(m, m.hostCallee);
     if (results.length !== ft.results.length) {
@@ -207,7 +340,7 @@ export class Execution {
     }
     const views = stackViews(m);
     let slot = m.hostAt >> 1;
-    const conv = this.values;
+    const conv = raw ? null : this.values;
     for (let i = 0; i < results.length; i++) {
       const t = ft.results[i];
       writeSlot(views, slot, t, conv === null ? results[i] as RawValue : conv.into(results[i], t));

@@ -12,7 +12,10 @@
  * is an error (the invocation is abandoned). Executions (execution.ts) support them.
  *
  * Fuel: an invocation that spends the machine's `fuel` stops with Exhaustion("fuel exhausted")
- * and the machine goes back to its state before the call. Budgets that pause and go on later
+ * and the machine goes back to its state before the call. A host function that calls back
+ * under an `Execution`'s budget is not cut: the nested run cannot pause, so it runs to its end
+ * and its ticks are taken from the budget afterwards (which may then end below zero: the
+ * execution pauses right after the host call). Budgets that pause and go on later
  * (and snapshots in between) are `Execution`'s (execution.ts: `runFor`); a host
  * function's `requestPause` does not stop an invocation.
  *
@@ -74,8 +77,13 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
   m.funcAddr = funcAddr;
   m.pc = 0;
   m.fp = at;
+  // A host function calling back into wasm under an Execution's budget: the nested run
+  // cannot pause, so it is not cut; its ticks are taken from the budget afterwards.
+  const budget = m.nesting === 0 && saved === "running" ? m.fuel : null;
+  if (budget !== null) m.fuel = Number.MAX_SAFE_INTEGER;
   m.status = "running";
   m.nesting++;
+  m.reentry?.enter(funcAddr, args);
   let outOfFuel = false;
   try {
     for (;;) {
@@ -102,6 +110,8 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
     restore(m, depth);
     m.status = saved;
     m.nesting--;
+    spent(m, budget);
+    m.reentry?.leave(true);
     // JS's own stack ran out (host functions calling back in, deep enough): the same typed
     // error as wasm's own recursion.
     if (e instanceof RangeError && /call stack/i.test(e.message)) {
@@ -111,6 +121,8 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
   }
   m.nesting--;
   m.status = saved;
+  spent(m, budget);
+  m.reentry?.leave(false);
   const results: RawValue[] = [];
   slot = at >> 1;
   for (const t of ft.results) {
@@ -118,6 +130,17 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
     slot += slotCount(t);
   }
   return results;
+}
+
+/**
+ * After a nested run under an Execution's budget (`budget` not null, see `invoke`): takes its
+ * ticks from the budget; when they were more than it had, the Execution pauses right after
+ * the host call (its budget then ends below zero).
+ */
+function spent(m: Machine, budget: number | null): void {
+  if (budget === null) return;
+  m.fuel = budget - (Number.MAX_SAFE_INTEGER - m.fuel);
+  if (m.fuel <= 0) m.requestPause();
 }
 
 /** Drops the frames of a failed invocation down to its entry record, which it pops. */

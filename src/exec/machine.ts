@@ -103,6 +103,14 @@ export class WasmException extends WasmError {
   }
 }
 
+/** What {@linkcode Machine.reentry} is told of invocations. */
+export interface ReentryHook {
+  /** An invocation of the wasm function at `funcAddr` with `args` is about to run. */
+  enter(funcAddr: number, args: readonly RawValue[]): void;
+  /** That invocation returned (`failed` false) or failed. */
+  leave(failed: boolean): void;
+}
+
 /** The machine (see the module doc). */
 export class Machine {
   /**
@@ -177,6 +185,13 @@ export class Machine {
    * counts them; not state: 0 whenever the machine is idle or paused at the top level).
    */
   nesting: number = 0;
+  /**
+   * Told of every invocation of a wasm function through `invoke` (a host function calling
+   * back into wasm, or the embedder calling): `enter` before it runs, with its raw arguments,
+   * `leave` after it returned (`failed` false) or failed. Not state: a debugger's recording
+   * (src/debug/hostlog.ts) logs call backs through it.
+   */
+  reentry: ReentryHook | null = null;
   /** Set by {@linkcode requestPause}; the loop clears it when it pauses. */
   pauseRequested: boolean = false;
   /**

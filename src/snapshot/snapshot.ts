@@ -105,6 +105,9 @@ export function snapshotOf(m: Machine, extra: SnapshotExtra = {}): SnapshotParts
   if (ex !== null && ex.machine !== m) {
     throw new SnapshotError("the execution does not run on this machine");
   }
+  if (ex !== null && ex.callBacks.length > 0) {
+    throw new SnapshotError("a call back into wasm is under way (Execution.callBack)");
+  }
   const body = {
     modules,
     types: tw.descs,

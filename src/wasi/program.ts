@@ -285,8 +285,10 @@ export async function resumeWasi(
       case "trapped":
         if (r.error instanceof ProcExit) return { status: "exited", code: r.error.code };
         throw r.error;
-      default:
+      case "host-call":
         throw new SnapshotError(`host function ${r.module}.${r.name} suspends: restore it instead`);
+      default:
+        throw new Error("a call back into wasm ended, but none was made");
     }
   } finally {
     program.close();

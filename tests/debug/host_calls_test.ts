@@ -1,11 +1,16 @@
 /**
  * Host calls a recording must treat apart: suspending host functions (host calls as
- * suspension points) are recorded and replayed exactly, and a host function that calls back
- * into wasm is refused at record time with an error naming it.
+ * suspension points) and host functions that call back into wasm are recorded and replayed
+ * exactly.
  *
  * Oracle for the first: a straight run of the same program given the same answers (and the
  * same change the embedder makes to memory while each call is pending), its state hash at
- * random ticks against the recording's after a travel there.
+ * random ticks against the recording's after a travel there. For the second: the same host
+ * function written once (a generator that yields its call backs), run two ways without a
+ * recording: as a real host function calling exports (a straight run, whose budgets cannot
+ * stop inside a nested run), and as a suspending one whose call backs the test makes with
+ * `Execution.callBack` (stopping at every tick, inside nested runs too); the recording's
+ * state hash at random ticks against both.
  *
  * @module
  */
@@ -13,7 +18,6 @@
 import assert from "node:assert/strict";
 import { type Execution, Runtime, type WasmFunction } from "../../mod.ts";
 import { stateHash } from "../../src/debug/hash.ts";
-import { UnrecordableHostCall } from "../../src/debug/hostlog.ts";
 import { Recording } from "../../src/debug/recording.ts";
 
 const ASKING = `(module
@@ -112,41 +116,171 @@ Deno.test("suspending host calls: recorded, travelled and replayed exactly", () 
   );
 });
 
+// `cb` calls back into wasm (`work`, which may call `cb` again: nested twice; `boom`, which
+// traps, caught by the host), writes memory between its call backs and answers from what
+// they returned; some calls make no call back.
 const CALLING_BACK = `(module
   (import "env" "cb" (func $cb (param i32) (result i32)))
+  (memory (export "memory") 1)
   (global $g (mut i32) (i32.const 0))
-  (func (export "inc") (result i32)
-    (global.set $g (i32.add (global.get $g) (i32.const 1)))
+  (func (export "work") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (global.set $g (i32.add (global.get $g) (local.get $i)))
+      (i32.store (i32.shl (i32.and (global.get $g) (i32.const 255)) (i32.const 2)) (local.get $i))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (if (i32.eq (local.get $n) (i32.const 13)) (then (drop (call $cb (i32.const 1000)))))
     (global.get $g))
+  (func (export "boom") (param $n i32) (result i32)
+    (i32.div_u (local.get $n) (i32.sub (local.get $n) (local.get $n))))
   (func (export "run") (result i32) (local $i i32) (local $acc i32)
     (loop $l
-      (local.set $acc (i32.add (local.get $acc) (call $cb (local.get $i))))
+      (local.set $acc (i32.add (i32.mul (local.get $acc) (i32.const 31)) (call $cb (local.get $i))))
+      (i32.store8 (i32.add (i32.const 2000) (local.get $i)) (local.get $acc))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
-      (br_if $l (i32.lt_u (local.get $i) (i32.const 2000))))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 60))))
     (local.get $acc)))`;
 
-Deno.test("a host function calling back into wasm is refused by name at record time", () => {
-  for (const callBack of [false, true]) {
-    const rt = new Runtime();
-    let inc: () => number = () => 0;
-    const cb = (i: number) => (callBack && i === 1500 ? inc() : i);
-    const inst = rt.instantiate(CALLING_BACK, { env: { cb } });
-    inc = inst.exports.inc as () => number;
-    const rec = new Recording(rt.start(inst.exports.run as WasmFunction), { interval: 5000 });
-    if (!callBack) {
-      assert.equal(rec.record().status, "complete");
-      continue;
+/** A call back `cb` makes: the export's name and its arguments; answered with its results. */
+type Yield = [string, number[]];
+
+/** The host function `cb(i)`: yields its call backs, gets their results (or a thrown error). */
+function* cbBody(i: number, mem: () => Uint8Array): Generator<Yield, number, number> {
+  if (i === 1000) return 5;
+  if (i % 3 === 0) return i;
+  mem()[3000 + i] = i;
+  let r = yield ["work", [(i % 17) + 1]];
+  if (i % 5 === 1) {
+    try {
+      yield ["boom", [i]];
+    } catch {
+      r += 100;
     }
-    const before = rec.record(5000);
-    assert.equal(before.status, "paused");
-    assert.throws(
-      () => rec.record(),
-      (e) => e instanceof UnrecordableHostCall && e.host === "env.cb" && /env\.cb/.test(e.message),
-    );
-    // Again on the next try; what was recorded before stays travellable.
-    assert.throws(() => rec.record(), UnrecordableHostCall);
-    assert.ok(rec.end >= 5000);
-    rec.travel(100);
-    assert.equal(rec.tick, 100);
+  }
+  mem()[3100 + i] = r & 255;
+  r += yield ["work", [3]];
+  return r & 0xffff;
+}
+
+function callingBack(suspending: boolean, tier: "off" | "all" = "off") {
+  const rt = new Runtime({ tier });
+  let calls = 0;
+  const mem = () => new Uint8Array(rt.store.memories[0].buffer);
+  // deno-lint-ignore prefer-const
+  let exports: Record<string, unknown>;
+  const cb = (i: number): number => {
+    calls++;
+    const g = cbBody(i, mem);
+    let step = g.next();
+    while (!step.done) {
+      const [name, args] = step.value;
+      try {
+        step = g.next((exports[name] as (...a: number[]) => number)(...args));
+      } catch (e) {
+        step = g.throw(e);
+      }
+    }
+    return step.value;
+  };
+  const inst = rt.instantiate(CALLING_BACK, { env: { cb } });
+  exports = inst.exports;
+  if (suspending) rt.machine.suspending.add(rt.store.objects.findIndex((o) => o?.kind === "host"));
+  const ex = rt.start(inst.exports.run as WasmFunction);
+  const addr = (name: string) => rt.funcAddr(inst.exports[name])!;
+  return { rt, ex, mem, addr, calls: () => calls };
+}
+
+/**
+ * The suspending form driven to tick `t` from `pos` (host steps take no ticks: done at once,
+ * also at the end of a budget, as a synchronous host function's are); the tick reached.
+ */
+function driveTo(
+  s: ReturnType<typeof callingBack>,
+  stack: Generator<Yield, number, number>[],
+  pos: number,
+  t: number,
+): number {
+  const ex = s.ex;
+  const next = (step: IteratorResult<Yield, number>) => {
+    if (step.done) {
+      stack.pop();
+      ex.answer([step.value]);
+    } else ex.callBack(s.addr(step.value[0]), step.value[1]);
+  };
+  for (;;) {
+    const r = ex.runFor(Math.max(0, t - pos));
+    pos += Math.max(0, t - pos) - ex.fuel;
+    if (r.status === "host-call") {
+      const g = cbBody(r.args[0] as number, s.mem);
+      stack.push(g);
+      next(g.next());
+    } else if (r.status === "returned") {
+      const g = stack.at(-1)!;
+      next(r.results === null ? g.throw(r.error) : g.next(r.results[0] as number));
+    } else return pos;
+    if (pos >= t) return pos;
+  }
+}
+
+Deno.test("host functions calling back into wasm: recorded, travelled inside the nested runs", () => {
+  // The suspending form, stepped to every tick: results and hashes.
+  const b = callingBack(true);
+  const stack: Generator<Yield, number, number>[] = [];
+  const hashes: string[] = [stateHash(b.rt.machine, b.ex, null)];
+  let pos = 0;
+  while (b.ex.state === "running") {
+    pos = driveTo(b, stack, pos, pos + 1);
+    if (b.ex.state === "running") hashes.push(stateHash(b.rt.machine, b.ex, null));
+    else assert.equal(pos, hashes.length);
+  }
+  assert.equal(b.calls(), 0);
+  const end = pos;
+
+  // The straight run (real host function), at random budgets: where it stops is a tick the
+  // suspending form saw the same way.
+  const a = callingBack(false);
+  let x = 5, apos = 0, exact = 0, results: unknown[] = [];
+  while (a.ex.state === "running") {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    const rr = a.ex.runFor(1 + (x % 200));
+    apos += 1 + (x % 200) - a.ex.fuel;
+    if (rr.status === "paused") {
+      assert.equal(stateHash(a.rt.machine, a.ex, null), hashes[apos], `straight run at ${apos}`);
+      exact++;
+    } else {
+      assert.equal(rr.status, "complete");
+      results = (rr as { results: unknown[] }).results;
+    }
+  }
+  assert.equal(apos, end);
+  assert.ok(exact > 20);
+  const calls = a.calls();
+  assert.ok(calls > 60, `${calls} calls`);
+
+  for (const tier of ["off", "all"] as const) {
+    // Recorded in budgets (each may end late, after a host call), then travelled.
+    const s = callingBack(false, tier);
+    const rec = new Recording(s.ex, { interval: 300, adaptive: false });
+    let r = rec.record(1000);
+    for (; r.status === "paused"; r = rec.record(1000));
+    assert.deepEqual(r, { status: "complete", results });
+    assert.equal(rec.end, end);
+    assert.equal(s.calls(), calls);
+    // Random ticks, then every tick of a stretch with nested runs, backward.
+    const ticks = Array.from({ length: 60 }, () => {
+      x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+      return x % end;
+    });
+    for (const t of ticks) {
+      assert.equal(rec.travel(t), t);
+      assert.equal(rec.hash(), hashes[t], `tier ${tier}: travel to ${t}`);
+    }
+    for (let t = 700; t >= 400; t--) {
+      rec.travel(t);
+      assert.equal(rec.hash(), hashes[t], `tier ${tier}: travel to ${t} (stepping back)`);
+    }
+    rec.goLive();
+    assert.equal(rec.tick, end);
+    assert.equal(s.calls(), calls, "the host function is not called again by travel");
   }
 });
