@@ -16,7 +16,7 @@
  */
 
 import assert from "node:assert/strict";
-import { type Execution, Runtime, type WasmFunction } from "../../mod.ts";
+import { type Execution, type RunResult, Runtime, Trap, type WasmFunction } from "../../mod.ts";
 import { stateHash } from "../../src/debug/hash.ts";
 import { Recording } from "../../src/debug/recording.ts";
 
@@ -283,4 +283,86 @@ Deno.test("host functions calling back into wasm: recorded, travelled inside the
     assert.equal(rec.tick, end);
     assert.equal(s.calls(), calls, "the host function is not called again by travel");
   }
+});
+
+// `cb` calls back, then throws: a wasm exception its call back threw (caught by `run`'s
+// handler) or, at the last call, a Trap that ends the run.
+const THROWING = `(module
+  (import "env" "cb" (func $cb (param i32) (result i32)))
+  (tag $e (export "e") (param i32))
+  (memory (export "memory") 1)
+  (func (export "work") (param $n i32) (result i32) (local $i i32)
+    (loop $l
+      (i32.store (i32.shl (i32.and (local.get $i) (i32.const 63)) (i32.const 2)) (local.get $n))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (local.get $n))))
+    (if (i32.eq (i32.and (local.get $n) (i32.const 3)) (i32.const 3))
+      (then (throw $e (local.get $n))))
+    (local.get $i))
+  (func (export "run") (result i32) (local $i i32) (local $acc i32)
+    (loop $l
+      (block $caught (result i32)
+        (try_table (catch $e $caught)
+          (local.set $acc (i32.add (local.get $acc) (call $cb (local.get $i)))))
+        (i32.const 0))
+      (local.set $acc (i32.add (local.get $acc)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 30))))
+    (local.get $acc)))`;
+
+function throwing() {
+  const rt = new Runtime();
+  // deno-lint-ignore prefer-const
+  let exports: Record<string, unknown>;
+  const cb = (i: number): number => {
+    const r = (exports.work as (n: number) => number)(i + 5);
+    if (i === 29) throw new Trap("host gives up");
+    return r;
+  };
+  const inst = rt.instantiate(THROWING, { env: { cb } });
+  exports = inst.exports;
+  return { rt, ex: rt.start(inst.exports.run as WasmFunction), work: inst.exports.work };
+}
+
+Deno.test("host functions that call back, then throw: replayed as they threw", () => {
+  // The straight run, stepped by budgets of 1 (each ends late when it meets a host call).
+  const a = throwing();
+  const hashes = new Map<number, string>();
+  let pos = 0;
+  let last: RunResult = { status: "paused" };
+  while (a.ex.state === "running") {
+    last = a.ex.runFor(1);
+    pos += 1 - a.ex.fuel;
+    if (last.status === "paused") hashes.set(pos, stateHash(a.rt.machine, a.ex, null));
+  }
+  assert.equal(last.status, "trapped");
+  assert.match(last.status === "trapped" ? last.error.message : "", /host gives up/);
+  const s = throwing();
+  const rec = new Recording(s.ex, { interval: 200, adaptive: false });
+  const r = rec.record();
+  assert.equal(r.status, "trapped");
+  assert.equal(rec.end, pos);
+  const ticks = [...hashes.keys()];
+  for (let k = ticks.length - 1; k >= 0; k -= 2) {
+    rec.travel(ticks[k]);
+    assert.equal(rec.hash(), hashes.get(ticks[k]), `travel to ${ticks[k]}`);
+  }
+  // Inside a nested run: a watchpoint on the word `work` writes stops there, both ways.
+  rec.travel(0);
+  rec.watchpoints.push({ kind: "memory", address: 8, length: 4 });
+  assert.deepEqual(rec.continue(), { reason: "watchpoint", index: 0 });
+  const first = rec.tick;
+  // In `work` (called back: the entry records of `run` and of the call back below it).
+  assert.equal(rec.machine.funcAddr, s.rt.funcAddr(s.work));
+  assert.equal(rec.machine.depth, 2);
+  assert.throws(() => rec.writeMemory(0, new Uint8Array(1)), /inside a host function's call back/);
+  assert.deepEqual(rec.continue(), { reason: "watchpoint", index: 0 });
+  const second = rec.tick;
+  assert.ok(second > first);
+  // Backward: at the writing instructions (the tick before each change).
+  assert.deepEqual(rec.reverseContinue(), { reason: "watchpoint", index: 0 });
+  assert.equal(rec.tick, second - 1);
+  assert.deepEqual(rec.reverseContinue(), { reason: "watchpoint", index: 0 });
+  assert.equal(rec.tick, first - 1);
+  assert.equal(rec.machine.funcAddr, s.rt.funcAddr(s.work));
 });

@@ -9,6 +9,9 @@ import assert from "node:assert/strict";
 import { Exhaustion, Trap } from "../../src/errors.ts";
 import { Execution } from "../../src/exec/execution.ts";
 import { WasmException } from "../../src/exec/machine.ts";
+import { invoke } from "../../src/exec/invoke.ts";
+import { allocHostFunc, canonFuncType } from "../../src/runtime/host.ts";
+import { I32 } from "../../src/syntax/types.ts";
 import { kernel, load, runWhole } from "../snapshot/helpers.ts";
 
 const LOOP = `(module
@@ -104,4 +107,42 @@ Deno.test("a budget of exactly the run's ticks completes; one less pauses", () =
   const b = Execution.start(l.machine, l.addr("sum"), [50]);
   assert.equal(b.runFor(ticks - 1).status, "paused");
   assert.deepEqual(b.runFor(1), { status: "complete", results: [1275] });
+});
+
+Deno.test("a host function calling back into wasm under a budget: the nested run is not cut", () => {
+  // `twice` calls host `h`, which invokes `sum`, a loop of some 4000 ticks: a budget far
+  // smaller ends right after the host call (below zero), and the run goes on from there.
+  const wat = `(module
+    (import "env" "h" (func $h (param i32) (result i32)))
+    ${LOOP.slice(LOOP.indexOf("(func"), LOOP.lastIndexOf(")"))}
+    (func (export "twice") (param i32) (result i32)
+      (i32.add (call $h (local.get 0)) (call $h (i32.add (local.get 0) (i32.const 1))))))`;
+  const run = (slice: number) => {
+    let sum = 0;
+    const l = load(wat, (m) => [{
+      kind: "func",
+      addr: allocHostFunc(m, canonFuncType([I32], [I32]), "env", "h", (args) => {
+        return invoke(m, sum, [args[0]]);
+      }),
+    }]);
+    sum = l.addr("sum");
+    const ex = Execution.start(l.machine, l.addr("twice"), [1000]);
+    let ticks = 0, r = ex.runFor(slice), budgets = 1;
+    for (; r.status === "paused"; budgets++) {
+      ticks += slice - l.machine.fuel;
+      r = ex.runFor(slice);
+    }
+    ticks += slice - l.machine.fuel;
+    return { r, ticks, budgets };
+  };
+  const whole = run(1e9);
+  assert.deepEqual(whole.r, { status: "complete", results: [500500 + 501501] });
+  assert.ok(whole.ticks > 8000);
+  for (const slice of [1, 5, 100]) {
+    const { r, ticks, budgets } = run(slice);
+    assert.deepEqual(r, whole.r, `slices of ${slice}`);
+    assert.equal(ticks, whole.ticks, `slices of ${slice}`);
+    // Each host call ends its budget late; the rest goes by slices.
+    assert.ok(budgets < 8000 / slice, `${budgets} budgets of ${slice}`);
+  }
 });
