@@ -1,6 +1,10 @@
 /**
  * The garbage collector of the GC heap: a mark-sweep over `store.objects` whose freed
- * addresses go on `store.free` for `allocObject` to reuse (lowest address first).
+ * addresses go on `store.free` for `allocObject` to reuse (lowest address first), and whose
+ * freed objects go to `store.pool` for the allocating instructions (src/exec/interp_gc.ts) to
+ * fill again. A collection allocates no JS objects in the steady state (its mark bits, mark
+ * stack, free list and pools keep their room), so a program that allocates and drops objects
+ * at a steady rate leaves V8's heap as it is.
  *
  * Only structs and arrays are ever freed. Functions, extern objects and exceptions stay (an
  * exception may be held by a JS error in flight, an extern object by the embedder's value
@@ -25,7 +29,15 @@
 
 import { E_C64, E_DEAD, E_I32, type Position, R_LOCALS_DEAD } from "../ir/positions.ts";
 import { gcLayout } from "../runtime/heap.ts";
-import type { ArrayObj, ExnObj, HeapObj, Store, StructObj, WasmFunc } from "../runtime/store.ts";
+import type {
+  ArrayObj,
+  ExnObj,
+  GcPacing,
+  HeapObj,
+  Store,
+  StructObj,
+  WasmFunc,
+} from "../runtime/store.ts";
 import { FREE } from "../runtime/store.ts";
 import { slotCount } from "../runtime/values.ts";
 import { type FuncType, isRefType, V128 } from "../syntax/types.ts";
@@ -42,46 +54,17 @@ export function setHostRoots(store: Store, roots: () => Iterable<number>): void 
   hostRoots.set(store, roots);
 }
 
-/**
- * Collection pacing per store. It decides when collections run, and so which addresses later
- * allocations take: time travel carries it in checkpoints ({@linkcode gcPacing},
- * {@linkcode setGcPacing}), and a snapshot starts it afresh on both sides (see
- * {@linkcode pacingAfterCollect}).
- */
-export interface Pacing {
-  /** Allocations since the last collection. */
-  allocs: number;
-  /** Allocations after which the next collection runs. */
-  threshold: number;
-  /** The fewest allocations between two collections. */
-  min: number;
-}
-
-const pacing = new WeakMap<Store, Pacing>();
-
-/**
- * The fewest allocations between two collections, by default. Small on purpose: objects that
- * die young in our heap die young in V8's too (measured on scripts/bench_gc.ts at 4 million
- * objects: peak RSS 703 MiB with 100,000, 275 MiB with 10,000, and faster).
- */
-const MIN_THRESHOLD = 10_000;
-
-function pacingOf(store: Store): Pacing {
-  let p = pacing.get(store);
-  if (p === undefined) {
-    pacing.set(store, p = { allocs: 0, threshold: MIN_THRESHOLD, min: MIN_THRESHOLD });
-  }
-  return p;
-}
+/** Collection pacing ({@linkcode GcPacing}: `store.gc`). */
+export type Pacing = GcPacing;
 
 /** A copy of `store`'s collection pacing (plain data). */
 export function gcPacing(store: Store): Pacing {
-  return { ...pacingOf(store) };
+  return { ...store.gc };
 }
 
 /** Puts back a pacing that {@linkcode gcPacing} copied. */
 export function setGcPacing(store: Store, p: Pacing): void {
-  pacing.set(store, { ...p });
+  store.gc = { ...p };
 }
 
 /**
@@ -91,7 +74,7 @@ export function setGcPacing(store: Store, p: Pacing): void {
  * so both processes collect at the same allocations.
  */
 export function pacingAfterCollect(store: Store, live: number): void {
-  const p = pacingOf(store);
+  const p = store.gc;
   p.allocs = 0;
   p.threshold = Math.max(p.min, live);
 }
@@ -108,7 +91,7 @@ export function restartPacing(store: Store): void {
  * use small numbers to collect often).
  */
 export function setGcThreshold(store: Store, allocations: number): void {
-  const p = pacingOf(store);
+  const p = store.gc;
   p.min = p.threshold = Math.max(1, allocations);
 }
 
@@ -141,7 +124,7 @@ export function gcStats(store: Store): GcStats {
  * the allocating instruction, `fp`, `depth`).
  */
 export function noteAllocation(m: Machine, obj: HeapObj): void {
-  const p = pacingOf(m.store);
+  const p = m.store.gc;
   if (++p.allocs < p.threshold) return;
   collect(m, obj);
   // Grow with the live set so that collecting stays proportional to allocating.
@@ -158,12 +141,19 @@ export function collect(m: Machine, extra: HeapObj | null = null): boolean {
   const t0 = performance.now();
   const objects = store.objects;
   const n = objects.length;
-  const marks = new Uint8Array(n);
-  const work: number[] = [];
+  if (scratch.marks.length < n) scratch.marks = new Uint8Array(n + (n >> 1));
+  else scratch.marks.fill(0, 0, n);
+  const marks = scratch.marks;
+  let work = scratch.work, top = 0;
   const mark = (ref: number) => {
     if (ref > 0 && ref < n && marks[ref] === 0) {
       marks[ref] = 1;
-      work.push(ref);
+      if (top === work.length) {
+        const w = new Int32Array(top * 2);
+        w.set(work);
+        scratch.work = work = w;
+      }
+      work[top++] = ref;
     }
   };
   const s = gcStats(store);
@@ -180,13 +170,25 @@ export function collect(m: Machine, extra: HeapObj | null = null): boolean {
     if (k !== "struct" && k !== "array" && k !== "free") mark(i);
   }
   if (extra !== null) traceObject(store, extra, mark);
-  while (work.length > 0) traceObject(store, objects[work.pop()!], mark);
-  // Sweep: free the unmarked structs and arrays; the free list pops the lowest address first.
+  while (top > 0) traceObject(store, objects[work[--top]], mark);
+  // Sweep: free the unmarked structs and arrays (into the pool, by type, for allocation to
+  // take again: the last collection's leftovers are dropped); the free list pops the lowest
+  // address first.
+  const pool = store.pool;
+  for (let t = 0; t < pool.length; t++) {
+    const p = pool[t];
+    if (p !== undefined) p.n = 0;
+  }
   let freed = 0, live = 0;
   for (let i = 1; i < n; i++) {
-    const k = objects[i].kind;
+    const o = objects[i];
+    const k = o.kind;
     if (k !== "struct" && k !== "array") continue;
     if (marks[i] === 0) {
+      const t = (o as StructObj | ArrayObj).type;
+      const p = pool[t];
+      if (p === undefined) pool[t] = { objs: [o], n: 1 };
+      else p.objs[p.n++] = o;
       objects[i] = FREE;
       freed++;
     } else live++;
@@ -194,15 +196,22 @@ export function collect(m: Machine, extra: HeapObj | null = null): boolean {
   let end = n;
   while (end > 1 && objects[end - 1] === FREE) end--;
   objects.length = end;
-  const free: number[] = [];
-  for (let i = end - 1; i > 0; i--) if (objects[i] === FREE) free.push(i);
-  store.free = free;
+  const free = store.free; // rewritten in place (allocates nothing when it has the room)
+  let k = 0;
+  for (let i = end - 1; i > 0; i--) if (objects[i] === FREE) free[k++] = i;
+  free.length = k;
   s.collections++;
   s.freed += freed;
   s.live = live;
   s.ms += performance.now() - t0;
   return true;
 }
+
+/**
+ * The mark bits and the mark stack, kept from one collection to the next (only their first
+ * entries are used): scratch, not state.
+ */
+const scratch = { marks: new Uint8Array(0), work: new Int32Array(1024) };
 
 /** Calls `mark` on every reference `obj` holds. */
 function traceObject(store: Store, obj: HeapObj, mark: (ref: number) => void): void {

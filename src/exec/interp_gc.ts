@@ -81,10 +81,37 @@ function zeroWords(n: number): number[] {
   return w;
 }
 
-/** The words of a new array of `n` elements of `ew` words each (trap if too large). */
-function newElems(n: number, ew: number): Int32Array {
+/**
+ * A struct of type `t` (`words` words) to allocate: a dead one from the store's pool (its
+ * words still the old ones: the caller writes them all, or `zero`) or a new one of zeros.
+ */
+function newStruct(m: Machine, t: number, words: number, zero: boolean): StructObj {
+  const p = m.store.pool[t];
+  if (p !== undefined && p.n > 0) {
+    const s = p.objs[--p.n] as StructObj;
+    if (zero) s.fields.fill(0);
+    return s;
+  }
+  return { kind: "struct", type: t, fields: zeroWords(words) };
+}
+
+/**
+ * An array of type `t` of `n` elements of `ew` words each to allocate (trap if too large): a
+ * dead one of that length from the store's pool (its words still the old ones: the caller
+ * writes them all, or `zero`) or a new one of zeros.
+ */
+function newArray(m: Machine, t: number, n: number, ew: number, zero: boolean): ArrayObj {
   if (n * ew > MAX_WORDS) throw new Trap("requested new array is too large");
-  return new Int32Array(n * ew);
+  const p = m.store.pool[t];
+  if (p !== undefined && p.n > 0) {
+    const a = p.objs[p.n - 1] as ArrayObj;
+    if (a.elems.length === n * ew) {
+      p.n--;
+      if (zero) a.elems.fill(0);
+      return a;
+    }
+  }
+  return { kind: "array", type: t, elems: new Int32Array(n * ew) };
 }
 
 /** The array that `ref` refers to (trap if null). */
@@ -180,8 +207,10 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
     case 0 /* struct.new */:
     case 1 /* struct.new_default */: {
       const L = gcLayout(i1);
-      const fields = zeroWords(L.words);
-      if (code[pc + 1] === 0) {
+      const isNew = code[pc + 1] === 0;
+      const obj = newStruct(m, i1, L.words, !isNew);
+      const fields = obj.fields;
+      if (isNew) {
         let at = s1;
         for (let k = 0; k < L.offsets.length; k++) {
           const t = L.storage[k], w = L.offsets[k];
@@ -190,7 +219,6 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
           at += ew === 4 ? 4 : 2;
         }
       }
-      const obj: StructObj = { kind: "struct", type: i1, fields };
       I[d] = allocGc(m, obj);
       return;
     }
@@ -219,26 +247,21 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const L = gcLayout(i1), ew = L.elemWords;
       const isNew = code[pc + 1] === 6;
       const n = (isNew ? I[s2] : I[s1]) >>> 0;
-      const elems = newElems(n, ew);
+      const obj = newArray(m, i1, n, ew, !isNew);
+      const elems = obj.elems;
       if (isNew) {
         const t = L.storage[0];
-        if (ew === 1) {
-          const v = pack(I[s1], t);
-          if (v !== 0) elems.fill(v);
-        } else {
-          for (let k = 0; k < n; k++) fromSlots(I, s1, elems, k * ew, ew, t);
-        }
+        if (ew === 1) elems.fill(pack(I[s1], t));
+        else for (let k = 0; k < n; k++) fromSlots(I, s1, elems, k * ew, ew, t);
       }
-      const obj: ArrayObj = { kind: "array", type: i1, elems };
       I[d] = allocGc(m, obj);
       return;
     }
     case 8 /* array.new_fixed */: {
       const L = gcLayout(i1), ew = L.elemWords, t = L.storage[0];
-      const elems = newElems(i2, ew);
+      const obj = newArray(m, i1, i2, ew, false);
       const stride = ew === 4 ? 4 : 2;
-      for (let k = 0; k < i2; k++) fromSlots(I, s1 + k * stride, elems, k * ew, ew, t);
-      const obj: ArrayObj = { kind: "array", type: i1, elems };
+      for (let k = 0; k < i2; k++) fromSlots(I, s1 + k * stride, obj.elems, k * ew, ew, t);
       I[d] = allocGc(m, obj);
       return;
     }
@@ -248,9 +271,8 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const seg = m.store.instances[cf.instance].datas[i2];
       const len = seg === null ? 0 : seg.length;
       if (s + n * z > len) throw new Trap("out of bounds memory access");
-      const elems = newElems(n, ew);
-      if (n > 0) fromBytes(elems, 0, ew, seg!, s, n, z);
-      const obj: ArrayObj = { kind: "array", type: i1, elems };
+      const obj = newArray(m, i1, n, ew, false);
+      if (n > 0) fromBytes(obj.elems, 0, ew, seg!, s, n, z);
       I[d] = allocGc(m, obj);
       return;
     }
@@ -259,9 +281,8 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const seg = m.store.instances[cf.instance].elems[i2];
       const len = seg === null ? 0 : seg.length;
       if (s + n > len) throw new Trap("out of bounds table access");
-      const elems = newElems(n, 1);
-      if (n > 0) elems.set(seg!.subarray(s, s + n));
-      const obj: ArrayObj = { kind: "array", type: i1, elems };
+      const obj = newArray(m, i1, n, 1, false);
+      if (n > 0) obj.elems.set(seg!.subarray(s, s + n));
       I[d] = allocGc(m, obj);
       return;
     }
