@@ -2,12 +2,14 @@
  * The GC benchmark (issue 16): a loop that allocates short-lived structs and arrays (10^7
  * objects in all: a struct and an array per iteration) while it keeps a small live set (a
  * ring of 1,024 recent structs), on V8 and on gab, each in its own process so that its peak
- * RSS (VmHWM) is its own. Run at a tenth of the work and at the whole: with a collector that
- * works, gab's peak RSS is flat (about the same at both sizes) and its checksum equals V8's.
+ * RSS (VmHWM) is its own. Run at a tenth of the work and at the whole, each after the same
+ * warm-up call ({@linkcode GC_WARMUP}): with a collector that works, gab's peak RSS is flat
+ * (about the same at both sizes) and its checksum equals V8's.
  *
  * ```sh
  * deno run -A scripts/bench_gc.ts            # the table (also part of `deno task bench`)
  * deno run -A scripts/bench_gc.ts --json
+ * deno run -A scripts/bench_gc.ts --concurrent-jit   # V8's default background compilation
  * ```
  *
  * @module
@@ -45,14 +47,24 @@ export const GC_LOOP = `(module
 /** Iterations of the whole run: a struct and an array each, 10^7 objects. */
 export const GC_N = 5_000_000;
 
+/**
+ * Iterations of the warm-up call that each engine makes before the timed one (the same at
+ * both sizes): V8 compiles gab's interpreter loop once a run lasts (src/exec/warmup.ts), and
+ * that compilation takes tens of MiB for a while whatever the program; after the warm-up both
+ * sizes start from the same compiled engine, so a difference in their peaks is the heap's.
+ */
+export const GC_WARMUP = 1_000_000;
+
 /** One engine's run at one n. */
 export interface GcRun {
   engine: "V8" | "gab";
   n: number;
   ms: number;
   checksum: number;
-  /** Peak resident set of the process, MiB. */
+  /** Peak resident set of the process (warm-up included), MiB. */
   peakMiB: number;
+  /** Resident set when the timed run started (after the warm-up), MiB. */
+  startMiB: number;
   /** gab: collections and objects freed. */
   collections?: number;
   freed?: number;
@@ -64,43 +76,63 @@ function peakMiB(): number {
   return m === null ? Deno.memoryUsage().rss / 2 ** 20 : Number(m[1]) / 1024;
 }
 
-/** The child's part: one run, printed as JSON. */
+/** The child's part: the warm-up, then one timed run, printed as JSON. */
 function child(engine: "V8" | "gab", n: number): GcRun {
   const module = parseModuleText(GC_LOOP);
+  let run: (n: number) => number;
+  let rt: Runtime | null = null;
   if (engine === "V8") {
     const bytes = encodeModule(module) as Uint8Array<ArrayBuffer>;
-    const run = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.run as (
+    run = new WebAssembly.Instance(new WebAssembly.Module(bytes)).exports.run as (
       n: number,
     ) => number;
-    const t = performance.now();
-    const checksum = run(n);
-    return { engine, n, ms: performance.now() - t, checksum, peakMiB: peakMiB() };
+  } else {
+    rt = new Runtime();
+    run = rt.instantiate(GC_LOOP).exports.run as (n: number) => number;
   }
-  const rt = new Runtime();
-  const run = rt.instantiate(GC_LOOP).exports.run as (n: number) => number;
+  run(GC_WARMUP);
+  const before = rt === null ? null : { ...gcStats(rt.store) };
+  const startMiB = Deno.memoryUsage().rss / 2 ** 20;
   const t = performance.now();
   const checksum = run(n);
   const ms = performance.now() - t;
-  const s = gcStats(rt.store);
-  return {
-    engine,
-    n,
-    ms,
-    checksum,
-    peakMiB: peakMiB(),
-    collections: s.collections,
-    freed: s.freed,
-  };
+  const r: GcRun = { engine, n, ms, checksum, peakMiB: peakMiB(), startMiB };
+  if (rt !== null && before !== null) {
+    const s = gcStats(rt.store);
+    r.collections = s.collections - before.collections;
+    r.freed = s.freed - before.freed;
+  }
+  return r;
 }
 
-/** Runs the benchmark (each engine and size in a child process). */
-export async function benchGc(n = GC_N): Promise<GcRun[]> {
+/**
+ * The V8 flag of the children: V8 compiles optimized code on the main thread. With its
+ * default (on background threads, whenever they get to it) the compilations of gab's
+ * interpreter loop, about 100 MiB for a while when two run at once, fall into a run or not
+ * depending on the machine's load, and the peaks then measure that (seen on a loaded machine:
+ * 174 MiB at n = 5e5, 217 at 5e6, both 126 with this flag). Both engines get it.
+ */
+export const SERIAL_JIT = "--no-concurrent-recompilation";
+
+/**
+ * Runs the benchmark (each engine and size in a child process; `concurrentJit`: with V8's
+ * default background compilation, see {@linkcode SERIAL_JIT}).
+ */
+export async function benchGc(n = GC_N, concurrentJit = false): Promise<GcRun[]> {
   const runs: GcRun[] = [];
   for (const size of [Math.floor(n / 10), n]) {
     for (const engine of ["V8", "gab"] as const) {
       console.error(`gc loop: ${engine} n=${size}`);
       const out = await new Deno.Command(Deno.execPath(), {
-        args: ["run", "-A", import.meta.filename!, "--child", engine, String(size)],
+        args: [
+          "run",
+          "-A",
+          ...(concurrentJit ? [] : [`--v8-flags=${SERIAL_JIT}`]),
+          import.meta.filename!,
+          "--child",
+          engine,
+          String(size),
+        ],
         stdout: "piped",
         stderr: "inherit",
       }).output();
@@ -114,7 +146,9 @@ export async function benchGc(n = GC_N): Promise<GcRun[]> {
 /** The runs as a table. */
 export function formatGc(runs: readonly GcRun[]): string {
   const lines = [
-    "GC loop (a struct + an array per iteration, 1,024 kept): n, engine, ms, peak RSS",
+    "GC loop (a struct + an array per iteration, 1,024 kept), after a warm-up call of " +
+    `${GC_WARMUP} (V8 ${SERIAL_JIT} unless --concurrent-jit):`,
+    "  n, engine, ms, peak RSS (RSS when the timed call started)",
   ];
   for (const r of runs) {
     const extra = r.collections === undefined
@@ -122,7 +156,8 @@ export function formatGc(runs: readonly GcRun[]): string {
       : `  ${r.collections} collections, ${r.freed} freed`;
     lines.push(
       `  ${String(r.n).padStart(9)}  ${r.engine.padEnd(4)} ${r.ms.toFixed(0).padStart(8)} ms` +
-        `  ${r.peakMiB.toFixed(0).padStart(5)} MiB  checksum ${r.checksum}${extra}`,
+        `  ${r.peakMiB.toFixed(0).padStart(5)} MiB (${r.startMiB.toFixed(0).padStart(4)})` +
+        `  checksum ${r.checksum}${extra}`,
     );
   }
   for (const n of new Set(runs.map((r) => r.n))) {
@@ -143,7 +178,10 @@ if (import.meta.main) {
   if (args[0] === "--child") {
     console.log(JSON.stringify(child(args[1] as "V8" | "gab", Number(args[2]))));
   } else {
-    const runs = await benchGc(args.includes("--small") ? GC_N / 10 : GC_N);
+    const runs = await benchGc(
+      args.includes("--small") ? GC_N / 10 : GC_N,
+      args.includes("--concurrent-jit"),
+    );
     console.log(args.includes("--json") ? JSON.stringify(runs, null, 1) : formatGc(runs));
   }
 }

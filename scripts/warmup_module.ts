@@ -332,6 +332,10 @@ export function source(): string {
   // GC: the GC dispatch (interp_gc.ts) and the casting branches.
   i32(`(struct.get $gs 0 (struct.new $gs (local.get $a) (local.get $x)))`);
   i32(`(array.len (array.new $ga (local.get $b) (i32.const 2)))`);
+  i64(`(struct.get $gs 1 (struct.new $gs (local.get $a) (local.get $x)))`);
+  i32(`(array.get $ga (array.new $ga (local.get $b) (i32.const 2)) (i32.const 1))`);
+  body.push(`(struct.set $gs 0 (struct.new_default $gs) (local.get $a))`);
+  body.push(`(array.set $ga (array.new_default $ga (i32.const 3)) (i32.const 2) (local.get $b))`);
   i32(`(i31.get_s (ref.i31 (local.get $b)))`);
   i32(
     `(ref.test (ref i31) (block $bc (result anyref) (drop (br_on_cast $bc anyref (ref i31) (ref.i31 (local.get $a)))) (ref.null any)))`,

@@ -48,7 +48,7 @@ import { Exhaustion, Trap } from "../errors.ts";
 import type { CompiledFunc } from "../ir/compiled.ts";
 import { IR } from "../ir/ops.ts";
 import { pcAfterTicks, tickStart } from "../ir/ticks.ts";
-import type { MemInst } from "../runtime/store.ts";
+import type { ArrayObj, MemInst, StructObj } from "../runtime/store.ts";
 import { callHost, nullFunc, resolveIndirect } from "./calls.ts";
 import { allocExn, checkExnRef, unwind } from "./exceptions.ts";
 import { FRAME_STRIDE, type Machine, PROBE_BREAK, PROBE_STORE, WasmException } from "./machine.ts";
@@ -652,6 +652,38 @@ function loop(m: Machine): number {
                 ? code[pc + 4]
                 : pc + 5;
               break charge;
+            case 333 /* struct.get32 */: {
+              const r = I32[fp + code[pc + 2]];
+              if (r === 0) trap("null structure reference");
+              I32[fp + code[pc + 1]] = (store.objects[r] as StructObj).fields[code[pc + 3]];
+              pc += 4;
+              continue;
+            }
+            case 334 /* struct.set32 */: {
+              const r = I32[fp + code[pc + 1]];
+              if (r === 0) trap("null structure reference");
+              (store.objects[r] as StructObj).fields[code[pc + 3]] = I32[fp + code[pc + 2]];
+              pc += 4;
+              continue;
+            }
+            case 335 /* array.get32 */: {
+              const r = I32[fp + code[pc + 2]];
+              if (r === 0) trap("null array reference");
+              const e = (store.objects[r] as ArrayObj).elems, i = I32[fp + code[pc + 3]] >>> 0;
+              if (i >= e.length) trap("out of bounds array access");
+              I32[fp + code[pc + 1]] = e[i];
+              pc += 4;
+              continue;
+            }
+            case 336 /* array.set32 */: {
+              const r = I32[fp + code[pc + 1]];
+              if (r === 0) trap("null array reference");
+              const e = (store.objects[r] as ArrayObj).elems, i = I32[fp + code[pc + 2]] >>> 0;
+              if (i >= e.length) trap("out of bounds array access");
+              e[i] = I32[fp + code[pc + 3]];
+              pc += 4;
+              continue;
+            }
             case 309 /* simd */:
               simdOp(SV, cf, pc, fp);
               pc += 7;

@@ -120,14 +120,42 @@ function arrayOf(m: Machine, ref: number): ArrayObj {
   return m.store.objects[ref] as ArrayObj;
 }
 
-/**
- * Copies `n` elements of `ew` words each from consecutive stack slots at Int32 index `at`
- * (a slot is 2 words, a v128 takes 4) into `to` from word `w`, packing i8/i16 (`storage`).
+/*
+ * The copies between stack slots and an object's words come in two of each, for structs
+ * (`number[]`) and for arrays (`Int32Array`): one function for both would see both kinds of
+ * object, and V8 then neither inlines it nor keeps its element accesses fast.
  */
-function fromSlots(
+
+/**
+ * Copies a value of `ew` words from the stack slot at Int32 index `at` (a v128 takes 4 words)
+ * into struct words `to` at word `w`, packing i8/i16 (`storage`).
+ */
+function fieldFromSlot(
   I: Int32Array,
   at: number,
-  to: Int32Array | number[],
+  to: number[],
+  w: number,
+  ew: number,
+  storage: number,
+): void {
+  if (ew === 1) {
+    to[w] = pack(I[at], storage);
+  } else if (ew === 2) {
+    to[w] = I[at];
+    to[w + 1] = I[at + 1];
+  } else {
+    to[w] = I[at];
+    to[w + 1] = I[at + 1];
+    to[w + 2] = I[at + 2];
+    to[w + 3] = I[at + 3];
+  }
+}
+
+/** {@linkcode fieldFromSlot} for array words. */
+function elemFromSlot(
+  I: Int32Array,
+  at: number,
+  to: Int32Array,
   w: number,
   ew: number,
   storage: number,
@@ -150,14 +178,23 @@ function pack(x: number, t: number): number {
   return t === I8 ? x & 0xff : t === I16 ? x & 0xffff : x;
 }
 
-/** Reads the value at word `w` of `from` (`ew` words, storage `t`) into slot `d` of `I`. */
-function toSlot(
-  I: Int32Array,
-  d: number,
-  from: Int32Array | number[],
-  w: number,
-  ew: number,
-): void {
+/** Reads the value at word `w` of struct words `from` (`ew` words) into slot `d` of `I`. */
+function fieldToSlot(I: Int32Array, d: number, from: number[], w: number, ew: number): void {
+  if (ew === 1) {
+    I[d] = from[w];
+  } else if (ew === 2) {
+    I[d] = from[w];
+    I[d + 1] = from[w + 1];
+  } else {
+    I[d] = from[w];
+    I[d + 1] = from[w + 1];
+    I[d + 2] = from[w + 2];
+    I[d + 3] = from[w + 3];
+  }
+}
+
+/** {@linkcode fieldToSlot} for array words. */
+function elemToSlot(I: Int32Array, d: number, from: Int32Array, w: number, ew: number): void {
   if (ew === 1) {
     I[d] = from[w];
   } else if (ew === 2) {
@@ -215,7 +252,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
         for (let k = 0; k < L.offsets.length; k++) {
           const t = L.storage[k], w = L.offsets[k];
           const ew = (k + 1 < L.offsets.length ? L.offsets[k + 1] : L.words) - w;
-          fromSlots(I, at, fields, w, ew, t);
+          fieldFromSlot(I, at, fields, w, ew, t);
           at += ew === 4 ? 4 : 2;
         }
       }
@@ -231,7 +268,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       if (i2 === I8 || i2 === I16) {
         I[d] = code[pc + 1] === 3 /* struct.get_s */ ? signed(f[i1], i2) : f[i1];
       } else {
-        toSlot(I, d, f, i1, storageWords(i2));
+        fieldToSlot(I, d, f, i1, storageWords(i2));
       }
       return;
     }
@@ -239,7 +276,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const ref = I[s1];
       if (ref === 0) nullStruct();
       const f = (m.store.objects[ref] as StructObj).fields;
-      fromSlots(I, s2, f, i1, storageWords(i2), i2);
+      fieldFromSlot(I, s2, f, i1, storageWords(i2), i2);
       return;
     }
     case 6 /* array.new */:
@@ -252,7 +289,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       if (isNew) {
         const t = L.storage[0];
         if (ew === 1) elems.fill(pack(I[s1], t));
-        else for (let k = 0; k < n; k++) fromSlots(I, s1, elems, k * ew, ew, t);
+        else for (let k = 0; k < n; k++) elemFromSlot(I, s1, elems, k * ew, ew, t);
       }
       I[d] = allocGc(m, obj);
       return;
@@ -261,7 +298,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const L = gcLayout(i1), ew = L.elemWords, t = L.storage[0];
       const obj = newArray(m, i1, i2, ew, false);
       const stride = ew === 4 ? 4 : 2;
-      for (let k = 0; k < i2; k++) fromSlots(I, s1 + k * stride, obj.elems, k * ew, ew, t);
+      for (let k = 0; k < i2; k++) elemFromSlot(I, s1 + k * stride, obj.elems, k * ew, ew, t);
       I[d] = allocGc(m, obj);
       return;
     }
@@ -294,7 +331,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const i = I[s2] >>> 0;
       if (i >= a.elems.length / ew) oobArray();
       if (code[pc + 1] === 12) I[d] = signed(a.elems[i], L.storage[0]);
-      else toSlot(I, d, a.elems, i * ew, ew);
+      else elemToSlot(I, d, a.elems, i * ew, ew);
       return;
     }
     case 14 /* array.set */: {
@@ -302,7 +339,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const L = gcLayout(i1), ew = L.elemWords;
       const i = I[s2] >>> 0;
       if (i >= a.elems.length / ew) oobArray();
-      fromSlots(I, fp + code[pc + 5], a.elems, i * ew, ew, L.storage[0]);
+      elemFromSlot(I, fp + code[pc + 5], a.elems, i * ew, ew, L.storage[0]);
       return;
     }
     case 15 /* array.len */: {
@@ -317,7 +354,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const n = I[at + (ew === 4 ? 4 : 2)] >>> 0;
       if (off + n > a.elems.length / ew) oobArray();
       if (ew === 1) a.elems.fill(pack(I[at], t), off, off + n);
-      else for (let k = 0; k < n; k++) fromSlots(I, at, a.elems, (off + k) * ew, ew, t);
+      else for (let k = 0; k < n; k++) elemFromSlot(I, at, a.elems, (off + k) * ew, ew, t);
       return;
     }
     case 17 /* array.copy */: {

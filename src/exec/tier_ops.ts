@@ -61,6 +61,22 @@ export const SIMPLE: Readonly<Record<string, readonly [number, string]>> = {
     "const ea = (I32[fp + $2] >>> 0) + ($3 >>> 0);\nif (ea + 4 > memLen) oobMemory();\nconst d = fp + $1;\nI32[d] = DV.getInt32(ea, true);\nI32[d + 1] = I32[d + 2] = I32[d + 3] = 0;",
   ],
   "gc": [8, "gcOp(m, CF, $pc, fp);"],
+  "struct.get32": [
+    4,
+    'const r = I32[fp + $2];\nif (r === 0) trap("null structure reference");\nI32[fp + $1] = (store.objects[r] as StructObj).fields[$3];',
+  ],
+  "struct.set32": [
+    4,
+    'const r = I32[fp + $1];\nif (r === 0) trap("null structure reference");\n(store.objects[r] as StructObj).fields[$3] = I32[fp + $2];',
+  ],
+  "array.get32": [
+    4,
+    'const r = I32[fp + $2];\nif (r === 0) trap("null array reference");\nconst e = (store.objects[r] as ArrayObj).elems, i = I32[fp + $3] >>> 0;\nif (i >= e.length) trap("out of bounds array access");\nI32[fp + $1] = e[i];',
+  ],
+  "array.set32": [
+    4,
+    'const r = I32[fp + $1];\nif (r === 0) trap("null array reference");\nconst e = (store.objects[r] as ArrayObj).elems, i = I32[fp + $2] >>> 0;\nif (i >= e.length) trap("out of bounds array access");\ne[i] = I32[fp + $3];',
+  ],
   "simd": [7, "simdOp(SV, CF, $pc, fp);"],
   "simd.mem": [7, "simdMemOp(m, CF, $pc, fp);"],
   "simd.mem0": [6, "simdMem0Op(m, CF, $pc, fp);"],

@@ -1,9 +1,11 @@
 /**
  * Lowering of the GC instructions (prefix 0xFB) to IR: every one becomes the generic `gc` row,
  * or `gc.alloc` for those that allocate (struct.new*, array.new*), which the GC dispatch
- * (src/exec/interp_gc.ts) executes; `br_on_cast`/`br_on_cast_fail` become the rows of the same
- * names; `any.convert_extern`/`extern.convert_any` emit nothing (a reference is the same word
- * in either hierarchy, see src/runtime/store.ts) and `ref.cast` checks its operand in place.
+ * (src/exec/interp_gc.ts) executes, except the accesses of one-word fields and elements,
+ * which become the main loop's `struct.get32`, `struct.set32`, `array.get32` and
+ * `array.set32`; `br_on_cast`/`br_on_cast_fail` become the rows of the same names;
+ * `any.convert_extern`/`extern.convert_any` emit nothing (a reference is the same word in
+ * either hierarchy, see src/runtime/store.ts) and `ref.cast` checks its operand in place.
  *
  * Operands: `w` the 0xFB number, then `d s1 s2 s3 i1 i2` as interp_gc.ts documents per
  * instruction. Type immediates become canonical ids (src/valid/registry.ts), struct fields
@@ -17,7 +19,7 @@
  */
 
 import type { CodeReader } from "../binary/code.ts";
-import { gcLayout } from "../runtime/heap.ts";
+import { gcLayout, storageWords } from "../runtime/heap.ts";
 import { Op, OPS } from "../syntax/opcodes.ts";
 import {
   type ArrayType,
@@ -38,6 +40,31 @@ const GC = irOp("gc");
 const GC_ALLOC = irOp("gc.alloc");
 const BR_ON_CAST = irOp("br_on_cast");
 const BR_ON_CAST_FAIL = irOp("br_on_cast_fail");
+const STRUCT_GET32 = irOp("struct.get32");
+const STRUCT_SET32 = irOp("struct.set32");
+const ARRAY_GET32 = irOp("array.get32");
+const ARRAY_SET32 = irOp("array.set32");
+
+/**
+ * Whether an access to a field or element of storage type `t` copies one word as it is: i32,
+ * f32 and references; i8/i16 too for a zero-extending read (they are stored zero-extended),
+ * not for a sign-extending one (`signed`) nor a write (`set`, which packs).
+ */
+function oneWord(t: StorageType, signed: boolean, set: boolean): boolean {
+  if (t === I8 || t === I16) return !signed && !set;
+  return storageWords(t) === 1;
+}
+
+/** Emits one-word access `op` with operands `x y`, writing a new entry of type `t`. */
+function emitGet(L: Lowering, op: number, t: ValType, x: number, y: number): void {
+  const b = L.b;
+  const d = b.pushResult(t);
+  b.op(op);
+  const at = b.arg(d);
+  b.arg(x);
+  b.arg(y);
+  b.fresh(at);
+}
 
 /** Whether `op` is a GC instruction (this file lowers it). */
 export function isGc(op: number): boolean {
@@ -123,24 +150,27 @@ export function lowerGc(L: Lowering, r: CodeReader, op: number): void {
       const layout = gcLayout(canon[r.index]);
       const t = (L.module.types[r.index].comp as StructType).fields[r.index2].type;
       const s = b.pop();
-      withResult(
-        L,
-        op,
-        false,
-        unpacked(t),
-        s,
-        0,
-        0,
-        layout.offsets[r.index2],
-        layout.storage[r.index2],
-      );
+      const st = layout.storage[r.index2], at = layout.offsets[r.index2];
+      if (oneWord(st, op === Op["struct.get_s"], false)) {
+        emitGet(L, STRUCT_GET32, unpacked(t), s, at);
+        return;
+      }
+      withResult(L, op, false, unpacked(t), s, 0, 0, at, st);
       return;
     }
     case Op["struct.set"]: {
       const layout = gcLayout(canon[r.index]);
       const v = b.pop();
       const s = b.pop();
-      emit(L, op, false, 0, s, v, 0, layout.offsets[r.index2], layout.storage[r.index2]);
+      const st = layout.storage[r.index2], at = layout.offsets[r.index2];
+      if (oneWord(st, false, true)) {
+        b.op(STRUCT_SET32);
+        b.arg(s);
+        b.arg(v);
+        b.arg(at);
+        return;
+      }
+      emit(L, op, false, 0, s, v, 0, at, st);
       return;
     }
     case Op["array.new"]: {
@@ -172,6 +202,10 @@ export function lowerGc(L: Lowering, r: CodeReader, op: number): void {
       const t = (L.module.types[r.index].comp as ArrayType).field.type;
       const i = b.pop();
       const s = b.pop();
+      if (oneWord(gcLayout(canon[r.index]).storage[0], op === Op["array.get_s"], false)) {
+        emitGet(L, ARRAY_GET32, unpacked(t), s, i);
+        return;
+      }
       withResult(L, op, false, unpacked(t), s, i, 0, canon[r.index], 0);
       return;
     }
@@ -179,6 +213,13 @@ export function lowerGc(L: Lowering, r: CodeReader, op: number): void {
       const v = b.pop();
       const i = b.pop();
       const s = b.pop();
+      if (oneWord(gcLayout(canon[r.index]).storage[0], false, true)) {
+        b.op(ARRAY_SET32);
+        b.arg(s);
+        b.arg(i);
+        b.arg(v);
+        return;
+      }
       emit(L, op, false, 0, s, i, v, canon[r.index], 0);
       return;
     }

@@ -473,10 +473,10 @@ const SIMD: Row[] = [
 /**
  * GC (structs, arrays, i31, casts): two generic rows that hand every GC instruction to the GC
  * dispatch (src/exec/interp_gc.ts, which documents each instruction's operands), so that the
- * main loop's size does not grow with them, and the two casting branches. `w` is the
- * instruction's number after the 0xFB prefix (the binary format's, stable); an instruction
- * with more than three operands (struct.new, array.new_fixed, array.fill/copy/init_*) has
- * them in consecutive slots from s1.
+ * main loop's size does not grow with them, the two casting branches, and the one-word
+ * struct and array accesses. `w` is the instruction's number after the 0xFB prefix (the
+ * binary format's, stable); an instruction with more than three operands (struct.new,
+ * array.new_fixed, array.fill/copy/init_*) has them in consecutive slots from s1.
  */
 const GC: Row[] = [
   [
@@ -493,6 +493,33 @@ const GC: Row[] = [
   ],
   ["br_on_cast", "syit", "jump to t if s has type (ref null? y), nullable if i != 0"],
   ["br_on_cast_fail", "syit", "jump to t unless s has type (ref null? y), nullable if i != 0"],
+  // The commonest accesses, in the main loop itself (a call to the GC dispatch costs more
+  // than they do): fields and elements of one 32-bit word (i32, f32, a reference; a packed
+  // one only when read zero-extended).
+  [
+    "struct.get32",
+    "dsi",
+    "d = word i of the struct that s refers to (`struct.get`/`struct.get_u` of a one-word " +
+    "field at word offset i; trap on null)",
+  ],
+  [
+    "struct.set32",
+    "ssi",
+    "word i of the struct that s1 refers to = s2 (`struct.set` of an i32, f32 or reference " +
+    "field at word offset i; trap on null)",
+  ],
+  [
+    "array.get32",
+    "dss",
+    "d = element s2 of the array that s1 refers to (`array.get`/`array.get_u` of one-word " +
+    "elements; trap on null or out of bounds)",
+  ],
+  [
+    "array.set32",
+    "sss",
+    "element s2 of the array that s1 refers to = s3 (`array.set` of i32, f32 or reference " +
+    "elements; trap on null or out of bounds)",
+  ],
 ];
 
 const ROWS: readonly Row[] = [...CONTROL, ...MEMORY, ...NUMERIC, ...FUSED, ...SIMD, ...GC];
