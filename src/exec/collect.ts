@@ -69,9 +69,7 @@ export function setGcPacing(store: Store, p: Pacing): void {
 
 /**
  * Starts the pacing afresh after a collection (as one triggered by allocation does): no
- * allocations counted, the next collection after as many as the live set. A snapshot calls it
- * after its own collection, and a restored store gets the same from the live objects it has,
- * so both processes collect at the same allocations.
+ * allocations counted, the next collection after as many as the live set.
  */
 export function pacingAfterCollect(store: Store, live: number): void {
   const p = store.gc;
@@ -79,7 +77,10 @@ export function pacingAfterCollect(store: Store, live: number): void {
   p.threshold = Math.max(p.min, live);
 }
 
-/** {@linkcode pacingAfterCollect} with the structs and arrays `store` holds as the live set. */
+/**
+ * {@linkcode pacingAfterCollect} with the structs and arrays `store` holds as the live set:
+ * what a snapshot written without its pacing restores (its writer did this after collecting).
+ */
 export function restartPacing(store: Store): void {
   let live = 0;
   for (const o of store.objects) if (o?.kind === "struct" || o?.kind === "array") live++;

@@ -49,6 +49,11 @@
  *   catches, and `ir`: nil or `[codeHash, pc]`, a hint that a reader whose compiled code of
  *   the function has that hash uses to stand at exactly that pc (tick for tick); others
  *   ignore it. `hostCall`: nil or `{func, args: bin, tail}`, a pending suspending host call;
+ * - `gc` (optional: later in format 3): `{allocs, threshold, min}`, the collector's pacing
+ *   (`GcPacing`, src/runtime/store.ts), so that the restored store collects at the same
+ *   allocations as the writing one; a snapshot without it (written before it was added, by a
+ *   writer that restarted its pacing after its collection) restores with the pacing restarted
+ *   the same way (`restartPacing`);
  * - `execution`: nil or `{func, at, state}`;
  * - `host`: any plain data the embedder adds (e.g. `{wasi: WasiState}`).
  *

@@ -20,7 +20,15 @@ import { Execution, type ExecutionState } from "../exec/execution.ts";
 import { Machine } from "../exec/machine.ts";
 import type { LowerOptions } from "../ir/lower.ts";
 import type { HostImpl } from "../runtime/values.ts";
-import type { ExternVal, HeapObj, Instance, MemInst, Store, TableInst } from "../runtime/store.ts";
+import type {
+  ExternVal,
+  GcPacing,
+  HeapObj,
+  Instance,
+  MemInst,
+  Store,
+  TableInst,
+} from "../runtime/store.ts";
 import { FREE, newStore } from "../runtime/store.ts";
 import { gcLayout } from "../runtime/heap.ts";
 import { ExternKind, type FuncType, isRefType, type Limits } from "../syntax/types.ts";
@@ -55,6 +63,8 @@ export interface Restored {
 }
 
 const MAX = 2 ** 31 - 1;
+/** The largest numbers of allocations the pacing may hold (`setGcThreshold` takes any). */
+const MAX_PACING = Number.MAX_SAFE_INTEGER;
 const TOP_KEYS = [
   "modules",
   "types",
@@ -172,7 +182,8 @@ function build(
     }
   }
   checkHeap(store);
-  restartPacing(store); // as the snapshot left it in the writing process
+  if (top.gc === undefined) restartPacing(store); // written before the pacing was
+  else store.gc = readPacing(top.gc);
   store.tables = arr(top.tables, "tables").map((v, i) => readTable(v, i, types, nobj));
   const heads = arr(top.memories, "memories").map((v, i) => readMemoryHead(v, i));
   const need = heads.reduce((n, h) => n + h.runs.reduce((k, r) => k + r[1] * PAGE, 0), 0);
@@ -280,6 +291,14 @@ function readObject(
     default:
       return FREE;
   }
+}
+
+/** The collector's pacing (`gc`). */
+function readPacing(v: unknown): GcPacing {
+  const g = obj(v, ["allocs", "threshold", "min"], "gc");
+  const min = int(g.min, 1, MAX_PACING, "gc.min");
+  const threshold = int(g.threshold, min, MAX_PACING, "gc.threshold");
+  return { allocs: int(g.allocs, 0, threshold, "gc.allocs"), threshold, min };
 }
 
 /** Checks that the references inside GC objects point to objects; rebuilds the free list. */

@@ -11,7 +11,7 @@
 import { encodeModule } from "../binary/encode.ts";
 import { SnapshotError } from "../errors.ts";
 import type { Execution } from "../exec/execution.ts";
-import { collect, restartPacing } from "../exec/collect.ts";
+import { collect } from "../exec/collect.ts";
 import type { Machine } from "../exec/machine.ts";
 import type { HeapObj } from "../runtime/store.ts";
 import type { Module } from "../syntax/module.ts";
@@ -54,9 +54,8 @@ export function snapshotOf(m: Machine, extra: SnapshotExtra = {}): SnapshotParts
   }
   const store = m.store;
   // Live objects only: the unreachable ones are freed first (the heap is then the same in
-  // this process and in the restored one, free list included).
+  // this process and in the restored one, free list included; the pacing is written as it is).
   collect(m);
-  restartPacing(store); // and the restored store starts it the same way
   const tw = new TypeWriter(store.instances);
   const moduleIds = new Map<Module, number>();
   const modules: Uint8Array[] = [];
@@ -122,6 +121,7 @@ export function snapshotOf(m: Machine, extra: SnapshotExtra = {}): SnapshotParts
     },
     tags,
     instances,
+    gc: { allocs: store.gc.allocs, threshold: store.gc.threshold, min: store.gc.min },
     machine: writeMachine(m),
     execution: ex === null ? null : { func: ex.funcAddr, at: ex.at, state: ex.state },
     host: extra.host ?? null,

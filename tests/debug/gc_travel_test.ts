@@ -11,6 +11,7 @@ import assert from "node:assert/strict";
 import { Runtime, stateHash, type WasmFunction } from "../../mod.ts";
 import { setGcThreshold } from "../../src/exec/collect.ts";
 import { Recording } from "../../src/debug/recording.ts";
+import { readSnapshot, writeSnapshot } from "../../src/snapshot/format.ts";
 import { restore } from "../../src/snapshot/restore.ts";
 import { snapshot } from "../../src/snapshot/snapshot.ts";
 
@@ -97,4 +98,40 @@ Deno.test("gc snapshot: the restored runtime collects where the writing one does
     assert.equal(r.execution!.runFor(100_000).status, "paused");
     assert.equal(stateHash(r.machine, r.execution, null), stateHash(rt.machine, ex, null));
   }
+});
+
+Deno.test("gc snapshot: the pacing travels with it, a store's own threshold included", () => {
+  const rt = new Runtime();
+  setGcThreshold(rt.store, 50); // a collection every 50 allocations: the restored store too
+  const inst = rt.instantiate(SOURCE);
+  const ex = rt.start(inst.exports.run as WasmFunction, [40_000]);
+  assert.equal(ex.runFor(150_000).status, "paused");
+  const r = restore(snapshot(rt.machine, { execution: ex }));
+  assert.deepEqual(r.machine.store.gc, rt.store.gc);
+  for (let i = 0; i < 3; i++) {
+    assert.equal(ex.runFor(100_000).status, "paused");
+    assert.equal(r.execution!.runFor(100_000).status, "paused");
+    assert.equal(stateHash(r.machine, r.execution, null), stateHash(rt.machine, ex, null));
+  }
+});
+
+Deno.test("gc snapshot: one written without its pacing restarts it as its writer did", () => {
+  const rt = new Runtime();
+  const inst = rt.instantiate(SOURCE);
+  const ex = rt.start(inst.exports.run as WasmFunction, [40_000]);
+  assert.equal(ex.runFor(150_000).status, "paused");
+  const file = readSnapshot(snapshot(rt.machine, { execution: ex }));
+  const body = { ...(file.body as Record<string, unknown>) };
+  delete body.gc; // as the first writers of format 3 wrote it
+  const r = restore(writeSnapshot(body, [file.data]));
+  const live = r.machine.store.objects.filter((o) => o.kind === "struct" || o.kind === "array");
+  assert.deepEqual(r.machine.store.gc, {
+    allocs: 0,
+    threshold: Math.max(10_000, live.length),
+    min: 10_000,
+  });
+  const done = r.execution!.runFor(Infinity);
+  const straight = ex.runFor(Infinity);
+  assert.equal(done.status, "complete");
+  assert.deepEqual(done, straight);
 });
