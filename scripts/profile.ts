@@ -8,7 +8,8 @@
  *   scripts/real_programs.ts such as `sqlite_memory_stdin`, `flite_slt`) is sampled: it runs
  *   through the WASI driver in budgets of a pseudo-random number of ticks (mean `--period`,
  *   default 2000), and at each stop the op about to run, and the one after it (one more tick),
- *   are counted. Shares of the samples estimate shares of the executed ops.
+ *   are counted. Shares of the samples estimate shares of the executed ops; `--funcs` also
+ *   gives the shares by function, with each one's size against the tier's MAX_CODE.
  *
  * ```sh
  * deno run -A scripts/profile.ts fib            # the kernel at its test n
@@ -36,6 +37,7 @@ import { DONE, run } from "../src/exec/interp.ts";
 import { Machine } from "../src/exec/machine.ts";
 import { IR_OPS } from "../src/ir/ops.ts";
 import { printIr } from "../src/ir/print.ts";
+import { MAX_CODE } from "../src/exec/tier.ts";
 import { newStore } from "../src/runtime/store.ts";
 import { validateModule } from "../src/valid/validate.ts";
 import { createWasi, ProcExit } from "../src/wasi/api.ts";
@@ -47,6 +49,8 @@ interface Profile {
   title: string;
   ops: Map<number, number>;
   pairs: Map<string, number>;
+  /** Samples per function (store address). */
+  funcs: Map<number, number>;
   total: number;
   machine: Machine;
 }
@@ -85,7 +89,7 @@ async function profileKernel(name: string, nArg: string | undefined): Promise<Pr
     if (run(m) === DONE) break;
   }
   const title = `${kernel.name}(${n}): ${ticks} ticks, result i32 ${m.i32[0]}`;
-  return { title, ops, pairs, total: ticks, machine: m };
+  return { title, ops, pairs, funcs: new Map(), total: ticks, machine: m };
 }
 
 /** Samples real program `which` (see the module doc) every `period` ticks on average. */
@@ -127,6 +131,7 @@ async function profileReal(which: string, period: number): Promise<Profile> {
   const m = ex.machine;
   const ops = new Map<number, number>();
   const pairs = new Map<string, number>();
+  const funcs = new Map<number, number>();
   let seed = 12345, samples = 0, status = "";
   const ended = (r: { status: string; error?: unknown }) =>
     r.status === "trapped" && r.error instanceof ProcExit ? `exit ${r.error.code}` : r.status;
@@ -140,6 +145,7 @@ async function profileReal(which: string, period: number): Promise<Profile> {
         break;
       }
       const op = opAt();
+      funcs.set(m.funcAddr, (funcs.get(m.funcAddr) ?? 0) + 1);
       const r2 = await wasi.drive(ex, { fuel: 1 });
       if (r2.status !== "paused") {
         status = ended(r2);
@@ -155,11 +161,11 @@ async function profileReal(which: string, period: number): Promise<Profile> {
     fs.rmSync(dir, { recursive: true, force: true });
   }
   const title = `${which}: ${samples} samples (every ${period} ticks on average), ${status}`;
-  return { title, ops, pairs, total: samples, machine: m };
+  return { title, ops, pairs, funcs, total: samples, machine: m };
 }
 
 const USAGE = "usage: deno run -A scripts/profile.ts (KERNEL [N] [--ir] | --real PROGRAM " +
-  "[--period N] [--all])";
+  "[--period N] [--all] [--funcs])";
 const { values, positionals } = parseArgs({
   args: Deno.args,
   allowPositionals: true,
@@ -168,6 +174,7 @@ const { values, positionals } = parseArgs({
     real: { type: "string" },
     period: { type: "string", default: "2000" },
     all: { type: "boolean" },
+    funcs: { type: "boolean" },
   },
 });
 if (values.real === undefined && positionals.length === 0) throw new Error(USAGE);
@@ -187,6 +194,20 @@ top(p.pairs, (pair) => pair, 25);
 if (values.all) {
   const unseen = IR_OPS.filter((o) => !p.ops.has(o.op)).map((o) => o.name);
   console.log(`-- never seen (${unseen.length}): ${unseen.join(" ")}`);
+}
+if (values.funcs) {
+  // Where the ticks go by function, with its size against the tier's MAX_CODE.
+  console.log(`-- functions (IR words; the tier compiles up to ${MAX_CODE})`);
+  let big = 0;
+  for (const [addr, c] of p.funcs) if (p.machine.code(addr).code.length > MAX_CODE) big += c;
+  console.log(`${(100 * big / p.total).toFixed(2).padStart(6)}%  in functions over MAX_CODE`);
+  top(p.funcs, (addr) => {
+    const o = p.machine.store.objects[addr];
+    const name = o?.kind === "wasm"
+      ? p.machine.store.instances[o.instance].module.names.funcs.get(o.index) ?? `#${o.index}`
+      : "?";
+    return `${name} (${p.machine.code(addr).code.length} words)`;
+  }, 30);
 }
 if (values.ir) {
   for (const [addr, c] of p.machine.compiled.entries()) {
