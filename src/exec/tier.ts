@@ -19,8 +19,8 @@
  *
  * An instruction without a template or a case below (throws, tail calls, and what the
  * templates cannot express) hands its frame to the interpreter, which runs it and goes on;
- * exceptions are thrown and caught by the interpreter only. Functions larger than
- * {@linkcode MAX_CODE} stay interpreted.
+ * exceptions are thrown and caught by the interpreter only. A function larger than
+ * {@linkcode MAX_CODE} is compiled in regions (src/exec/tier_split.ts).
  *
  * Not here: the interpreter's hooks (interp.ts), the templates (scripts/tier_ops.ts).
  *
@@ -56,6 +56,7 @@ import {
   tableSize,
 } from "./table_ops.ts";
 import { BRANCH, SIMPLE } from "./tier_ops.ts";
+import { JUMPED, REGION_CODE, regionStarts, splitFunction } from "./tier_split.ts";
 
 /** Which functions run compiled: none, those called often, or all that can be. */
 export type TierMode = "off" | "hot" | "all";
@@ -73,11 +74,13 @@ export const RETURNED = 0;
 export const UNWOUND = 1;
 
 /**
- * The largest function compiled (Int32 words of IR, about 20 characters of JavaScript each):
- * V8 optimizes a large function late or never (not above 60 KB of bytecode), and until then
- * it runs slower than the interpreter's loop (measured on SQLite and Flite).
+ * The largest function compiled in one piece (Int32 words of IR, about 20 characters of
+ * JavaScript and 40 bytes of V8 bytecode each); larger ones are compiled in regions
+ * (src/exec/tier_split.ts). V8 optimizes a large function late or never (not above 60 KB of
+ * bytecode: a 2,500-word one is "too big to be optimized"), and until then it runs slower
+ * than the interpreter's loop (measured on SQLite, Flite and CPython).
  */
-export const MAX_CODE = 2_500;
+export const MAX_CODE = 1_000;
 
 /** The most compiled frames on the JS stack at once; deeper calls go through the interpreter. */
 export const JS_DEPTH = 400;
@@ -106,6 +109,13 @@ export interface TierState {
   calls: number[];
   /** Entry pcs per address (1 at an entry). */
   entries: (Uint8Array | undefined)[];
+  /**
+   * Functions longer than this are compiled in regions of at most `regionCode` IR words
+   * ({@linkcode MAX_CODE} and tier_split.ts `REGION_CODE`; tests lower them to split all).
+   */
+  maxCode: number;
+  /** The most IR words of a region (where it can be cut). */
+  regionCode: number;
 }
 
 const NAMES = [
@@ -260,7 +270,7 @@ const NAME = IR_OPS.map((o) => o.name);
 export function tierState(m: Machine): TierState {
   let s = m.tierState as TierState | null;
   if (s === null) {
-    s = { fns: [], calls: [], entries: [] };
+    s = { fns: [], calls: [], entries: [], maxCode: MAX_CODE, regionCode: REGION_CODE };
     m.tierState = s;
   }
   return s;
@@ -343,8 +353,10 @@ interface Piece {
 }
 
 /**
- * The JavaScript source of the compiled function of `cf`, or null when an instruction has
- * neither template nor case here.
+ * The JavaScript source of the compiled function of `cf`, or null when it is larger than
+ * {@linkcode MAX_CODE}; with `region` (`[start, end)`, src/exec/tier_split.ts), that of the
+ * region's function, which leaves with status `JUMPED` where the code goes on outside it
+ * (`entries`: the function's {@linkcode tierEntries}).
  *
  * Slots that every instruction of the function names at a constant place and through one
  * view (i32 words or f64 slots; i64 values stay in the BigInt64Array, where V8 keeps them
@@ -357,10 +369,11 @@ interface Piece {
 export function tierSource(
   cf: CompiledFunc,
   lookup: (addr: number) => CompiledFunc | undefined = () => undefined,
+  region?: readonly [number, number],
+  entries: Uint8Array = tierEntries(cf),
 ): string | null {
-  if (cf.code.length > MAX_CODE) return null;
+  if (region === undefined && cf.code.length > MAX_CODE) return null;
   const code = cf.code, ticks = cf.ticks, addr = cf.addr;
-  const entries = tierEntries(cf);
   const pieces: (Piece | string)[] = [];
   // Leave at `x` (an instruction start): `refund` = the ticks of its run already taken.
   const leave = (x: string, refund: string) => `{ F += ${refund}; X = ${x}; break exit; }`;
@@ -412,8 +425,10 @@ export function tierSource(
     ].join("\n");
   };
   const ret = `@FLUSH_RESULTS@ m.fuel = F; return 0;`;
-  let pc = 0;
-  while (pc < code.length) {
+  // A region of a large function (src/exec/tier_split.ts): its instructions only.
+  let pc = region === undefined ? 0 : region[0];
+  const end = region === undefined ? code.length : region[1];
+  while (pc < end) {
     const op = code[pc];
     const name = NAME[op];
     const kinds = IR_OPS[op].kinds;
@@ -556,7 +571,9 @@ ${one(0)} }`,
     }
     pc += len;
   }
-  return assemble(cf, pieces, calls);
+  // Into the next region (the run there was charged: see regionStarts).
+  if (end < code.length) pieces.push(`pc = ${end}; continue;`);
+  return assemble(cf, pieces, calls, region !== undefined);
 }
 
 /**
@@ -591,6 +608,7 @@ function assemble(
   cf: CompiledFunc,
   pieces: (Piece | string)[],
   calls: [number, number][],
+  region = false,
 ): string {
   const addr = cf.addr;
   // Which view each slot is named through, where places are constant.
@@ -671,7 +689,7 @@ function assemble(
     `  if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();`,
     `  let DV = DV0, U8 = U80, memLen = ML0, G32 = G320, G64 = G640;`,
     `  const fh = fp >> 1, d0 = m.depth;`,
-    `  let F = m.fuel, P = pc, X = 0;`,
+    `  let F = m.fuel, P = pc, X = 0${region ? ", S = 1" : ""};`,
     `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; return 1; }`,
     all.length > 0 ? `  let ${all.map(init).join(", ")};` : "",
     // All of them, dead ones too: what goes back to the slots is then what the loop leaves.
@@ -680,7 +698,10 @@ function assemble(
     `    exit: for (;;) {`,
     `      switch (pc) {`,
     ...body,
-    `      default: throw new Error("tier: bad entry " + pc);`,
+    // A region's jump out of itself: the run there is charged again where it goes on.
+    region
+      ? `      default: F += TK[pc]; X = pc; S = ${JUMPED}; break exit;`
+      : `      default: throw new Error("tier: bad entry " + pc);`,
     `      }`,
     `    }`,
     `  } catch (e) {`,
@@ -695,7 +716,7 @@ function assemble(
     `  }`,
     `  ${flush(all)}`,
     `  m.fuel = F; m.funcAddr = ${addr}; m.pc = X; m.fp = fp;`,
-    `  return 1;`,
+    `  return ${region ? "S" : "1"};`,
     `};`,
   ].join("\n");
 }
@@ -725,11 +746,8 @@ export function tierFunction(
   }
   const cf = m.code(addr);
   let fn: TierFn | null = null;
-  const src = tierSource(
-    cf,
-    (f) => m.store.objects[f]?.kind === "wasm" ? m.code(f) : undefined,
-  );
-  if (src !== null) {
+  const lookup = (f: number) => m.store.objects[f]?.kind === "wasm" ? m.code(f) : undefined;
+  const build = (src: string) => {
     const ensure = (f: number) => tierFunction(m, f, H);
     // deno-lint-ignore no-explicit-any
     const env: any[] = [
@@ -765,9 +783,18 @@ export function tierFunction(
       resolveIndirect,
       nullFunc,
     ];
-    fn = new Function(...NAMES, src)(...env) as TierFn;
-    s.entries[addr] = tierEntries(cf);
+    return new Function(...NAMES, src)(...env) as TierFn;
+  };
+  const entries = tierEntries(cf);
+  if (cf.code.length <= s.maxCode) fn = build(tierSource(cf, lookup, undefined, entries)!);
+  else {
+    // In regions, each compiled when first entered (src/exec/tier_split.ts).
+    const starts = regionStarts(cf, entries, s.regionCode);
+    fn = splitFunction(m, cf.code.length, starts, (lo, hi) => {
+      return build(tierSource(cf, lookup, [lo, hi], entries)!);
+    });
   }
+  s.entries[addr] = entries;
   s.fns[addr] = fn;
   return fn;
 }

@@ -32,7 +32,7 @@ import { canonType } from "../../src/valid/registry.ts";
 import { decodeModule } from "../../src/binary/decode.ts";
 import { type Engine, gabGlobalType, run, type Trace } from "../fuzz_harness.ts";
 import type { TierMode } from "../../src/script/engine.ts";
-import type { TierState } from "../../src/exec/tier.ts";
+import { type TierState, tierState } from "../../src/exec/tier.ts";
 
 /** A seeded generator of numbers in [0, 1) (mulberry32). */
 export function prng(seed: number): () => number {
@@ -67,6 +67,8 @@ export function budgets(rand: () => number, slices: number): (slice: number) => 
 export interface BudgetedOptions {
   /** The tier mode of every runtime (unset: the machine's default). */
   tier?: TierMode;
+  /** Every function the tier compiles is cut into its smallest regions (tier_split.ts). */
+  split?: boolean;
   /** Restore every snapshot into a fresh runtime and go on there (else go on in place). */
   restore: boolean;
   /** Seed of the budgets. */
@@ -86,9 +88,14 @@ export interface BudgetedRun {
   compiled: number;
 }
 
-/** Sets the tier mode of `rt`'s machine (a field of the tier's machine). */
-function setTier(rt: Runtime, tier: TierMode | undefined): Runtime {
+/** Sets the tier mode of `rt`'s machine (a field of the tier's machine), and the split. */
+function setTier(rt: Runtime, tier: TierMode | undefined, split = false): Runtime {
   if (tier !== undefined) rt.machine.tier = tier;
+  if (split) {
+    const state = tierState(rt.machine);
+    state.maxCode = 0;
+    state.regionCode = 1;
+  }
   return rt;
 }
 
@@ -98,7 +105,7 @@ export function runBudgeted(bytes: Uint8Array, options: BudgetedOptions): Budget
   const budget = budgets(prng(options.seed), options.slices ?? 24);
   const ticks: number[] = [];
   const snapshots: string[] = [];
-  let rt = setTier(new Runtime(), options.tier);
+  let rt = setTier(new Runtime(), options.tier, options.split);
   let instance = -1;
   let active = false;
   let total = 0;
@@ -185,7 +192,7 @@ export function runBudgeted(bytes: Uint8Array, options: BudgetedOptions): Budget
         if (options.restore) {
           compiled += compiledIn(rt);
           const back = restore(bytes, bindings());
-          rt = setTier(back.runtime, options.tier);
+          rt = setTier(back.runtime, options.tier, options.split);
           ex = back.execution!;
         }
       }
