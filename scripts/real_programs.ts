@@ -289,8 +289,22 @@ function listFiles(dir: string): Record<string, string> {
 
 const compiled = new Map<string, CompiledModule>();
 
-/** Runs case `c` on gab, through the API (as tests/wasi/harness.ts does). */
-export function runOnGab(c: RealCase): Timed {
+/** The compiled tier's modes (src/exec/tier.ts). */
+export type TierMode = "off" | "hot" | "all";
+
+/** GAB_TIER (off, hot or all) when set. */
+function envTier(): TierMode | undefined {
+  const t = Deno.env.get("GAB_TIER");
+  if (t === undefined || t === "") return undefined;
+  if (t !== "off" && t !== "hot" && t !== "all") throw new Error(`GAB_TIER=${t}: off, hot or all`);
+  return t;
+}
+
+/**
+ * Runs case `c` on gab, through the API (as tests/wasi/harness.ts does), with the compiled
+ * tier in mode `tier` (default: the environment's GAB_TIER, else the runtime's default).
+ */
+export function runOnGab(c: RealCase, tier: TierMode | undefined = envTier()): Timed {
   const wasm = PROGRAMS[c.program];
   let module = compiled.get(wasm);
   if (module === undefined) {
@@ -311,7 +325,7 @@ export function runOnGab(c: RealCase): Timed {
         stdout: (b) => void out.push(b.slice()),
         stderr: (b) => void err.push(b.slice()),
       });
-      const runtime = new Runtime();
+      const runtime = new Runtime({ tier });
       const instance = runtime.instantiate(module, wasi.imports(module));
       const t0 = performance.now();
       const status = wasi.start(instance);

@@ -16,7 +16,8 @@ import {
 // fetched by `deno task fetch:programs` into .cache/programs: each case runs on gab and on
 // Node's node:wasi (or, without `node`, against the outcome the fetch script recorded with
 // Node), and their exit statuses, stdout, stderr and the files left in the preopened directory
-// must be the same bytes. Absent programs make their cases ignored; slow cases need GAB_SLOW=1.
+// must be the same bytes. Absent programs make their cases ignored; slow cases need GAB_SLOW=1;
+// GAB_TIER=hot or all runs gab with its compiled tier (issue 17).
 const slow = Deno.env.get("GAB_SLOW") === "1";
 const node = hasNode();
 const absent = new Set<string>(), unrecorded: string[] = [];
