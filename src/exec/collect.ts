@@ -165,11 +165,8 @@ export function collect(m: Machine, extra: HeapObj | null = null): boolean {
   markStore(store, mark);
   const host = hostRoots.get(store);
   if (host !== undefined) { for (const r of host()) mark(r); }
-  // Objects that are never freed are roots (their contents are traced below).
-  for (let i = 1; i < n; i++) {
-    const k = objects[i].kind;
-    if (k !== "struct" && k !== "array" && k !== "free") mark(i);
-  }
+  // Objects that are never freed are roots; of those only exceptions hold references.
+  for (let i = 1; i < n; i++) if (objects[i].kind === "exn") mark(i);
   if (extra !== null) traceObject(store, extra, mark);
   while (top > 0) traceObject(store, objects[work[--top]], mark);
   // Sweep: free the unmarked structs and arrays (into the pool, by type, for allocation to
@@ -180,27 +177,34 @@ export function collect(m: Machine, extra: HeapObj | null = null): boolean {
     const p = pool[t];
     if (p !== undefined) p.n = 0;
   }
-  let freed = 0, live = 0;
+  // The free list is rewritten in place (it allocates nothing when it has the room): every
+  // freed address in ascending order, then reversed.
+  const free = store.free;
+  let freed = 0, live = 0, k = 0;
   for (let i = 1; i < n; i++) {
     const o = objects[i];
-    const k = o.kind;
-    if (k !== "struct" && k !== "array") continue;
+    if (o === FREE) {
+      free[k++] = i;
+      continue;
+    }
+    const kind = o.kind;
+    if (kind !== "struct" && kind !== "array") continue;
     if (marks[i] === 0) {
       const t = (o as StructObj | ArrayObj).type;
       const p = pool[t];
       if (p === undefined) pool[t] = { objs: [o], n: 1 };
       else p.objs[p.n++] = o;
       objects[i] = FREE;
+      free[k++] = i;
       freed++;
     } else live++;
   }
   let end = n;
   while (end > 1 && objects[end - 1] === FREE) end--;
   objects.length = end;
-  const free = store.free; // rewritten in place (allocates nothing when it has the room)
-  let k = 0;
-  for (let i = end - 1; i > 0; i--) if (objects[i] === FREE) free[k++] = i;
+  while (k > 0 && free[k - 1] >= end) k--;
   free.length = k;
+  free.reverse();
   s.collections++;
   s.freed += freed;
   s.live = live;

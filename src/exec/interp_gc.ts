@@ -89,7 +89,7 @@ function newStruct(m: Machine, t: number, words: number, zero: boolean): StructO
   const p = m.store.pool[t];
   if (p !== undefined && p.n > 0) {
     const s = p.objs[--p.n] as StructObj;
-    if (zero) s.fields.fill(0);
+    if (zero) { for (let k = 0, f = s.fields; k < f.length; k++) f[k] = 0; }
     return s;
   }
   return { kind: "struct", type: t, fields: zeroWords(words) };
@@ -107,7 +107,7 @@ function newArray(m: Machine, t: number, n: number, ew: number, zero: boolean): 
     const a = p.objs[p.n - 1] as ArrayObj;
     if (a.elems.length === n * ew) {
       p.n--;
-      if (zero) a.elems.fill(0);
+      if (zero) fillWords(a.elems, 0, 0, n * ew);
       return a;
     }
   }
@@ -171,6 +171,15 @@ function elemFromSlot(
     to[w + 2] = I[at + 2];
     to[w + 3] = I[at + 3];
   }
+}
+
+/**
+ * Sets words `from` to `to` (exclusive) of `w` to `v`: a loop when they are few (V8's
+ * `TypedArray.prototype.fill` is a call into its runtime that costs more than a short loop).
+ */
+function fillWords(w: Int32Array, v: number, from: number, to: number): void {
+  if (to - from > 64) w.fill(v, from, to);
+  else for (let k = from; k < to; k++) w[k] = v;
 }
 
 /** A value of storage type `t` as stored: i8/i16 zero-extended, others as they are. */
@@ -288,7 +297,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const elems = obj.elems;
       if (isNew) {
         const t = L.storage[0];
-        if (ew === 1) elems.fill(pack(I[s1], t));
+        if (ew === 1) fillWords(elems, pack(I[s1], t), 0, n);
         else for (let k = 0; k < n; k++) elemFromSlot(I, s1, elems, k * ew, ew, t);
       }
       I[d] = allocGc(m, obj);
@@ -353,7 +362,7 @@ export function gcOp(m: Machine, cf: CompiledFunc, pc: number, fp: number): void
       const off = I[s1 + 2] >>> 0, at = s1 + 4;
       const n = I[at + (ew === 4 ? 4 : 2)] >>> 0;
       if (off + n > a.elems.length / ew) oobArray();
-      if (ew === 1) a.elems.fill(pack(I[at], t), off, off + n);
+      if (ew === 1) fillWords(a.elems, pack(I[at], t), off, off + n);
       else for (let k = 0; k < n; k++) elemFromSlot(I, at, a.elems, (off + k) * ew, ew, t);
       return;
     }
