@@ -91,7 +91,7 @@ const GAB_TRAPS: [RegExp, string][] = [
   [/null/, "null"],
   [/cast failure|illegal cast/, "cast"],
   [/out of bounds array access/, "array-oob"],
-  [/array too large|allocation too large/, "array-too-large"],
+  [/array too large|allocation too large|new array is too large/, "array-too-large"],
   [/out of bounds data segment access|data segment/, "data-oob"],
   [/out of bounds element segment access|element segment/, "elem-oob"],
 ];
