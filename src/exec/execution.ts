@@ -434,7 +434,10 @@ export class Execution {
     return { ...call, args: call.args.map((a, i) => conv.out(a, params[i])) };
   }
 
-  /** Ticks left from the last budget (after `paused`: 0). */
+  /**
+   * Ticks left from the last budget (after `paused`: 0, or below 0 when a host function's
+   * call back through `invoke` ran past the budget's end).
+   */
   get fuel(): number {
     return this.machine.fuel;
   }

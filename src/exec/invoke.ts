@@ -39,6 +39,9 @@ import { type RawValue, readSlot, slotCount, writeSlot } from "../runtime/values
  */
 export const MAX_NESTING = 200;
 
+/** The fuel a nested run under an Execution's budget gets (see `invoke`): 2^50 ticks. */
+const LENT = 2 ** 50;
+
 /**
  * Calls the function at store address `funcAddr` with `args` (raw values per its type) and
  * returns its results.
@@ -79,8 +82,11 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
   m.fp = at;
   // A host function calling back into wasm under an Execution's budget: the nested run
   // cannot pause, so it is not cut; its ticks are taken from the budget afterwards.
-  const budget = m.nesting === 0 && saved === "running" ? m.fuel : null;
-  if (budget !== null) m.fuel = Number.MAX_SAFE_INTEGER;
+  const lend = m.nesting === 0 && saved === "running" && m.fuel < LENT;
+  if (lend) {
+    m.fuelLent = LENT - m.fuel;
+    m.fuel = LENT;
+  }
   m.status = "running";
   m.nesting++;
   m.reentry?.enter(funcAddr, args);
@@ -110,7 +116,7 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
     restore(m, depth);
     m.status = saved;
     m.nesting--;
-    spent(m, budget);
+    if (lend) spent(m);
     m.reentry?.leave(true);
     // JS's own stack ran out (host functions calling back in, deep enough): the same typed
     // error as wasm's own recursion.
@@ -121,7 +127,7 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
   }
   m.nesting--;
   m.status = saved;
-  spent(m, budget);
+  if (lend) spent(m);
   m.reentry?.leave(false);
   const results: RawValue[] = [];
   slot = at >> 1;
@@ -133,13 +139,13 @@ export function invoke(m: Machine, funcAddr: number, args: RawValue[]): RawValue
 }
 
 /**
- * After a nested run under an Execution's budget (`budget` not null, see `invoke`): takes its
- * ticks from the budget; when they were more than it had, the Execution pauses right after
- * the host call (its budget then ends below zero).
+ * After a nested run under an Execution's budget (see `invoke`): its ticks were taken from
+ * the budget and the fuel lent beyond it; when they were more than the budget had, the
+ * Execution pauses right after the host call (its budget then ends below zero).
  */
-function spent(m: Machine, budget: number | null): void {
-  if (budget === null) return;
-  m.fuel = budget - (Number.MAX_SAFE_INTEGER - m.fuel);
+function spent(m: Machine): void {
+  m.fuel -= m.fuelLent;
+  m.fuelLent = 0;
   if (m.fuel <= 0) m.requestPause();
 }
 

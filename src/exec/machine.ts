@@ -192,6 +192,12 @@ export class Machine {
    * (src/debug/hostlog.ts) logs call backs through it.
    */
   reentry: ReentryHook | null = null;
+  /**
+   * Fuel lent beyond an Execution's budget to a host function's call back (`invoke` runs a
+   * nested call to its end): `fuel - fuelLent` is what the budget has left meanwhile (a
+   * deterministic clock reads that). 0 otherwise; not state.
+   */
+  fuelLent: number = 0;
   /** Set by {@linkcode requestPause}; the loop clears it when it pauses. */
   pauseRequested: boolean = false;
   /**

@@ -235,7 +235,10 @@ export class Wasi {
     };
     stdioFiletypes(this.state, options);
     const mem = new GuestMemory(() => this.memory);
-    const ticks = () => this.runtime === null ? 0 : this.state.clock.fuelStart - this.runtime.fuel;
+    const ticks = () =>
+      this.runtime === null
+        ? 0
+        : this.state.clock.fuelStart - (this.runtime.fuel - this.runtime.machine.fuelLent);
     this.ctx = new WasiContext(this.state, mem, ticks, stdio, sleepSync);
     if (options.state) {
       // A restored state's preopens must still be there (or the run would fail later in its

@@ -19,6 +19,7 @@ import assert from "node:assert/strict";
 import { type Execution, type RunResult, Runtime, Trap, type WasmFunction } from "../../mod.ts";
 import { stateHash } from "../../src/debug/hash.ts";
 import { Recording } from "../../src/debug/recording.ts";
+import { createWasi } from "../../src/wasi/api.ts";
 
 const ASKING = `(module
   (import "env" "ask" (func $ask (param i32) (result i32)))
@@ -365,4 +366,41 @@ Deno.test("host functions that call back, then throw: replayed as they threw", (
   assert.deepEqual(rec.reverseContinue(), { reason: "watchpoint", index: 0 });
   assert.equal(rec.tick, first - 1);
   assert.equal(rec.machine.funcAddr, s.rt.funcAddr(s.work));
+});
+
+// A deterministic clock read inside a call back, under budgets smaller than the nested run.
+const CLOCKED = `(module
+  (import "wasi_snapshot_preview1" "clock_time_get" (func $time (param i32 i64 i32) (result i32)))
+  (import "env" "cb" (func $cb (result i32)))
+  (memory (export "memory") 1)
+  (func (export "inner") (result i32) (local $i i32)
+    (drop (call $time (i32.const 1) (i64.const 1) (i32.const 8)))
+    (loop $l (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br_if $l (i32.lt_u (local.get $i) (i32.const 1000))))
+    (drop (call $time (i32.const 1) (i64.const 1) (i32.const 16)))
+    (i32.const 0))
+  (func (export "_start")
+    (drop (call $time (i32.const 1) (i64.const 1) (i32.const 0)))
+    (drop (call $cb))
+    (drop (call $time (i32.const 1) (i64.const 1) (i32.const 24)))))`;
+
+Deno.test("a deterministic clock read in a call back counts the ticks, whatever the budgets", () => {
+  const readings = (interval: number) => {
+    const wasi = createWasi({ deterministic: true });
+    const rt = new Runtime();
+    // deno-lint-ignore prefer-const
+    let inner: () => number;
+    const inst = rt.instantiate(CLOCKED, { ...wasi.imports(CLOCKED), env: { cb: () => inner() } });
+    inner = inst.exports.inner as () => number;
+    wasi.bind(inst);
+    const rec = new Recording(rt.start(inst.exports._start as WasmFunction), { wasi, interval });
+    assert.equal(rec.record().status, "complete");
+    const dv = new DataView(rt.store.memories[0].buffer);
+    return [0, 8, 16, 24].map((at) => dv.getBigUint64(at, true));
+  };
+  const whole = readings(1e9);
+  // In order, and the nested loop's 2000 ticks are 20 us of virtual time.
+  for (let k = 1; k < 4; k++) assert.ok(whole[k] > whole[k - 1], `${whole}`);
+  assert.ok(whole[2] - whole[1] >= 20_000n, `${whole}`);
+  assert.deepEqual(readings(100), whole);
 });
