@@ -240,6 +240,10 @@ const OVERRIDE: Record<string, readonly [number, string]> = {
   "i64.shr_s_imm": [4, "I64[(fh + $h1)] = I64[(fh + $h2)] >> $b3;"],
   "i64.shr_u_imm": [4, "I64[(fh + $h1)] = BigInt.asUintN(64, I64[(fh + $h2)]) >> $b3;"],
   "i64.xor_shr_s_imm": [5, "I64[(fh + $h1)] = I64[(fh + $h2)] ^ (I64[(fh + $h3)] >> $b4);"],
+  // On 32-bit words, as the loop's shifts (a BigInt shift by a variable count is slow in V8,
+  // and so is a call with BigInt arguments).
+  "i64.rotl": [4, rotate("k")],
+  "i64.rotr": [4, rotate("(64 - k) & 63")],
   "select": [5, "I32[fp + $1] = I32[fp + $4] !== 0 ? I32[fp + $2] : I32[fp + $3];"],
   "select64": [5, "I64[(fh + $h1)] = I32[fp + $4] !== 0 ? I64[(fh + $h2)] : I64[(fh + $h3)];"],
   "i32.trunc_f32_s": [3, "I32[fp + $1] = N.i32TruncS(F32[fp + $2]);"],
@@ -262,6 +266,40 @@ const OVERRIDE: Record<string, readonly [number, string]> = {
   "i64.trunc_sat_f32_u": [3, "I64[(fh + $h1)] = N.i64TruncSatU(F32[fp + $2]);"],
   "i64.trunc_sat_f64_s": [3, "I64[(fh + $h1)] = N.i64TruncSatS(F64[(fh + $h2)]);"],
   "i64.trunc_sat_f64_u": [3, "I64[(fh + $h1)] = N.i64TruncSatU(F64[(fh + $h2)]);"],
+};
+
+/** A rotation left by `count` (a JS expression of the count `k`, 0..63) on 32-bit words. */
+function rotate(count: string): string {
+  return `const a = fp + $2, k = ${count.replace(/\bk\b/g, "(I32[fp + $3] & 63)")};
+const lo = I32[a], hi = I32[a + 1];
+let rl = lo, rh = hi;
+if (k >= 32) {
+rl = hi;
+rh = lo;
+}
+const j = k & 31;
+if (j !== 0) {
+const l = rl, h = rh;
+rl = (l << j) | (h >>> (32 - j));
+rh = (h << j) | (l >>> (32 - j));
+}
+I64[(fh + $h1)] = (BigInt(rh | 0) << 32n) | BigInt(rl >>> 0);`;
+}
+
+/**
+ * i64 shifts and rotations by a count known where they run (a constant the same run put in
+ * the count's slot): their code with the count as a literal, which V8 lowers to one machine
+ * instruction. `s` is the operand, `d` the destination (I64 places), `k` the count (0..63).
+ */
+const CONST_SHIFT: Record<string, (d: string, s: string, k: number) => string> = {
+  "i64.shl": (d, s, k) => `${d} = ${s} << ${k}n;`,
+  "i64.shr_s": (d, s, k) => `${d} = ${s} >> ${k}n;`,
+  "i64.shr_u": (d, s, k) => `${d} = BigInt.asUintN(64, ${s}) >> ${k}n;`,
+  "i64.rotl": (d, s, k) =>
+    k === 0
+      ? `${d} = ${s};`
+      : `{ const u = BigInt.asUintN(64, ${s}); ${d} = (u << ${k}n) | (u >> ${64 - k}n); }`,
+  "i64.rotr": (d, s, k) => CONST_SHIFT["i64.rotl"](d, s, (64 - k) & 63),
 };
 
 const NAME = IR_OPS.map((o) => o.name);
@@ -425,6 +463,8 @@ export function tierSource(
     ].join("\n");
   };
   const ret = `@FLUSH_RESULTS@ m.fuel = F; return 0;`;
+  // The constants the current run put in slots (Int32 place -> value), for CONST_SHIFT.
+  const known = new Map<number, bigint>();
   // A region of a large function (src/exec/tier_split.ts): its instructions only.
   let pc = region === undefined ? 0 : region[0];
   const end = region === undefined ? code.length : region[1];
@@ -440,7 +480,19 @@ export function tierSource(
       }
     }
     const emit = (text: string) => pieces.push({ text, slots });
-    if (entries[pc] === 1) pieces.push(`case ${pc}:`);
+    if (entries[pc] === 1) {
+      pieces.push(`case ${pc}:`);
+      known.clear();
+    }
+    // A shift or rotation by a count the run set as a constant.
+    const count = CONST_SHIFT[name] !== undefined ? known.get(code[pc + 3]) : undefined;
+    track(known, code, pc, cf);
+    if (count !== undefined) {
+      const at = (k: number) => `I64[(fh + ${lit(code[pc + k] >> 1)})]`;
+      emit(CONST_SHIFT[name](at(1), at(2), Number(count & 63n)));
+      pc += len;
+      continue;
+    }
     const simple = OVERRIDE[name] ?? SIMPLE[name];
     const branch = BRANCH[name];
     const prefix = PREFIX[name];
@@ -577,6 +629,34 @@ ${one(0)} }`,
 }
 
 /**
+ * The constants in slots after the instruction at `pc` (Int32 place -> value, in `known`):
+ * a `const32` or `const64` sets one; any other instruction forgets the slots it writes, and
+ * one that is not straight-line code here forgets them all.
+ */
+function track(known: Map<number, bigint>, code: Int32Array, pc: number, cf: CompiledFunc) {
+  const op = code[pc], name = NAME[op], kinds = IR_OPS[op].kinds;
+  if (name === "const32") {
+    known.set(code[pc + 1], BigInt(code[pc + 2]));
+    return;
+  }
+  if (name === "const64") {
+    known.set(code[pc + 1], cf.pool64[code[pc + 2]]);
+    return;
+  }
+  if (SIMPLE[name] === undefined && BRANCH[name] === undefined || IR_CONSUMES[op] > 0) {
+    known.clear();
+    return;
+  }
+  for (let k = 0; k < kinds.length; k++) {
+    if (kinds[k] === "d") {
+      // A v128 takes two slots.
+      known.delete(code[pc + 1 + k]);
+      known.delete(code[pc + 1 + k] + 2);
+    }
+  }
+}
+
+/**
  * `t` with each assignment to a variable-held slot wrapped as the typed array's store would
  * wrap it (`| 0` for an i32 word, `BigInt.asIntN(64, ...)` for an i64).
  */
@@ -676,20 +756,7 @@ function assemble(
     );
   }
   const init = (s: number) => `r${s} = 0`;
-  return [
-    `let MEM = CF.mem0, BUF = null, DV0 = null, U80 = null, ML0 = 0, GB = null, G320 = null, G640 = null;`,
-    `const I32 = m.i32, F32 = m.f32, F64 = m.f64, I64 = m.i64, U64 = m.u64, SV = m.simd;`,
-    `const P64 = CF.pool64, TK = CF.ticks, BT = CF.brTables;`,
-    `const trap = H.trap, exhausted = H.exhausted, i64Binary = H.i64Binary, convert = H.convert, returnCond = H.returnCond;`,
-    `function refresh() {`,
-    `  if (MEM !== null) { BUF = MEM.buffer; DV0 = new DataView(BUF); U80 = new Uint8Array(BUF); ML0 = BUF.byteLength; }`,
-    `  GB = store.globalSlots; G320 = new Int32Array(GB); G640 = new BigInt64Array(GB);`,
-    `}`,
-    `return function f${addr}(fp, pc, jd) {`,
-    `  if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();`,
-    `  let DV = DV0, U8 = U80, memLen = ML0, G32 = G320, G64 = G640;`,
-    `  const fh = fp >> 1, d0 = m.depth;`,
-    `  let F = m.fuel, P = pc, X = 0${region ? ", S = 1" : ""};`,
+  const inner = [
     `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; return 1; }`,
     all.length > 0 ? `  let ${all.map(init).join(", ")};` : "",
     // All of them, dead ones too: what goes back to the slots is then what the loop leaves.
@@ -718,7 +785,71 @@ function assemble(
     `  m.fuel = F; m.funcAddr = ${addr}; m.pc = X; m.fp = fp;`,
     `  return ${region ? "S" : "1"};`,
     `};`,
+  ];
+  const [outerViews, innerViews] = frameViews(cf, inner);
+  return [
+    `let MEM = CF.mem0, BUF = null, DV0 = null, U80 = null, ML0 = 0, GB = null, G320 = null, G640 = null;`,
+    `const I32 = m.i32, F32 = m.f32, F64 = m.f64, I64 = m.i64, U64 = m.u64, SV = m.simd;`,
+    `const P64 = CF.pool64, TK = CF.ticks, BT = CF.brTables;`,
+    `const trap = H.trap, exhausted = H.exhausted, i64Binary = H.i64Binary, convert = H.convert, returnCond = H.returnCond;`,
+    outerViews,
+    `function refresh() {`,
+    `  if (MEM !== null) { BUF = MEM.buffer; DV0 = new DataView(BUF); U80 = new Uint8Array(BUF); ML0 = BUF.byteLength; }`,
+    `  GB = store.globalSlots; G320 = new Int32Array(GB); G640 = new BigInt64Array(GB);`,
+    `}`,
+    `return function f${addr}(fp, pc, jd) {`,
+    `  if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();`,
+    `  let DV = DV0, U8 = U80, memLen = ML0, G32 = G320, G64 = G640;`,
+    `  const fh = fp >> 1, d0 = m.depth;`,
+    `  let F = m.fuel, P = pc, X = 0${region ? ", S = 1" : ""};`,
+    innerViews,
+    ...inner,
   ].join("\n");
+}
+
+/** The slot views a frame view stands for: its name, the view's Int32 words per element. */
+const FRAME_VIEWS = [["I32", 1], ["F32", 1], ["I64", 2], ["F64", 2], ["U64", 2]] as const;
+
+/**
+ * For a function with a loop: its frame's constant slot places in `body` (the compiled
+ * function's lines) rewritten in place to views of the frame (`L<view>`, subarrays of the
+ * stack made when the function is entered at another frame than the last time); returns
+ * their declarations (the closure's, the function's). V8 checks the bounds of `I64[fh + 7]` at each
+ * access and of `L64[7]` hardly at all (2x on the i64 kernel). A function without a loop runs
+ * too briefly to pay for the views.
+ */
+function frameViews(cf: CompiledFunc, body: string[]): [string, string] {
+  const code = cf.code;
+  let loop = false;
+  for (let pc = 0; pc < code.length && !loop; pc += 1 + IR_ARITY[code[pc]]) {
+    const kinds = IR_OPS[code[pc]].kinds;
+    for (let k = 0; k < kinds.length; k++) {
+      if (kinds[k] === "t" && code[pc + 1 + k] <= pc || kinds[k] === "b") loop = true;
+    }
+  }
+  if (!loop) return ["", ""];
+  const words = cf.frameSize * 2;
+  const used = new Set<string>();
+  const place = (all: string, v: string, n: string) => {
+    const w = v === "I32" || v === "F32" ? 1 : 2, k = Number(n);
+    if (k < 0 || k * w >= words) return all;
+    used.add(v);
+    return `L${v}[${k}]`;
+  };
+  const rewrite = (t: string) =>
+    t.replace(/\b(I32|F32)\[fp \+ (-?\d+)\]/g, place)
+      .replace(/\b(I64|F64|U64)\[\(?fh \+ (-?\d+)\)?\]/g, place);
+  for (let i = 0; i < body.length; i++) body[i] = rewrite(body[i]);
+  if (used.size === 0) return ["", ""];
+  const kept = FRAME_VIEWS.filter(([v]) => used.has(v));
+  const make = kept.map(([v, w]) =>
+    `V${v} = ${v}.subarray(${w === 1 ? "fp" : "fh"}, ${w === 1 ? "fp" : "fh"} + ${words / w});`
+  );
+  return [
+    `let VFP = -1, ${kept.map(([v]) => `V${v} = null`).join(", ")};`,
+    `  if (fp !== VFP) { VFP = fp; ${make.join(" ")} }\n` +
+    `  const ${kept.map(([v]) => `L${v} = V${v}`).join(", ")};`,
+  ];
 }
 
 /**

@@ -117,3 +117,51 @@ Deno.test("tier all: deep recursion goes on in the interpreter past the JS depth
     assert.throws(() => d(60_000), /call stack exhausted/, tier);
   }
 });
+
+Deno.test("tier all: i64 shifts and rotations by a constant count and by a variable one", () => {
+  const ops = ["shl", "shr_s", "shr_u", "rotl", "rotr"];
+  const counts = [0, 1, 5, 31, 32, 33, 63, 64, 100, -1];
+  let wat = "(module";
+  for (const op of ops) {
+    // The count set as a constant in the same straight-line run (tier.ts CONST_SHIFT).
+    for (const k of counts) {
+      wat += ` (func (export "${op}${k}") (param i64) (result i64) (local i64)
+        (local.set 1 (i64.const ${k})) (i64.${op} (local.get 0) (local.get 1)))`;
+    }
+    wat += ` (func (export "${op}") (param i64 i64) (result i64)
+      (i64.${op} (local.get 0) (local.get 1)))`;
+  }
+  wat += ")";
+  // The oracle: the spec's definitions on BigInts.
+  const spec = (op: string, x: bigint, k: number): bigint => {
+    const n = BigInt(k & 63), u = BigInt.asUintN(64, x);
+    const rotl = (c: bigint) => BigInt.asIntN(64, (u << c) | (u >> ((64n - c) & 63n)));
+    switch (op) {
+      case "shl":
+        return BigInt.asIntN(64, x << n);
+      case "shr_s":
+        return BigInt.asIntN(64, x) >> n;
+      case "shr_u":
+        return BigInt.asIntN(64, u >> n);
+      case "rotl":
+        return n === 0n ? x : rotl(n);
+      default:
+        return n === 0n ? x : rotl(64n - n);
+    }
+  };
+  const xs = [0n, 1n, -1n, 0x0123456789abcdefn, -0x7edcba9876543211n, 1n << 63n, 0x80000000n];
+  for (const tier of ["off", "all"] as const) {
+    const e = new Runtime({ tier }).instantiate(wat).exports;
+    for (const op of ops) {
+      for (const x of xs.map((v) => BigInt.asIntN(64, v))) {
+        for (const k of counts) {
+          const c = e[`${op}${k}`] as (x: bigint) => bigint;
+          const v = e[op] as (x: bigint, k: bigint) => bigint;
+          const want = spec(op, x, k);
+          assert.equal(BigInt.asIntN(64, c(x)), want, `${tier} ${op} ${x} by constant ${k}`);
+          assert.equal(BigInt.asIntN(64, v(x, BigInt(k))), want, `${tier} ${op} ${x} by ${k}`);
+        }
+      }
+    }
+  }
+});
