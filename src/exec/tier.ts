@@ -116,6 +116,8 @@ export interface TierState {
   maxCode: number;
   /** The most IR words of a region (where it can be cut). */
   regionCode: number;
+  /** The jumps back a compiled call makes before it ends and is called again (SLICE_EDGES). */
+  sliceEdges: number;
 }
 
 const NAMES = [
@@ -308,7 +310,14 @@ const NAME = IR_OPS.map((o) => o.name);
 export function tierState(m: Machine): TierState {
   let s = m.tierState as TierState | null;
   if (s === null) {
-    s = { fns: [], calls: [], entries: [], maxCode: MAX_CODE, regionCode: REGION_CODE };
+    s = {
+      fns: [],
+      calls: [],
+      entries: [],
+      maxCode: MAX_CODE,
+      regionCode: REGION_CODE,
+      sliceEdges: SLICE_EDGES,
+    };
     m.tierState = s;
   }
   return s;
@@ -394,7 +403,8 @@ interface Piece {
  * The JavaScript source of the compiled function of `cf`, or null when it is larger than
  * {@linkcode MAX_CODE}; with `region` (`[start, end)`, src/exec/tier_split.ts), that of the
  * region's function, which leaves with status `JUMPED` where the code goes on outside it
- * (`entries`: the function's {@linkcode tierEntries}).
+ * (`entries`: the function's {@linkcode tierEntries}); a call ends after `sliceEdges` jumps
+ * back to loop headers, to be called again there (V8 then enters its newest code).
  *
  * Slots that every instruction of the function names at a constant place and through one
  * view (i32 words or f64 slots; i64 values stay in the BigInt64Array, where V8 keeps them
@@ -409,6 +419,7 @@ export function tierSource(
   lookup: (addr: number) => CompiledFunc | undefined = () => undefined,
   region?: readonly [number, number],
   entries: Uint8Array = tierEntries(cf),
+  sliceEdges: number = SLICE_EDGES,
 ): string | null {
   if (region === undefined && cf.code.length > MAX_CODE) return null;
   const code = cf.code, ticks = cf.ticks, addr = cf.addr;
@@ -622,7 +633,7 @@ ${one(0)} }`,
     }
     pc += len;
   }
-  return assemble(cf, pieces, calls, entries, region);
+  return assemble(cf, pieces, calls, entries, region, sliceEdges);
 }
 
 /**
@@ -686,7 +697,8 @@ function assemble(
   pieces: (Piece | string)[],
   calls: [number, number][],
   entries: Uint8Array,
-  region?: readonly [number, number],
+  region: readonly [number, number] | undefined,
+  sliceEdges: number,
 ): string {
   const addr = cf.addr;
   // Which view each slot is named through, where places are constant.
@@ -754,6 +766,14 @@ function assemble(
     );
   }
   const init = (s: number) => `r${s} = 0`;
+  const cases = structure(
+    body,
+    entries,
+    region === undefined ? cf.code.length : region[1],
+    cf.ticks,
+  );
+  // Whether it has loops that end a call after a slice (SLICE_EDGES).
+  const loops = cases.some((t) => t.includes("--SL < 0"));
   const inner = [
     `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; return 1; }`,
     all.length > 0 ? `  let ${all.map(init).join(", ")};` : "",
@@ -762,7 +782,7 @@ function assemble(
     `  try {`,
     `    exit: for (;;) {`,
     `      switch (pc) {`,
-    ...structure(body, entries, region === undefined ? cf.code.length : region[1]),
+    ...cases,
     // A region's jump out of itself: the run there is charged again where it goes on.
     ...(region && region[1] < cf.code.length ? [`pc = ${region[1]}; continue exit;`] : []),
     region
@@ -782,7 +802,7 @@ function assemble(
     `  }`,
     `  ${flush(all)}`,
     `  m.fuel = F; m.funcAddr = ${addr}; m.pc = X; m.fp = fp;`,
-    `  return ${region ? "S" : "1"};`,
+    `  return S;`,
     `};`,
   ];
   const [outerViews, innerViews] = frameViews(cf, inner);
@@ -796,13 +816,20 @@ function assemble(
     `  if (MEM !== null) { BUF = MEM.buffer; DV0 = new DataView(BUF); U80 = new Uint8Array(BUF); ML0 = BUF.byteLength; }`,
     `  GB = store.globalSlots; G320 = new Int32Array(GB); G640 = new BigInt64Array(GB);`,
     `}`,
-    `return function f${addr}(fp, pc, jd) {`,
+    // A function with loops is called again after a slice (see SLICE_EDGES); a region's
+    // caller does that (src/exec/tier_split.ts).
+    loops && !region
+      ? `const f = function w${addr}(fp, pc, jd) { for (;;) { const st = g(fp, pc, jd); ` +
+        `if (st !== ${JUMPED}) return st; pc = m.pc; } };`
+      : "",
+    `${loops && !region ? "const g =" : "return"} function f${addr}(fp, pc, jd) {`,
     `  if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();`,
     `  let DV = DV0, U8 = U80, memLen = ML0, G32 = G320, G64 = G640;`,
     `  const fh = fp >> 1, d0 = m.depth;`,
-    `  let F = m.fuel, P = pc, X = 0${region ? ", S = 1" : ""};`,
+    `  let F = m.fuel, P = pc, X = 0, S = 1, SL = ${sliceEdges};`,
     innerViews,
     ...inner,
+    loops && !region ? "return f;" : "",
   ].join("\n");
 }
 
@@ -838,7 +865,12 @@ type Construct = { loop: true; h: number; end: number } | { loop: false; end: nu
  * same code, only the jumps differ. Loops whose regions cross stay jumps, and so do the
  * outer ones while the text would grow past {@linkcode STRUCTURE_GROWTH}.
  */
-function structure(texts: string[], entries: Uint8Array, length: number): string[] {
+function structure(
+  texts: string[],
+  entries: Uint8Array,
+  length: number,
+  ticks: Int32Array,
+): string[] {
   const items: Item[] = [];
   const index = new Map<number, number>();
   let cur: Item | null = null;
@@ -880,7 +912,7 @@ function structure(texts: string[], entries: Uint8Array, length: number): string
   }
   const flatSize = texts.reduce((n, t) => n + t.length, 0);
   for (;;) {
-    const out = emitStructured(items, index, loops, entries, firstEntry);
+    const out = emitStructured(items, index, loops, entries, firstEntry, ticks);
     const size = out.reduce((n, t) => n + t.length, 0);
     if (size <= flatSize * STRUCTURE_GROWTH || loops.length === 0) return out;
     // Too long: the largest loop stays jumps (the outer loops copy the inner ones most).
@@ -892,6 +924,17 @@ function structure(texts: string[], entries: Uint8Array, length: number): string
   }
 }
 
+/**
+ * A compiled call ends after this many jumps back to a loop's header, at the header, and the
+ * function is called again there (a region by tier_split.ts's dispatcher, a whole function
+ * by its own wrapper). V8 runs a call on the code it entered: once a function's first
+ * optimized code (on-stack replacement into the loop) is dropped, a new call enters Maglev's
+ * code, which allocates a heap BigInt per i64 operation and is not replaced while the call
+ * lasts (two calls of the i64 kernel took 14 s each instead of 0.2 s). Ticks are as if
+ * nothing happened: the header's run is given back and charged again on the way in.
+ */
+const SLICE_EDGES = 1 << 17;
+
 /** How much longer than the flat code {@linkcode structure} may make a function's text. */
 const STRUCTURE_GROWTH = 2.5;
 
@@ -902,6 +945,7 @@ function emitStructured(
   loops: Loop[],
   entries: Uint8Array,
   firstEntry: (l: Loop) => number,
+  ticks: Int32Array,
 ): string[] {
   const out: string[] = [];
   const loopAt = new Map(loops.map((l) => [l.h, l]));
@@ -910,7 +954,11 @@ function emitStructured(
       const x = Number(n);
       for (let i = stack.length - 1; i >= 0; i--) {
         const c = stack[i];
-        if (c.loop && c.h === x && x <= it.pc) return `continue L${x};`;
+        if (c.loop && c.h === x && x <= it.pc) {
+          // Every SLICE_EDGES jumps back, a new call (see SLICE_EDGES).
+          return `if (--SL < 0) { F += ${ticks[x]}; X = ${x}; S = ${JUMPED}; break exit; } ` +
+            `continue L${x};`;
+        }
         if (!c.loop && c.end === x) return `break B${x};`;
         if (c.loop && c.end === x) return `break L${c.h};`;
       }
@@ -1121,12 +1169,13 @@ export function tierFunction(
     return new Function(...NAMES, src)(...env) as TierFn;
   };
   const entries = tierEntries(cf);
-  if (cf.code.length <= s.maxCode) fn = build(tierSource(cf, lookup, undefined, entries)!);
-  else {
+  if (cf.code.length <= s.maxCode) {
+    fn = build(tierSource(cf, lookup, undefined, entries, s.sliceEdges)!);
+  } else {
     // In regions, each compiled when first entered (src/exec/tier_split.ts).
     const starts = regionStarts(cf, entries, s.regionCode);
     fn = splitFunction(m, cf.code.length, starts, (lo, hi) => {
-      return build(tierSource(cf, lookup, [lo, hi], entries)!);
+      return build(tierSource(cf, lookup, [lo, hi], entries, s.sliceEdges)!);
     });
   }
   s.entries[addr] = entries;

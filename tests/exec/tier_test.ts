@@ -30,12 +30,16 @@ const list = JSON.parse(Deno.readTextFileSync(new URL("kernels.json", KERNELS)))
   expected: Record<string, string>;
 }[];
 
-/** A machine with kernel `name` instantiated; the address of its `run`. */
-function load(name: string, tier: "off" | "all"): { m: Machine; run: number } {
+/**
+ * A machine with kernel `name` instantiated; the address of its `run`. `sliceEdges`: the
+ * tier's compiled calls end after that many jumps back (tier.ts SLICE_EDGES).
+ */
+function load(name: string, tier: "off" | "all", sliceEdges?: number): { m: Machine; run: number } {
   const bytes = Deno.readFileSync(new URL(`${name}.wasm`, KERNELS));
   const mod = decodeModule(bytes);
   const m = new Machine(newStore());
   m.tier = tier;
+  if (sliceEdges !== undefined) tierState(m).sliceEdges = sliceEdges;
   const inst = instantiate(m, mod, validateModule(mod), []);
   const ev = m.store.instances[inst].exports.get("run")!;
   return { m, run: ev.addr };
@@ -53,8 +57,15 @@ function rng(seed: number): () => number {
 }
 
 /** Runs `run(n)` in slices of random budgets; the pauses and the result. */
-function sliced(name: string, n: number, tier: "off" | "all", seed: number, max: number) {
-  const { m, run } = load(name, tier);
+function sliced(
+  name: string,
+  n: number,
+  tier: "off" | "all",
+  seed: number,
+  max: number,
+  sliceEdges?: number,
+) {
+  const { m, run } = load(name, tier, sliceEdges);
   const ex = Execution.start(m, run, [n]);
   const pauses: string[] = [];
   const next = rng(seed);
@@ -94,6 +105,18 @@ Deno.test("tier all: under random budgets, the same pauses, states, fuel and res
       assert.equal(b.result, a.result, `${k.name} result`);
       assert.equal(b.pauses.length, a.pauses.length, `${k.name} pauses (seed ${seed})`);
       assert.deepEqual(b.pauses, a.pauses, `${k.name} (seed ${seed})`);
+    }
+  }
+});
+
+Deno.test("tier all: compiled calls cut every few jumps back: the same pauses, states and result", () => {
+  for (const k of kernels) {
+    const n = Math.max(1, Math.floor(k.testN / 4));
+    const a = sliced(k.name, n, "off", 3, 500);
+    for (const edges of [0, 3]) {
+      const b = sliced(k.name, n, "all", 3, 500, edges);
+      assert.equal(b.result, a.result, `${k.name} result (slices of ${edges})`);
+      assert.deepEqual(b.pauses, a.pauses, `${k.name} (slices of ${edges})`);
     }
   }
 });
