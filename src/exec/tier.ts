@@ -1172,9 +1172,11 @@ export function tierFunction(
   if (cf.code.length <= s.maxCode) {
     fn = build(tierSource(cf, lookup, undefined, entries, s.sliceEdges)!);
   } else {
-    // In regions, each compiled when first entered (src/exec/tier_split.ts).
+    // In regions, each compiled when first entered or, "hot", entered often (tier_split.ts).
     const starts = regionStarts(cf, entries, s.regionCode);
-    fn = splitFunction(m, cf.code.length, starts, (lo, hi) => {
+    // "hot": a region once entered as often as a function is called before it is compiled.
+    const hot = m.tier === "hot" ? m.tierThreshold : 0;
+    fn = splitFunction(m, addr, cf.code.length, starts, hot, (lo, hi) => {
       return build(tierSource(cf, lookup, [lo, hi], entries, s.sliceEdges)!);
     });
   }

@@ -73,18 +73,24 @@ export function regionStarts(cf: CompiledFunc, entries: Uint8Array, max: number)
 }
 
 /**
- * The compiled function of a large function cut at `starts` (from {@linkcode regionStarts};
- * the function is `code` words long): runs the region holding the pc it is entered at, then
- * the region each jump out of a region goes to. A region is compiled (`region(start, end)`)
- * the first time it is entered, so the parts a program never runs cost nothing.
+ * The compiled function of a large function at store address `addr` cut at `starts` (from
+ * {@linkcode regionStarts}; the function is `code` words long): runs the region holding the
+ * pc it is entered at, then the region each jump out of a region goes to. A region is
+ * compiled (`region(start, end)`) once it has been entered `hot` times: before, its frame is
+ * handed to the interpreter there (status 1, as when the fuel cannot pay for a run), which
+ * comes back to compiled code at its next call or return; so the parts a program seldom runs
+ * cost no compilation.
  */
 export function splitFunction(
   m: Machine,
+  addr: number,
   code: number,
   starts: readonly number[],
+  hot: number,
   region: (start: number, end: number) => TierFn,
 ): TierFn {
   const regions: (TierFn | null)[] = starts.map(() => null);
+  const entered = new Int32Array(starts.length);
   // The region of each pc.
   const of = new Uint16Array(code + 1);
   for (let r = 0; r < starts.length; r++) of.fill(r, starts[r]);
@@ -93,6 +99,13 @@ export function splitFunction(
       const r = of[pc];
       let g = regions[r];
       if (g === null) {
+        if (entered[r] < hot) {
+          entered[r]++;
+          m.funcAddr = addr;
+          m.pc = pc;
+          m.fp = fp;
+          return 1;
+        }
         g = region(starts[r], r + 1 < starts.length ? starts[r + 1] : code);
         regions[r] = g;
       }

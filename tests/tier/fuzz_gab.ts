@@ -69,6 +69,8 @@ export interface BudgetedOptions {
   tier?: TierMode;
   /** Every function the tier compiles is cut into its smallest regions (tier_split.ts). */
   split?: boolean;
+  /** The "hot" mode's threshold (calls of a function, entries of a region), if not default. */
+  threshold?: number;
   /** Restore every snapshot into a fresh runtime and go on there (else go on in place). */
   restore: boolean;
   /** Seed of the budgets. */
@@ -89,8 +91,9 @@ export interface BudgetedRun {
 }
 
 /** Sets the tier mode of `rt`'s machine (a field of the tier's machine), and the split. */
-function setTier(rt: Runtime, tier: TierMode | undefined, split = false): Runtime {
+function setTier(rt: Runtime, tier: TierMode | undefined, split = false, threshold?: number) {
   if (tier !== undefined) rt.machine.tier = tier;
+  if (threshold !== undefined) rt.machine.tierThreshold = threshold;
   if (split) {
     const state = tierState(rt.machine);
     state.maxCode = 0;
@@ -105,7 +108,7 @@ export function runBudgeted(bytes: Uint8Array, options: BudgetedOptions): Budget
   const budget = budgets(prng(options.seed), options.slices ?? 24);
   const ticks: number[] = [];
   const snapshots: string[] = [];
-  let rt = setTier(new Runtime(), options.tier, options.split);
+  let rt = setTier(new Runtime(), options.tier, options.split, options.threshold);
   let instance = -1;
   let active = false;
   let total = 0;
@@ -192,7 +195,7 @@ export function runBudgeted(bytes: Uint8Array, options: BudgetedOptions): Budget
         if (options.restore) {
           compiled += compiledIn(rt);
           const back = restore(bytes, bindings());
-          rt = setTier(back.runtime, options.tier, options.split);
+          rt = setTier(back.runtime, options.tier, options.split, options.threshold);
           ex = back.execution!;
         }
       }
