@@ -1409,11 +1409,18 @@ function loop(m: Machine): number {
               if (ea + 8 > memLen) oobMemory();
               const x = F64[(fp + code[pc + 2]) >> 1], y = DV.getFloat64(ea, true);
               const op = code[pc];
-              F64[(fp + code[pc + 1]) >> 1] = op === 253 /* f64.add_load */
+              const r = op === 253 /* f64.add_load */
                 ? x + y
                 : op === 254 /* f64.sub_load */
                 ? x - y
                 : x * y;
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.nan64(
+                  U64[(fp + code[pc + 2]) >> 1],
+                  DV.getBigUint64(ea, true),
+                );
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 5;
               continue;
             }
@@ -1507,8 +1514,15 @@ function loop(m: Machine): number {
             case 265 /* f64.add_store */: {
               const ea = (I32[fp + code[pc + 1]] >>> 0) + (code[pc + 3] >>> 0);
               if (ea + 8 > memLen) oobMemory();
-              // An arithmetic result: any NaN it makes may be stored as a canonical NaN.
-              DV.setFloat64(ea, F64[(fp + code[pc + 2]) >> 1] + DV.getFloat64(ea, true), true);
+              const r = F64[(fp + code[pc + 2]) >> 1] + DV.getFloat64(ea, true);
+              // A NaN's bits from the operands' (the slot's value is the first one).
+              if (r !== r) {
+                DV.setBigUint64(
+                  ea,
+                  N.nan64(U64[(fp + code[pc + 2]) >> 1], DV.getBigUint64(ea, true)),
+                  true,
+                );
+              } else DV.setFloat64(ea, r, true);
               pc += 4;
               continue;
             }
@@ -1859,30 +1873,58 @@ function loop(m: Machine): number {
               I32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] >= F32[fp + code[pc + 3]] ? 1 : 0;
               pc += 4;
               continue;
-            case 147 /* f32.add */:
-              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] + F32[fp + code[pc + 3]];
+            case 147 /* f32.add */: {
+              const r = F32[fp + code[pc + 2]] + F32[fp + code[pc + 3]];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                I32[fp + code[pc + 1]] = N.nan32(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              } else F32[fp + code[pc + 1]] = r;
               pc += 4;
               continue;
-            case 148 /* f32.sub */:
-              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] - F32[fp + code[pc + 3]];
+            }
+            case 148 /* f32.sub */: {
+              const r = F32[fp + code[pc + 2]] - F32[fp + code[pc + 3]];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                I32[fp + code[pc + 1]] = N.nan32(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              } else F32[fp + code[pc + 1]] = r;
               pc += 4;
               continue;
-            case 149 /* f32.mul */:
-              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] * F32[fp + code[pc + 3]];
+            }
+            case 149 /* f32.mul */: {
+              const r = F32[fp + code[pc + 2]] * F32[fp + code[pc + 3]];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                I32[fp + code[pc + 1]] = N.nan32(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              } else F32[fp + code[pc + 1]] = r;
               pc += 4;
               continue;
-            case 150 /* f32.div */:
-              F32[fp + code[pc + 1]] = F32[fp + code[pc + 2]] / F32[fp + code[pc + 3]];
+            }
+            case 150 /* f32.div */: {
+              const r = F32[fp + code[pc + 2]] / F32[fp + code[pc + 3]];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                I32[fp + code[pc + 1]] = N.nan32(I32[fp + code[pc + 2]], I32[fp + code[pc + 3]]);
+              } else F32[fp + code[pc + 1]] = r;
               pc += 4;
               continue;
-            case 151 /* f32.min */:
-              F32[fp + code[pc + 1]] = N.fMin(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+            }
+            case 151 /* f32.min */: {
+              const r = N.fMin(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+              // x86's default NaN, as V8's compiled wasm gives it.
+              if (r !== r) I32[fp + code[pc + 1]] = 0xffc00000 | 0;
+              else F32[fp + code[pc + 1]] = r;
               pc += 4;
               continue;
-            case 152 /* f32.max */:
-              F32[fp + code[pc + 1]] = N.fMax(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+            }
+            case 152 /* f32.max */: {
+              const r = N.fMax(F32[fp + code[pc + 2]], F32[fp + code[pc + 3]]);
+              // x86's default NaN, as V8's compiled wasm gives it.
+              if (r !== r) I32[fp + code[pc + 1]] = 0xffc00000 | 0;
+              else F32[fp + code[pc + 1]] = r;
               pc += 4;
               continue;
+            }
             case 153 /* f32.copysign */:
               I32[fp + code[pc + 1]] = (I32[fp + code[pc + 2]] & 0x7fffffff) |
                 (I32[fp + code[pc + 3]] & -0x80000000);
@@ -1896,26 +1938,41 @@ function loop(m: Machine): number {
               I32[fp + code[pc + 1]] = I32[fp + code[pc + 2]] ^ -0x80000000;
               pc += 3;
               continue;
-            case 142 /* f32.ceil */:
-              F32[fp + code[pc + 1]] = N.fCeil(F32[fp + code[pc + 2]]);
+            case 142 /* f32.ceil */: {
+              const r = N.fCeil(F32[fp + code[pc + 2]]);
+              if (r !== r) I32[fp + code[pc + 1]] = N.unaryNan32(I32[fp + code[pc + 2]]);
+              else F32[fp + code[pc + 1]] = r;
               pc += 3;
               continue;
-            case 143 /* f32.floor */:
-              F32[fp + code[pc + 1]] = N.fFloor(F32[fp + code[pc + 2]]);
+            }
+            case 143 /* f32.floor */: {
+              const r = N.fFloor(F32[fp + code[pc + 2]]);
+              if (r !== r) I32[fp + code[pc + 1]] = N.unaryNan32(I32[fp + code[pc + 2]]);
+              else F32[fp + code[pc + 1]] = r;
               pc += 3;
               continue;
-            case 144 /* f32.trunc */:
-              F32[fp + code[pc + 1]] = N.fTrunc(F32[fp + code[pc + 2]]);
+            }
+            case 144 /* f32.trunc */: {
+              const r = N.fTrunc(F32[fp + code[pc + 2]]);
+              if (r !== r) I32[fp + code[pc + 1]] = N.unaryNan32(I32[fp + code[pc + 2]]);
+              else F32[fp + code[pc + 1]] = r;
               pc += 3;
               continue;
-            case 145 /* f32.nearest */:
-              F32[fp + code[pc + 1]] = N.fNearest(F32[fp + code[pc + 2]]);
+            }
+            case 145 /* f32.nearest */: {
+              const r = N.fNearest(F32[fp + code[pc + 2]]);
+              if (r !== r) I32[fp + code[pc + 1]] = N.unaryNan32(I32[fp + code[pc + 2]]);
+              else F32[fp + code[pc + 1]] = r;
               pc += 3;
               continue;
-            case 146 /* f32.sqrt */:
-              F32[fp + code[pc + 1]] = N.f64Sqrt(F32[fp + code[pc + 2]]);
+            }
+            case 146 /* f32.sqrt */: {
+              const r = N.f64Sqrt(F32[fp + code[pc + 2]]);
+              if (r !== r) I32[fp + code[pc + 1]] = N.unaryNan32(I32[fp + code[pc + 2]]);
+              else F32[fp + code[pc + 1]] = r;
               pc += 3;
               continue;
+            }
 
             // f64
             case 98 /* f64.eq */:
@@ -1950,40 +2007,70 @@ function loop(m: Machine): number {
                 F64[(fp + code[pc + 2]) >> 1] >= F64[(fp + code[pc + 3]) >> 1] ? 1 : 0;
               pc += 4;
               continue;
-            case 161 /* f64.add */:
-              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] +
-                F64[(fp + code[pc + 3]) >> 1];
+            case 161 /* f64.add */: {
+              const r = F64[(fp + code[pc + 2]) >> 1] + F64[(fp + code[pc + 3]) >> 1];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.nan64(
+                  U64[(fp + code[pc + 2]) >> 1],
+                  U64[(fp + code[pc + 3]) >> 1],
+                );
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 4;
               continue;
-            case 162 /* f64.sub */:
-              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] -
-                F64[(fp + code[pc + 3]) >> 1];
+            }
+            case 162 /* f64.sub */: {
+              const r = F64[(fp + code[pc + 2]) >> 1] - F64[(fp + code[pc + 3]) >> 1];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.nan64(
+                  U64[(fp + code[pc + 2]) >> 1],
+                  U64[(fp + code[pc + 3]) >> 1],
+                );
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 4;
               continue;
-            case 163 /* f64.mul */:
-              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] *
-                F64[(fp + code[pc + 3]) >> 1];
+            }
+            case 163 /* f64.mul */: {
+              const r = F64[(fp + code[pc + 2]) >> 1] * F64[(fp + code[pc + 3]) >> 1];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.nan64(
+                  U64[(fp + code[pc + 2]) >> 1],
+                  U64[(fp + code[pc + 3]) >> 1],
+                );
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 4;
               continue;
-            case 164 /* f64.div */:
-              F64[(fp + code[pc + 1]) >> 1] = F64[(fp + code[pc + 2]) >> 1] /
-                F64[(fp + code[pc + 3]) >> 1];
+            }
+            case 164 /* f64.div */: {
+              const r = F64[(fp + code[pc + 2]) >> 1] / F64[(fp + code[pc + 3]) >> 1];
+              // A NaN's bits from the operands' (read before the result may overwrite one).
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.nan64(
+                  U64[(fp + code[pc + 2]) >> 1],
+                  U64[(fp + code[pc + 3]) >> 1],
+                );
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 4;
               continue;
-            case 165 /* f64.min */:
-              F64[(fp + code[pc + 1]) >> 1] = N.fMin(
-                F64[(fp + code[pc + 2]) >> 1],
-                F64[(fp + code[pc + 3]) >> 1],
-              );
+            }
+            case 165 /* f64.min */: {
+              const r = N.fMin(F64[(fp + code[pc + 2]) >> 1], F64[(fp + code[pc + 3]) >> 1]);
+              // x86's default NaN, as V8's compiled wasm gives it.
+              if (r !== r) U64[(fp + code[pc + 1]) >> 1] = N.DEFAULT_NAN64;
+              else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 4;
               continue;
-            case 166 /* f64.max */:
-              F64[(fp + code[pc + 1]) >> 1] = N.fMax(
-                F64[(fp + code[pc + 2]) >> 1],
-                F64[(fp + code[pc + 3]) >> 1],
-              );
+            }
+            case 166 /* f64.max */: {
+              const r = N.fMax(F64[(fp + code[pc + 2]) >> 1], F64[(fp + code[pc + 3]) >> 1]);
+              // x86's default NaN, as V8's compiled wasm gives it.
+              if (r !== r) U64[(fp + code[pc + 1]) >> 1] = N.DEFAULT_NAN64;
+              else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 4;
               continue;
+            }
             case 167 /* f64.copysign */:
               I64[(fp + code[pc + 1]) >> 1] =
                 (I64[(fp + code[pc + 2]) >> 1] & 0x7fffffffffffffffn) |
@@ -1998,26 +2085,46 @@ function loop(m: Machine): number {
               I64[(fp + code[pc + 1]) >> 1] = I64[(fp + code[pc + 2]) >> 1] ^ -0x8000000000000000n;
               pc += 3;
               continue;
-            case 156 /* f64.ceil */:
-              F64[(fp + code[pc + 1]) >> 1] = N.fCeil(F64[(fp + code[pc + 2]) >> 1]);
+            case 156 /* f64.ceil */: {
+              const r = N.fCeil(F64[(fp + code[pc + 2]) >> 1]);
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.unaryNan64(U64[(fp + code[pc + 2]) >> 1]);
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 3;
               continue;
-            case 157 /* f64.floor */:
-              F64[(fp + code[pc + 1]) >> 1] = N.fFloor(F64[(fp + code[pc + 2]) >> 1]);
+            }
+            case 157 /* f64.floor */: {
+              const r = N.fFloor(F64[(fp + code[pc + 2]) >> 1]);
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.unaryNan64(U64[(fp + code[pc + 2]) >> 1]);
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 3;
               continue;
-            case 158 /* f64.trunc */:
-              F64[(fp + code[pc + 1]) >> 1] = N.fTrunc(F64[(fp + code[pc + 2]) >> 1]);
+            }
+            case 158 /* f64.trunc */: {
+              const r = N.fTrunc(F64[(fp + code[pc + 2]) >> 1]);
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.unaryNan64(U64[(fp + code[pc + 2]) >> 1]);
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 3;
               continue;
-            case 159 /* f64.nearest */:
-              F64[(fp + code[pc + 1]) >> 1] = N.fNearest(F64[(fp + code[pc + 2]) >> 1]);
+            }
+            case 159 /* f64.nearest */: {
+              const r = N.fNearest(F64[(fp + code[pc + 2]) >> 1]);
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.unaryNan64(U64[(fp + code[pc + 2]) >> 1]);
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 3;
               continue;
-            case 160 /* f64.sqrt */:
-              F64[(fp + code[pc + 1]) >> 1] = N.f64Sqrt(F64[(fp + code[pc + 2]) >> 1]);
+            }
+            case 160 /* f64.sqrt */: {
+              const r = N.f64Sqrt(F64[(fp + code[pc + 2]) >> 1]);
+              if (r !== r) {
+                U64[(fp + code[pc + 1]) >> 1] = N.unaryNan64(U64[(fp + code[pc + 2]) >> 1]);
+              } else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 3;
               continue;
+            }
 
             // Conversions
             case 168 /* i32.wrap_i64 */:
@@ -2055,14 +2162,20 @@ function loop(m: Machine): number {
               pc += 3;
               continue;
             }
-            case 183 /* f32.demote_f64 */:
-              F32[fp + code[pc + 1]] = F64[(fp + code[pc + 2]) >> 1];
+            case 183 /* f32.demote_f64 */: {
+              const r = F64[(fp + code[pc + 2]) >> 1];
+              if (r !== r) I32[fp + code[pc + 1]] = N.demoteNan(U64[(fp + code[pc + 2]) >> 1]);
+              else F32[fp + code[pc + 1]] = r;
               pc += 3;
               continue;
-            case 188 /* f64.promote_f32 */:
-              F64[(fp + code[pc + 1]) >> 1] = F32[fp + code[pc + 2]];
+            }
+            case 188 /* f64.promote_f32 */: {
+              const r = F32[fp + code[pc + 2]];
+              if (r !== r) U64[(fp + code[pc + 1]) >> 1] = N.promoteNan(I32[fp + code[pc + 2]]);
+              else F64[(fp + code[pc + 1]) >> 1] = r;
               pc += 3;
               continue;
+            }
             case 179 /* f32.convert_i32_s */:
               F32[fp + code[pc + 1]] = I32[fp + code[pc + 2]];
               pc += 3;

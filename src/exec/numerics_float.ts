@@ -190,3 +190,58 @@ export function f32Mul(a: number, b: number): number {
 export function f32Div(a: number, b: number): number {
   return Math.fround(a / b);
 }
+
+// NaN results from raw bits, as x86 (and so V8's compiled wasm) makes them: the interpreter
+// computes a float result as a JS number and, only when it is a NaN, takes its bits from these
+// (V8's own JS arithmetic gives a NaN's bits differently as its code is optimized or not).
+
+/** Whether u64 bits `b` are a NaN. */
+function isNaN64(b: bigint): boolean {
+  return (b & 0x7fffffffffffffffn) > 0x7ff0000000000000n;
+}
+
+/** Whether i32 bits `b` are a NaN. */
+function isNaN32(b: number): boolean {
+  return (b & 0x7fffffff) > 0x7f800000;
+}
+
+/** The default NaN x86 makes (0/0, inf - inf, sqrt(-1), min/max with a NaN): negative. */
+export const DEFAULT_NAN64 = 0xfff8000000000000n;
+
+/**
+ * The bits of a binary f64 op's NaN result from its operands' bits (u64): the first operand
+ * quieted if it is a NaN, else the second quieted if it is, else the default NaN.
+ */
+export function nan64(a: bigint, b: bigint): bigint {
+  return isNaN64(a)
+    ? a | 0x0008000000000000n
+    : isNaN64(b)
+    ? b | 0x0008000000000000n
+    : DEFAULT_NAN64;
+}
+
+/** {@linkcode nan64} for f32 (i32 bits in and out). */
+export function nan32(a: number, b: number): number {
+  return isNaN32(a) ? a | 0x00400000 : isNaN32(b) ? b | 0x00400000 : 0xffc00000 | 0;
+}
+
+/** The bits of a unary f64 op's NaN result (sqrt, ceil, ...): the operand quieted if a NaN. */
+export function unaryNan64(a: bigint): bigint {
+  return isNaN64(a) ? a | 0x0008000000000000n : DEFAULT_NAN64;
+}
+
+/** {@linkcode unaryNan64} for f32 (i32 bits in and out). */
+export function unaryNan32(a: number): number {
+  return isNaN32(a) ? a | 0x00400000 : 0xffc00000 | 0;
+}
+
+/** `f32.demote_f64` of a NaN (u64 bits): sign and the payload's top 22 bits, quieted. */
+export function demoteNan(a: bigint): number {
+  return Number((a >> 32n) & 0x80000000n) | 0x7fc00000 | Number((a >> 29n) & 0x3fffffn);
+}
+
+/** `f64.promote_f32` of a NaN (i32 bits): sign and payload moved up, quieted. */
+export function promoteNan(a: number): bigint {
+  return (BigInt(a >>> 0) & 0x80000000n) << 32n | 0x7ff8000000000000n |
+    (BigInt(a & 0x3fffff) << 29n);
+}

@@ -311,15 +311,15 @@ export const SIMPLE: Readonly<Record<string, readonly [number, string]>> = {
   ],
   "f64.add_load": [
     5,
-    "const ea = (I32[fp + $3] >>> 0) + ($4 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nconst x = F64[(fh + $h2)], y = DV.getFloat64(ea, true);\nconst op = $0;\nF64[(fh + $h1)] = op === @f64.add_load@\n? x + y\n: op === @f64.sub_load@\n? x - y\n: x * y;",
+    "const ea = (I32[fp + $3] >>> 0) + ($4 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nconst x = F64[(fh + $h2)], y = DV.getFloat64(ea, true);\nconst op = $0;\nconst r = op === @f64.add_load@\n? x + y\n: op === @f64.sub_load@\n? x - y\n: x * y;\nif (r !== r) {\nU64[(fh + $h1)] = N.nan64(\nU64[(fh + $h2)],\nDV.getBigUint64(ea, true),\n);\n} else F64[(fh + $h1)] = r;",
   ],
   "f64.sub_load": [
     5,
-    "const ea = (I32[fp + $3] >>> 0) + ($4 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nconst x = F64[(fh + $h2)], y = DV.getFloat64(ea, true);\nconst op = $0;\nF64[(fh + $h1)] = op === @f64.add_load@\n? x + y\n: op === @f64.sub_load@\n? x - y\n: x * y;",
+    "const ea = (I32[fp + $3] >>> 0) + ($4 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nconst x = F64[(fh + $h2)], y = DV.getFloat64(ea, true);\nconst op = $0;\nconst r = op === @f64.add_load@\n? x + y\n: op === @f64.sub_load@\n? x - y\n: x * y;\nif (r !== r) {\nU64[(fh + $h1)] = N.nan64(\nU64[(fh + $h2)],\nDV.getBigUint64(ea, true),\n);\n} else F64[(fh + $h1)] = r;",
   ],
   "f64.mul_load": [
     5,
-    "const ea = (I32[fp + $3] >>> 0) + ($4 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nconst x = F64[(fh + $h2)], y = DV.getFloat64(ea, true);\nconst op = $0;\nF64[(fh + $h1)] = op === @f64.add_load@\n? x + y\n: op === @f64.sub_load@\n? x - y\n: x * y;",
+    "const ea = (I32[fp + $3] >>> 0) + ($4 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nconst x = F64[(fh + $h2)], y = DV.getFloat64(ea, true);\nconst op = $0;\nconst r = op === @f64.add_load@\n? x + y\n: op === @f64.sub_load@\n? x - y\n: x * y;\nif (r !== r) {\nU64[(fh + $h1)] = N.nan64(\nU64[(fh + $h2)],\nDV.getBigUint64(ea, true),\n);\n} else F64[(fh + $h1)] = r;",
   ],
   "i32.add_load": [
     5,
@@ -360,7 +360,7 @@ export const SIMPLE: Readonly<Record<string, readonly [number, string]>> = {
   "i32.xor_shr_u_imm": [5, "I32[fp + $1] = I32[fp + $2] ^\n(I32[fp + $3] >>> $4);"],
   "f64.add_store": [
     4,
-    "const ea = (I32[fp + $1] >>> 0) + ($3 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nDV.setFloat64(ea, F64[(fh + $h2)] + DV.getFloat64(ea, true), true);",
+    "const ea = (I32[fp + $1] >>> 0) + ($3 >>> 0);\nif (ea + 8 > memLen) oobMemory();\nconst r = F64[(fh + $h2)] + DV.getFloat64(ea, true);\nif (r !== r) {\nDV.setBigUint64(\nea,\nN.nan64(U64[(fh + $h2)], DV.getBigUint64(ea, true)),\ntrue,\n);\n} else DV.setFloat64(ea, r, true);",
   ],
   "copy2": [5, "I32[fp + $1] = I32[fp + $2];\nI32[fp + $3] = I32[fp + $4];"],
   "i32.load_idx": [
@@ -467,46 +467,112 @@ export const SIMPLE: Readonly<Record<string, readonly [number, string]>> = {
   "f32.gt": [4, "I32[fp + $1] = F32[fp + $2] > F32[fp + $3] ? 1 : 0;"],
   "f32.le": [4, "I32[fp + $1] = F32[fp + $2] <= F32[fp + $3] ? 1 : 0;"],
   "f32.ge": [4, "I32[fp + $1] = F32[fp + $2] >= F32[fp + $3] ? 1 : 0;"],
-  "f32.add": [4, "F32[fp + $1] = F32[fp + $2] + F32[fp + $3];"],
-  "f32.sub": [4, "F32[fp + $1] = F32[fp + $2] - F32[fp + $3];"],
-  "f32.mul": [4, "F32[fp + $1] = F32[fp + $2] * F32[fp + $3];"],
-  "f32.div": [4, "F32[fp + $1] = F32[fp + $2] / F32[fp + $3];"],
-  "f32.min": [4, "F32[fp + $1] = N.fMin(F32[fp + $2], F32[fp + $3]);"],
-  "f32.max": [4, "F32[fp + $1] = N.fMax(F32[fp + $2], F32[fp + $3]);"],
+  "f32.add": [
+    4,
+    "const r = F32[fp + $2] + F32[fp + $3];\nif (r !== r) {\nI32[fp + $1] = N.nan32(I32[fp + $2], I32[fp + $3]);\n} else F32[fp + $1] = r;",
+  ],
+  "f32.sub": [
+    4,
+    "const r = F32[fp + $2] - F32[fp + $3];\nif (r !== r) {\nI32[fp + $1] = N.nan32(I32[fp + $2], I32[fp + $3]);\n} else F32[fp + $1] = r;",
+  ],
+  "f32.mul": [
+    4,
+    "const r = F32[fp + $2] * F32[fp + $3];\nif (r !== r) {\nI32[fp + $1] = N.nan32(I32[fp + $2], I32[fp + $3]);\n} else F32[fp + $1] = r;",
+  ],
+  "f32.div": [
+    4,
+    "const r = F32[fp + $2] / F32[fp + $3];\nif (r !== r) {\nI32[fp + $1] = N.nan32(I32[fp + $2], I32[fp + $3]);\n} else F32[fp + $1] = r;",
+  ],
+  "f32.min": [
+    4,
+    "const r = N.fMin(F32[fp + $2], F32[fp + $3]);\nif (r !== r) I32[fp + $1] = 0xffc00000 | 0;\nelse F32[fp + $1] = r;",
+  ],
+  "f32.max": [
+    4,
+    "const r = N.fMax(F32[fp + $2], F32[fp + $3]);\nif (r !== r) I32[fp + $1] = 0xffc00000 | 0;\nelse F32[fp + $1] = r;",
+  ],
   "f32.copysign": [
     4,
     "I32[fp + $1] = (I32[fp + $2] & 0x7fffffff) |\n(I32[fp + $3] & -0x80000000);",
   ],
   "f32.abs": [3, "I32[fp + $1] = I32[fp + $2] & 0x7fffffff;"],
   "f32.neg": [3, "I32[fp + $1] = I32[fp + $2] ^ -0x80000000;"],
-  "f32.ceil": [3, "F32[fp + $1] = N.fCeil(F32[fp + $2]);"],
-  "f32.floor": [3, "F32[fp + $1] = N.fFloor(F32[fp + $2]);"],
-  "f32.trunc": [3, "F32[fp + $1] = N.fTrunc(F32[fp + $2]);"],
-  "f32.nearest": [3, "F32[fp + $1] = N.fNearest(F32[fp + $2]);"],
-  "f32.sqrt": [3, "F32[fp + $1] = N.f64Sqrt(F32[fp + $2]);"],
+  "f32.ceil": [
+    3,
+    "const r = N.fCeil(F32[fp + $2]);\nif (r !== r) I32[fp + $1] = N.unaryNan32(I32[fp + $2]);\nelse F32[fp + $1] = r;",
+  ],
+  "f32.floor": [
+    3,
+    "const r = N.fFloor(F32[fp + $2]);\nif (r !== r) I32[fp + $1] = N.unaryNan32(I32[fp + $2]);\nelse F32[fp + $1] = r;",
+  ],
+  "f32.trunc": [
+    3,
+    "const r = N.fTrunc(F32[fp + $2]);\nif (r !== r) I32[fp + $1] = N.unaryNan32(I32[fp + $2]);\nelse F32[fp + $1] = r;",
+  ],
+  "f32.nearest": [
+    3,
+    "const r = N.fNearest(F32[fp + $2]);\nif (r !== r) I32[fp + $1] = N.unaryNan32(I32[fp + $2]);\nelse F32[fp + $1] = r;",
+  ],
+  "f32.sqrt": [
+    3,
+    "const r = N.f64Sqrt(F32[fp + $2]);\nif (r !== r) I32[fp + $1] = N.unaryNan32(I32[fp + $2]);\nelse F32[fp + $1] = r;",
+  ],
   "f64.eq": [4, "I32[fp + $1] =\nF64[(fh + $h2)] === F64[(fh + $h3)] ? 1 : 0;"],
   "f64.ne": [4, "I32[fp + $1] =\nF64[(fh + $h2)] !== F64[(fh + $h3)] ? 1 : 0;"],
   "f64.lt": [4, "I32[fp + $1] = F64[(fh + $h2)] < F64[(fh + $h3)]\n? 1\n: 0;"],
   "f64.gt": [4, "I32[fp + $1] = F64[(fh + $h2)] > F64[(fh + $h3)]\n? 1\n: 0;"],
   "f64.le": [4, "I32[fp + $1] =\nF64[(fh + $h2)] <= F64[(fh + $h3)] ? 1 : 0;"],
   "f64.ge": [4, "I32[fp + $1] =\nF64[(fh + $h2)] >= F64[(fh + $h3)] ? 1 : 0;"],
-  "f64.add": [4, "F64[(fh + $h1)] = F64[(fh + $h2)] +\nF64[(fh + $h3)];"],
-  "f64.sub": [4, "F64[(fh + $h1)] = F64[(fh + $h2)] -\nF64[(fh + $h3)];"],
-  "f64.mul": [4, "F64[(fh + $h1)] = F64[(fh + $h2)] *\nF64[(fh + $h3)];"],
-  "f64.div": [4, "F64[(fh + $h1)] = F64[(fh + $h2)] /\nF64[(fh + $h3)];"],
-  "f64.min": [4, "F64[(fh + $h1)] = N.fMin(\nF64[(fh + $h2)],\nF64[(fh + $h3)],\n);"],
-  "f64.max": [4, "F64[(fh + $h1)] = N.fMax(\nF64[(fh + $h2)],\nF64[(fh + $h3)],\n);"],
+  "f64.add": [
+    4,
+    "const r = F64[(fh + $h2)] + F64[(fh + $h3)];\nif (r !== r) {\nU64[(fh + $h1)] = N.nan64(\nU64[(fh + $h2)],\nU64[(fh + $h3)],\n);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.sub": [
+    4,
+    "const r = F64[(fh + $h2)] - F64[(fh + $h3)];\nif (r !== r) {\nU64[(fh + $h1)] = N.nan64(\nU64[(fh + $h2)],\nU64[(fh + $h3)],\n);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.mul": [
+    4,
+    "const r = F64[(fh + $h2)] * F64[(fh + $h3)];\nif (r !== r) {\nU64[(fh + $h1)] = N.nan64(\nU64[(fh + $h2)],\nU64[(fh + $h3)],\n);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.div": [
+    4,
+    "const r = F64[(fh + $h2)] / F64[(fh + $h3)];\nif (r !== r) {\nU64[(fh + $h1)] = N.nan64(\nU64[(fh + $h2)],\nU64[(fh + $h3)],\n);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.min": [
+    4,
+    "const r = N.fMin(F64[(fh + $h2)], F64[(fh + $h3)]);\nif (r !== r) U64[(fh + $h1)] = N.DEFAULT_NAN64;\nelse F64[(fh + $h1)] = r;",
+  ],
+  "f64.max": [
+    4,
+    "const r = N.fMax(F64[(fh + $h2)], F64[(fh + $h3)]);\nif (r !== r) U64[(fh + $h1)] = N.DEFAULT_NAN64;\nelse F64[(fh + $h1)] = r;",
+  ],
   "f64.copysign": [
     4,
     "I64[(fh + $h1)] =\n(I64[(fh + $h2)] & 0x7fffffffffffffffn) |\n(I64[(fh + $h3)] & -0x8000000000000000n);",
   ],
   "f64.abs": [3, "I64[(fh + $h1)] = I64[(fh + $h2)] & 0x7fffffffffffffffn;"],
   "f64.neg": [3, "I64[(fh + $h1)] = I64[(fh + $h2)] ^ -0x8000000000000000n;"],
-  "f64.ceil": [3, "F64[(fh + $h1)] = N.fCeil(F64[(fh + $h2)]);"],
-  "f64.floor": [3, "F64[(fh + $h1)] = N.fFloor(F64[(fh + $h2)]);"],
-  "f64.trunc": [3, "F64[(fh + $h1)] = N.fTrunc(F64[(fh + $h2)]);"],
-  "f64.nearest": [3, "F64[(fh + $h1)] = N.fNearest(F64[(fh + $h2)]);"],
-  "f64.sqrt": [3, "F64[(fh + $h1)] = N.f64Sqrt(F64[(fh + $h2)]);"],
+  "f64.ceil": [
+    3,
+    "const r = N.fCeil(F64[(fh + $h2)]);\nif (r !== r) {\nU64[(fh + $h1)] = N.unaryNan64(U64[(fh + $h2)]);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.floor": [
+    3,
+    "const r = N.fFloor(F64[(fh + $h2)]);\nif (r !== r) {\nU64[(fh + $h1)] = N.unaryNan64(U64[(fh + $h2)]);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.trunc": [
+    3,
+    "const r = N.fTrunc(F64[(fh + $h2)]);\nif (r !== r) {\nU64[(fh + $h1)] = N.unaryNan64(U64[(fh + $h2)]);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.nearest": [
+    3,
+    "const r = N.fNearest(F64[(fh + $h2)]);\nif (r !== r) {\nU64[(fh + $h1)] = N.unaryNan64(U64[(fh + $h2)]);\n} else F64[(fh + $h1)] = r;",
+  ],
+  "f64.sqrt": [
+    3,
+    "const r = N.f64Sqrt(F64[(fh + $h2)]);\nif (r !== r) {\nU64[(fh + $h1)] = N.unaryNan64(U64[(fh + $h2)]);\n} else F64[(fh + $h1)] = r;",
+  ],
   "i32.wrap_i64": [3, "I32[fp + $1] = I32[fp + $2];"],
   "i64.extend_i32_s": [3, "I64[(fh + $h1)] = BigInt(I32[fp + $2]);"],
   "i64.extend_i32_u": [3, "I64[(fh + $h1)] = BigInt(I32[fp + $2] >>> 0);"],
@@ -524,8 +590,14 @@ export const SIMPLE: Readonly<Record<string, readonly [number, string]>> = {
     3,
     "const a = I32[fp + $2];\nconst op = $0;\nI64[(fh + $h1)] = BigInt(\nop === @i64.extend8_s@\n? (a << 24) >> 24\n: op === @i64.extend16_s@\n? (a << 16) >> 16\n: a,\n);",
   ],
-  "f32.demote_f64": [3, "F32[fp + $1] = F64[(fh + $h2)];"],
-  "f64.promote_f32": [3, "F64[(fh + $h1)] = F32[fp + $2];"],
+  "f32.demote_f64": [
+    3,
+    "const r = F64[(fh + $h2)];\nif (r !== r) I32[fp + $1] = N.demoteNan(U64[(fh + $h2)]);\nelse F32[fp + $1] = r;",
+  ],
+  "f64.promote_f32": [
+    3,
+    "const r = F32[fp + $2];\nif (r !== r) U64[(fh + $h1)] = N.promoteNan(I32[fp + $2]);\nelse F64[(fh + $h1)] = r;",
+  ],
   "f32.convert_i32_s": [3, "F32[fp + $1] = I32[fp + $2];"],
   "f32.convert_i32_u": [3, "F32[fp + $1] = I32[fp + $2] >>> 0;"],
   "f64.convert_i32_s": [3, "F64[(fh + $h1)] = I32[fp + $2];"],
