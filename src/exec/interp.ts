@@ -52,7 +52,7 @@ import type { ArrayObj, MemInst, StructObj } from "../runtime/store.ts";
 import { callHost, nullFunc, resolveIndirect } from "./calls.ts";
 import { allocExn, checkExnRef, unwind } from "./exceptions.ts";
 import { FRAME_STRIDE, type Machine, PROBE_BREAK, PROBE_STORE, WasmException } from "./machine.ts";
-import { enterTier, type TierHelpers } from "./tier.ts";
+import { enterTier, tierHeat, type TierHelpers } from "./tier.ts";
 import {
   dataDrop,
   memLoad,
@@ -104,6 +104,21 @@ export const YIELDED = 3;
  * and then lets V8 enter the newest optimized code of `run` (not only on-stack replacement).
  */
 export const SLICE = 1 << 22;
+
+/**
+ * After compiled code handed its frame back inside its function, the ticks the loop runs
+ * (past the run where it stopped) before it gives compiled code that frame again, at the
+ * start of a straight-line run (with the tier on).
+ */
+const TIER_RETRY = 1_000;
+
+const NO_HEAT = new Int32Array(0);
+
+/**
+ * Taken from the loop's fuel to ask for the tier at the next run's start (the fuel check is
+ * there anyway: no cost when not asked); far below any slice, still a small integer.
+ */
+const TIER_ASK = 1 << 29;
 
 const EMPTY = new ArrayBuffer(0);
 const PAUSE = IR.pause;
@@ -215,14 +230,18 @@ function loop(m: Machine): number {
   // A call's record index `at` needs a new record (slow path) when `at >= frameLim`: depth at
   // maxDepth, or no room left in `frames` (recomputed whenever `frames` is reloaded).
   let frameLim = 0;
-  // With the compiled tier on, every call takes the slow path (frameLim 0), where the tier
-  // may run the callee; `skipTier` after the tier handed a frame back (it goes on here).
+  // With the compiled tier on, a call takes the slow path, where the tier may run the callee,
+  // when the callee's heat (src/exec/tier.ts tierHeat) counts down to 0, as it does at every
+  // call of a compiled function; so does a return into a compiled function. `skipTier` after
+  // the tier handed a frame back (it goes on here); `retry`: give it back at the end of this
+  // (short) slice.
   const tierOn = m.tier !== "off";
-  let skipTier = false, resumed = true, inTier = false;
+  const heat = tierOn ? tierHeat(m) : NO_HEAT;
+  let skipTier = false, resumed = true, inTier = false, retry = false;
   try {
     outer: for (;;) {
       frames = m.frames;
-      frameLim = tierOn ? 0 : Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
+      frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
       depth = m.depth;
       code = cf.code;
       ticks = cf.ticks;
@@ -256,11 +275,17 @@ function loop(m: Machine): number {
           if (st === DONE) return DONE;
           fuel = (m.fuel > SLICE ? SLICE : m.fuel) | 0;
           sliceStart = fuel;
+          retry = false;
           if (st > 0) {
             cf = compiled[m.funcAddr]!;
             pc = m.pc;
             fp = m.fp;
             skipTier = true;
+            // Stopped inside compiled code: back to it after a short while (at a run start).
+            if (st === 2 && fuel > TIER_RETRY + cf.ticks[pc]) {
+              fuel = sliceStart = TIER_RETRY + cf.ticks[pc];
+              retry = true;
+            }
             continue outer;
           }
         }
@@ -337,11 +362,6 @@ function loop(m: Machine): number {
               if (f !== cf.addr) {
                 // Returning to another function (a recursive caller keeps cf, code and mem).
                 cf = compiled[f]!;
-                if (tierOn) {
-                  m.depth = depth;
-                  skipTier = false;
-                  continue outer;
-                }
                 code = cf.code;
                 ticks = cf.ticks;
                 P64 = cf.pool64;
@@ -352,6 +372,8 @@ function loop(m: Machine): number {
                   U8 = new Uint8Array(buf);
                   memLen = buf.byteLength;
                 }
+                // Into a compiled function: the tier goes on with it (see TIER_ASK).
+                if (tierOn && heat[f] <= 0) fuel -= TIER_ASK;
               }
               break charge;
             }
@@ -395,11 +417,6 @@ function loop(m: Machine): number {
               if (f !== cf.addr) {
                 // Returning to another function (a recursive caller keeps cf, code and mem).
                 cf = compiled[f]!;
-                if (tierOn) {
-                  m.depth = depth;
-                  skipTier = false;
-                  continue outer;
-                }
                 code = cf.code;
                 ticks = cf.ticks;
                 P64 = cf.pool64;
@@ -410,6 +427,8 @@ function loop(m: Machine): number {
                   U8 = new Uint8Array(buf);
                   memLen = buf.byteLength;
                 }
+                // Into a compiled function: the tier goes on with it (see TIER_ASK).
+                if (tierOn && heat[f] <= 0) fuel -= TIER_ASK;
               }
               break charge;
             }
@@ -424,7 +443,8 @@ function loop(m: Machine): number {
               nfp = fp + code[pc + 2];
               const at = depth * FRAME_STRIDE;
               if (
-                ncf === undefined || at >= frameLim || nfp + ncf.frameSize * 2 > stackLimit
+                ncf === undefined || at >= frameLim || nfp + ncf.frameSize * 2 > stackLimit ||
+                (tierOn && --heat[code[pc + 1]] <= 0)
               ) {
                 callee = code[pc + 1];
                 pc += 3;
@@ -473,7 +493,7 @@ function loop(m: Machine): number {
               const at = depth * FRAME_STRIDE;
               if (
                 ncf === undefined || ncf.type !== code[pc + 4] || at >= frameLim ||
-                nfp + ncf.frameSize * 2 > stackLimit
+                nfp + ncf.frameSize * 2 > stackLimit || (tierOn && --heat[f] <= 0)
               ) {
                 callee = resolveIndirect(m, code[pc + 3], fp + code[pc + 2], code[pc + 4]);
                 pc += 5;
@@ -2285,9 +2305,7 @@ function loop(m: Machine): number {
               m.depth = depth;
               m.pushFrame(cf.addr, pc, fp, false);
               frames = m.frames;
-              frameLim = tierOn
-                ? 0
-                : Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
+              frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
             } else {
               frames[at] = cf.addr;
               frames[at + 1] = pc;
@@ -2313,16 +2331,63 @@ function loop(m: Machine): number {
             U8 = new Uint8Array(buf);
             memLen = buf.byteLength;
           }
-          if (tierOn) {
-            m.depth = depth;
-            skipTier = false;
-            continue outer;
-          }
+          // Into a compiled function (or one that just got hot): the tier goes on with it.
+          if (tierOn && !(--heat[cf.addr] > 0)) fuel -= TIER_ASK;
         }
         // Arrived at pc by a branch, call or return: take the ticks of its straight-line run.
         fuel -= ticks[pc];
         if (fuel < 0) {
           fuel += ticks[pc];
+          // The tier asked for this frame (fuel < 0 only then), or a short slice after it
+          // handed the frame back ends here: compiled code goes on with it if it can. Here,
+          // not through `continue outer`, which would leave V8's code for this inner loop.
+          if (
+            fuel < 0 || (retry && fuel < ticks[pc] && m.fuel - sliceStart + fuel >= ticks[pc])
+          ) {
+            if (fuel < 0) fuel += TIER_ASK;
+            m.depth = depth;
+            m.funcAddr = cf.addr;
+            m.pc = pc;
+            m.fp = fp;
+            m.fuel -= sliceStart - fuel;
+            inTier = true;
+            const st = enterTier(m, TIER_HELPERS, false);
+            inTier = false;
+            if (st === DONE) return DONE;
+            fuel = m.fuel > SLICE ? SLICE : m.fuel;
+            sliceStart = fuel;
+            retry = false;
+            if (st > 0) {
+              cf = compiled[m.funcAddr]!;
+              pc = m.pc;
+              fp = m.fp;
+              depth = m.depth;
+              frames = m.frames;
+              frameLim = Math.min(maxDepth * FRAME_STRIDE, frames.length - FRAME_STRIDE + 1);
+              code = cf.code;
+              ticks = cf.ticks;
+              P64 = cf.pool64;
+              if (cf.mem0 !== mem || (mem !== null && mem.buffer !== buf)) {
+                mem = cf.mem0;
+                buf = mem === null ? EMPTY : mem.buffer;
+                DV = new DataView(buf);
+                U8 = new Uint8Array(buf);
+                memLen = buf.byteLength;
+              }
+              if (store.globalSlots !== gbuf) {
+                gbuf = store.globalSlots;
+                G32 = new Int32Array(gbuf);
+                G64 = new BigInt64Array(gbuf);
+              }
+              if (st === 2 && fuel > TIER_RETRY + ticks[pc]) {
+                fuel = sliceStart = TIER_RETRY + ticks[pc];
+                retry = true;
+              }
+            }
+            fuel -= ticks[pc];
+            if (fuel >= 0) continue;
+            fuel += ticks[pc];
+          }
           // With the tier on, a slice (not the budget) ending in this run ends before it, at
           // a place where compiled code can take over when `run` is called again.
           if (fuel === 0 || (tierOn && m.fuel - sliceStart + fuel >= ticks[pc])) {

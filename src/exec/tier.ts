@@ -12,10 +12,13 @@
  * of a function that is not compiled (a host function, or one not hot yet), or past
  * {@linkcode JS_DEPTH} compiled frames on the JS stack, the compiled frame gives back the
  * ticks of the rest of its run, writes its position into the machine and unwinds (returns
- * {@linkcode UNWOUND}), and so do its compiled callers: their call-stack records are pushed
- * at each call as the interpreter pushes them, so the interpreter goes on from there
- * (src/exec/interp.ts enters compiled code again at the next call or return into a compiled
- * function). Traps leave the failing frame and the fuel in the machine as the loop does.
+ * {@linkcode UNWOUND}), and so do its compiled callers, each writing its call-stack record
+ * then (a compiled call pushes none: the records below a compiled frame are written only
+ * when it stops or fails, as the interpreter would have pushed them), so the interpreter goes
+ * on from there (src/exec/interp.ts enters compiled code again at the next call or return
+ * into a compiled function). Traps leave the failing frame and the fuel in the machine as
+ * the loop does. Compiled calls pass the ticks left as an argument and get them back as the
+ * result.
  *
  * An instruction without a template or a case below (throws, tail calls, and what the
  * templates cannot express) hands its frame to the interpreter, which runs it and goes on;
@@ -63,15 +66,18 @@ export type TierMode = "off" | "hot" | "all";
 
 /**
  * A compiled function: runs the frame at `fp` from instruction `pc` (an entry of it, see
- * {@linkcode tierEntries}); `jd` counts the compiled frames under it on the JS stack. Returns
- * {@linkcode RETURNED} (results in its frame's first slots) or {@linkcode UNWOUND}.
+ * {@linkcode tierEntries}) with `fuel` ticks left; `k` is how many more compiled frames may
+ * go on the JS stack above it (its depth is then `TierState.lim - k`, see there). Returns the
+ * ticks left when it returned (results in its frame's first slots), or {@linkcode UNWOUND}.
  */
-export type TierFn = (fp: number, pc: number, jd: number) => number;
+export type TierFn = (fp: number, pc: number, k: number, fuel: number) => number;
 
-/** A compiled function's status: it returned. */
-export const RETURNED = 0;
-/** A compiled function's status: it stopped; the machine's current frame goes on. */
-export const UNWOUND = 1;
+/**
+ * A compiled function's status: it stopped; the machine's current frame goes on (the
+ * machine's `depth`, `fuel` and current frame are written, and the records of the compiled
+ * frames under it).
+ */
+export const UNWOUND = -1;
 
 /**
  * The largest function compiled in one piece (Int32 words of IR, about 20 characters of
@@ -81,6 +87,9 @@ export const UNWOUND = 1;
  * than the interpreter's loop (measured on SQLite, Flite and CPython).
  */
 export const MAX_CODE = 1_000;
+
+/** The most ticks compiled code runs before it hands its frame back (a small integer in V8). */
+const SLICE = 0x3fff_ffff;
 
 /** The most compiled frames on the JS stack at once; deeper calls go through the interpreter. */
 export const JS_DEPTH = 400;
@@ -105,8 +114,16 @@ export interface TierHelpers {
 export interface TierState {
   /** Compiled functions by store address: a function, null (stays interpreted), or unknown. */
   fns: (TierFn | null | undefined)[];
-  /** Calls seen per address (the "hot" mode). */
-  calls: number[];
+  /**
+   * Per address, the calls still to go before the function goes through the tier: the
+   * interpreter's fast call path counts it down and takes its slow path (src/exec/interp.ts)
+   * where it reaches 0; 0 for a compiled function (every call goes through the tier),
+   * {@linkcode COLD} for one that stays interpreted. Covers the addresses of the store when
+   * the loop starts (see {@linkcode tierHeat}).
+   */
+  heat: Int32Array;
+  /** The machine's tier mode `heat` was set for. */
+  mode: TierMode;
   /** Entry pcs per address (1 at an entry). */
   entries: (Uint8Array | undefined)[];
   /**
@@ -116,6 +133,14 @@ export interface TierState {
   maxCode: number;
   /** The most IR words of a region (where it can be cut). */
   regionCode: number;
+  /**
+   * While compiled code runs: the depth below which its calls may go on the JS stack, the
+   * lesser of the machine's `maxDepth` and {@linkcode JS_DEPTH} above `base` (a compiled
+   * frame's depth is `lim - k`, `k` its {@linkcode TierFn} argument).
+   */
+  lim: number;
+  /** While compiled code runs: the depth of the frame it was entered at. */
+  base: number;
   /** The jumps back a compiled call makes before it ends and is called again (SLICE_EDGES). */
   sliceEdges: number;
 }
@@ -152,6 +177,8 @@ const NAMES = [
   "simdMem0Op",
   "resolveIndirect",
   "nullFunc",
+  "S",
+  "REC",
 ];
 
 /** Names a template may use (its locals aside). */
@@ -312,15 +339,46 @@ export function tierState(m: Machine): TierState {
   if (s === null) {
     s = {
       fns: [],
-      calls: [],
+      heat: new Int32Array(0),
+      mode: m.tier,
       entries: [],
       maxCode: MAX_CODE,
       regionCode: REGION_CODE,
+      lim: 0,
+      base: 0,
       sliceEdges: SLICE_EDGES,
     };
     m.tierState = s;
   }
   return s;
+}
+
+/** A function's heat (see {@linkcode TierState.heat}) when it stays interpreted. */
+const COLD = 0x7fff_ffff;
+
+/**
+ * The heat counters of `m` (see {@linkcode TierState.heat}), covering every address of its
+ * store: for the interpreter's loop, which counts calls down in them.
+ */
+export function tierHeat(m: Machine): Int32Array {
+  const s = tierState(m);
+  const n = m.store.objects.length;
+  let heat = s.heat;
+  if (heat.length < n || s.mode !== m.tier) {
+    const fresh = m.tier === "all" ? 1 : Math.max(1, m.tierThreshold);
+    const old = s.mode === m.tier ? heat.length : 0;
+    if (heat.length < n) {
+      const h = new Int32Array(Math.max(n, 2 * heat.length));
+      h.set(heat);
+      s.heat = heat = h;
+    }
+    s.mode = m.tier;
+    for (let a = old; a < heat.length; a++) {
+      const f = s.fns[a];
+      heat[a] = f === undefined ? fresh : f === null ? COLD : 0;
+    }
+  }
+  return heat;
 }
 
 /**
@@ -431,20 +489,20 @@ export function tierSource(
   const jump = (x: number) => `{ ${charge(x)} @GOTO ${x}@ }`;
   // After code that may grow a memory or add globals: the views again (in locals, which V8
   // keeps in registers; the shared copies are the closure's).
-  const refresh = "if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) " +
-    "{ refresh(); DV = DV0; U8 = U80; memLen = ML0; G32 = G320; G64 = G640; }";
-  // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`.
-  // A call at `pc` (return pc `ret`), callee address in the JS expression `callee`; `known`:
-  // the callee's lowered code when the call is direct (its frame's sizes are then constants).
-  const calls: [number, number][] = [];
+  // (Only where the function uses them, see assemble; a call cannot add globals.)
+  const refresh = "@REFRESH@";
+  // A call at `pc` (return pc `ret`) of the callee whose address the JS statements `find`
+  // leave in `f`; `known`: the callee's lowered code when the call is direct (its frame's
+  // sizes are then constants). Its record is written only if it stops (see tierSource's doc).
+  const calls: [number, number, number][] = [];
   const call = (
     pc: number,
     ret: number,
-    callee: string,
+    find: string,
     argSlot: number,
     known?: CompiledFunc,
   ) => {
-    calls.push([pc, argSlot]);
+    calls.push([pc, argSlot, ret]);
     const size = known ? String(known.frameSize * 2) : "ncf.frameSize * 2";
     let zero = `if (ncf.locals > ncf.params) I64.fill(0n, nfh + ncf.params, nfh + ncf.locals);`;
     if (known) {
@@ -454,27 +512,32 @@ export function tierSource(
         zero = `I64.fill(0n, nfh + ${known.params}, nfh + ${known.locals});`;
       }
     }
+    // A call of itself needs no look-up: this function is compiled.
+    // (Not by its own name: a function with loops is called through a wrapper, SLICE_EDGES.)
+    const self = false;
     return [
       `P = ${pc};`,
       `@FLUSH_GE ${argSlot}@`,
-      `{ const f = ${callee};`,
-      `let g = J[f]; if (g === undefined) g = ensure(f);`,
-      `if (g === null || jd >= ${JS_DEPTH}) ${leave(String(pc), String(ticks[pc]))}`,
-      known ? "" : `const ncf = m.compiled[f];`,
+      `{ ${find}`,
+      self ? `const g = f${addr};` : `let g = J[f]; if (g === undefined) g = ensure(f);`,
+      self ? "" : `if (g === null) ${leave(String(pc), String(ticks[pc]))}`,
+      // Past the depth the JS stack or the machine allows: the interpreter's call, or exhausted.
+      `if (k <= 0) { if (S.lim - k - S.base >= ${JS_DEPTH}) ${
+        leave(String(pc), String(ticks[pc]))
+      } H.exhausted(); }`,
+      known ? "" : `const ncf = CFS[f];`,
       `const nfp = fp + ${argSlot}, nfh = nfp >> 1;`,
-      `if (nfp + ${size} > m.stackLimit) H.exhausted();`,
+      `if (nfp + ${size} > STK) H.exhausted();`,
       zero,
-      `const d = m.depth, fr = m.frames, at = d * ${FRAME_STRIDE};`,
-      `if (at + ${FRAME_STRIDE} > fr.length || d >= m.maxDepth) m.pushFrame(${addr}, ${ret}, fp, false);`,
-      `else { fr[at] = ${addr}; fr[at + 1] = ${ret}; fr[at + 2] = fp; m.depth = d + 1; }`,
-      `m.fuel = F;`,
-      // The callee stopped (its frame is the machine's now): only this frame's part is ours.
-      `if (g(nfp, 0, jd + 1) !== 0) { @FLUSH_LT ${argSlot}@ return 1; }`,
-      `m.depth = d; F = m.fuel; ${refresh} }`,
+      `const r = g(nfp, 0, k - 1, F);`,
+      // The callee stopped (its frame is the machine's now): this frame's record and its part
+      // of the slots.
+      `if (r < 0) { @FLUSH_LT ${argSlot}@ REC(S.lim - k, ${addr}, ${ret}, fp); return -1; }`,
+      `F = r; @REFRESH_MEM@ }`,
       `@RELOAD_GE ${argSlot}@`,
     ].join("\n");
   };
-  const ret = `@FLUSH_RESULTS@ m.fuel = F; return 0;`;
+  const ret = `@FLUSH_RESULTS@ return F;`;
   // The constants the current run put in slots (Int32 place -> value), for CONST_SHIFT.
   const known = new Map<number, bigint>();
   // A region of a large function (src/exec/tier_split.ts): its instructions only.
@@ -571,7 +634,7 @@ if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")} continue exit; }`);
           break;
         case "call":
           pieces.push(
-            call(pc, pc + len, String(code[pc + 1]), code[pc + 2], lookup(code[pc + 1])),
+            call(pc, pc + len, `const f = ${code[pc + 1]};`, code[pc + 2], lookup(code[pc + 1])),
           );
           pieces.push(charge(pc + len));
           break;
@@ -581,11 +644,18 @@ if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")} continue exit; }`);
             pieces.push(byLoop);
             break;
           }
+          // Fast path as the loop's: a 32-bit table, an element in range whose lowered callee
+          // has exactly the expected type; anything else goes through resolveIndirect.
           pieces.push(
             call(
               pc,
               pc + len,
-              `resolveIndirect(m, ${code[pc + 3]}, fp + ${code[pc + 2]}, ${code[pc + 4]})`,
+              `const tab = store.tables[${code[pc + 3]}], i = I32[fp + ${code[pc + 2]}] >>> 0;
+let f = tab.type.is64 || i >= tab.size ? 0 : tab.elems[i];
+const fcf = f === 0 ? undefined : CFS[f];
+if (fcf === undefined || fcf.type !== ${code[pc + 4]}) f = resolveIndirect(m, ${
+                code[pc + 3]
+              }, fp + ${code[pc + 2]}, ${code[pc + 4]});`,
               code[pc + 1],
             ),
           );
@@ -597,7 +667,7 @@ if ((F -= TK[pc]) < 0) ${leave("pc", "TK[pc]")} continue exit; }`);
             break;
           }
           pieces.push(
-            call(pc, pc + len, `I32[fp + ${code[pc + 2]}] || nullFunc()`, code[pc + 1]),
+            call(pc, pc + len, `const f = I32[fp + ${code[pc + 2]}] || nullFunc();`, code[pc + 1]),
           );
           pieces.push(charge(pc + len));
           break;
@@ -695,7 +765,7 @@ function wrapStores(t: string, promoted: Map<number, View>): string {
 function assemble(
   cf: CompiledFunc,
   pieces: (Piece | string)[],
-  calls: [number, number][],
+  calls: [number, number, number][],
   entries: Uint8Array,
   region: readonly [number, number] | undefined,
   sliceEdges: number,
@@ -740,6 +810,13 @@ function assemble(
       texts.push(t);
     }
   }
+  // The memory's and globals' views, in locals, where the function uses them.
+  const code = texts.join("\n");
+  const usesMem = /\b(DV|U8|memLen)\b/.test(code), usesG = /\b(G32|G64)\b/.test(code);
+  const refreshMem =
+    "if (MEM !== null && MEM.buffer !== BUF) { refresh(); DV = DV0; U8 = U80; memLen = ML0; }";
+  const refreshAll = "if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) " +
+    "{ refresh(); DV = DV0; U8 = U80; memLen = ML0; G32 = G320; G64 = G640; }";
   const store1 = (s: number) => {
     const v = promoted.get(s)!;
     return v === "I32" ? `I32[fp + ${2 * s}] = r${s};` : `${v}[fh + ${s}] = r${s};`;
@@ -762,10 +839,17 @@ function assemble(
         .replace(/@RELOAD_GE (-?\d+)@/g, (_, a) => reload(all.filter((s) => 2 * s >= Number(a))))
         .replace(/@FLUSH_LT (-?\d+)@/g, (_, a) => flush(all.filter((s) => 2 * s < Number(a))))
         // All of them, not only the results: the slots then hold what the loop leaves there.
-        .replace(/@FLUSH_RESULTS@/g, () => flush(all)),
+        .replace(/@FLUSH_RESULTS@/g, () => flush(all))
+        .replace(/@REFRESH_MEM@/g, usesMem ? refreshMem : "")
+        .replace(/@REFRESH@/g, usesMem || usesG ? refreshAll : ""),
     );
   }
   const init = (s: number) => `r${s} = 0`;
+  const check = [
+    usesMem ? "MEM !== null && MEM.buffer !== BUF" : "",
+    usesG ? "store.globalSlots !== GB" : "",
+  ]
+    .filter((c) => c !== "").join(" || ");
   const cases = structure(
     body,
     entries,
@@ -775,7 +859,7 @@ function assemble(
   // Whether it has loops that end a call after a slice (SLICE_EDGES).
   const loops = cases.some((t) => t.includes("--SL < 0"));
   const inner = [
-    `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; return 1; }`,
+    `  if ((F -= TK[pc]) < 0) { m.fuel = F + TK[pc]; m.funcAddr = ${addr}; m.pc = pc; m.fp = fp; m.depth = S.lim - k; return -1; }`,
     all.length > 0 ? `  let ${all.map(init).join(", ")};` : "",
     // All of them, dead ones too: what goes back to the slots is then what the loop leaves.
     `  ${reload(all)}`,
@@ -786,23 +870,32 @@ function assemble(
     // A region's jump out of itself: the run there is charged again where it goes on.
     ...(region && region[1] < cf.code.length ? [`pc = ${region[1]}; continue exit;`] : []),
     region
-      ? `      default: F += TK[pc]; X = pc; S = ${JUMPED}; break exit;`
+      ? `      default: F += TK[pc]; X = pc; ST = ${JUMPED}; break exit;`
       : `      default: throw new Error("tier: bad entry " + pc);`,
     `      }`,
     `    }`,
     `  } catch (e) {`,
-    // The machine's slots get this frame's values (under a callee's frame: its part only).
+    // The machine's slots get this frame's values (under a callee's frame: its part only, and
+    // its record; the frame where the error arose is the machine's, m.depth its depth).
+    `    const d = S.lim - k;`,
     `    switch (P) {`,
-    ...calls.map(([c, a]) => `      case ${c}: ${flush(all.filter((s) => 2 * s < a))} break;`),
+    ...calls.map(([c, a, r]) =>
+      `      case ${c}: ${
+        flush(all.filter((s) => 2 * s < a))
+      } if (m.depth > d) { REC(d, ${addr}, ${r}, fp); throw e; } break;`
+    ),
     `      default: ${flush(all)}`,
     `    }`,
     // Failed in this frame: the fuel as the loop leaves it (the failing instruction paid).
-    `    if (m.depth === d0) { m.funcAddr = ${addr}; m.pc = P; m.fp = fp; m.fuel = F + H.ticksAfter(m, CF, P); }`,
+    `    m.depth = d; m.funcAddr = ${addr}; m.pc = P; m.fp = fp; m.fuel = F + H.ticksAfter(m, CF, P);`,
     `    throw e;`,
     `  }`,
     `  ${flush(all)}`,
-    `  m.fuel = F; m.funcAddr = ${addr}; m.pc = X; m.fp = fp;`,
-    `  return S;`,
+    // (A jump out of this call, to another region or to the same function called again, goes
+    // on in this frame: the machine's depth stays that of the frame where compiled code was
+    // entered until one stops or fails, see the catch.)
+    `  m.fuel = F; m.funcAddr = ${addr}; m.pc = X; m.fp = fp; if (ST !== ${JUMPED}) m.depth = S.lim - k;`,
+    `  return ST;`,
     `};`,
   ];
   const [outerViews, innerViews] = frameViews(cf, inner);
@@ -816,17 +909,18 @@ function assemble(
     `  if (MEM !== null) { BUF = MEM.buffer; DV0 = new DataView(BUF); U80 = new Uint8Array(BUF); ML0 = BUF.byteLength; }`,
     `  GB = store.globalSlots; G320 = new Int32Array(GB); G640 = new BigInt64Array(GB);`,
     `}`,
+    `const STK = m.stackLimit, CFS = m.compiled;`,
     // A function with loops is called again after a slice (see SLICE_EDGES); a region's
     // caller does that (src/exec/tier_split.ts).
     loops && !region
-      ? `const f = function w${addr}(fp, pc, jd) { for (;;) { const st = g(fp, pc, jd); ` +
-        `if (st !== ${JUMPED}) return st; pc = m.pc; } };`
+      ? `const f = function w${addr}(fp, pc, k, F) { for (;;) { const st = g(fp, pc, k, F); ` +
+        `if (st !== ${JUMPED}) return st; pc = m.pc; F = m.fuel; } };`
       : "",
-    `${loops && !region ? "const g =" : "return"} function f${addr}(fp, pc, jd) {`,
-    `  if (MEM !== null && MEM.buffer !== BUF || store.globalSlots !== GB) refresh();`,
+    `${loops && !region ? "const g =" : "return"} function f${addr}(fp, pc, k, F) {`,
+    check === "" ? "" : `  if (${check}) refresh();`,
     `  let DV = DV0, U8 = U80, memLen = ML0, G32 = G320, G64 = G640;`,
-    `  const fh = fp >> 1, d0 = m.depth;`,
-    `  let F = m.fuel, P = pc, X = 0, S = 1, SL = ${sliceEdges};`,
+    `  const fh = fp >> 1;`,
+    `  let P = pc, X = 0, ST = -1, SL = ${sliceEdges};`,
     innerViews,
     ...inner,
     loops && !region ? "return f;" : "",
@@ -956,7 +1050,7 @@ function emitStructured(
         const c = stack[i];
         if (c.loop && c.h === x && x <= it.pc) {
           // Every SLICE_EDGES jumps back, a new call (see SLICE_EDGES).
-          return `if (--SL < 0) { F += ${ticks[x]}; X = ${x}; S = ${JUMPED}; break exit; } ` +
+          return `if (--SL < 0) { F += ${ticks[x]}; X = ${x}; ST = ${JUMPED}; break exit; } ` +
             `continue L${x};`;
         }
         if (!c.loop && c.end === x) return `break B${x};`;
@@ -1116,16 +1210,24 @@ export function tierFunction(
   weight = 1,
 ): TierFn | null {
   const s = tierState(m);
+  const heat = s.heat;
   const known = s.fns[addr];
-  if (known !== undefined) return known;
+  if (known !== undefined) {
+    // (The loop's fast path counted it down: set it back.)
+    if (addr < heat.length) heat[addr] = known === null ? COLD : 0;
+    return known;
+  }
   if (m.store.objects[addr]?.kind !== "wasm") {
     s.fns[addr] = null;
+    if (addr < heat.length) heat[addr] = COLD;
     return null;
   }
   if (m.tier === "hot") {
-    const c = (s.calls[addr] ?? 0) + weight;
-    s.calls[addr] = c;
-    if (c < m.tierThreshold) return null;
+    // (One made since the loop started is counted from the loop's next start.)
+    if (addr >= heat.length) return null;
+    const h = heat[addr] - weight;
+    heat[addr] = h > 0 ? h : 0;
+    if (h > 0) return null;
   }
   const cf = m.code(addr);
   let fn: TierFn | null = null;
@@ -1165,6 +1267,8 @@ export function tierFunction(
       simdMem0Op,
       resolveIndirect,
       nullFunc,
+      s,
+      (d: number, f: number, pc: number, fp: number) => record(m, d, f, pc, fp),
     ];
     return new Function(...NAMES, src)(...env) as TierFn;
   };
@@ -1178,22 +1282,43 @@ export function tierFunction(
     const hot = m.tier === "hot" ? m.tierThreshold : 0;
     fn = splitFunction(m, addr, cf.code.length, starts, hot, (lo, hi) => {
       return build(tierSource(cf, lookup, [lo, hi], entries, s.sliceEdges)!);
-    });
+    }, s);
   }
   s.entries[addr] = entries;
   s.fns[addr] = fn;
+  if (addr < heat.length) heat[addr] = fn === null ? COLD : 0;
   return fn;
+}
+
+/**
+ * Writes the call-stack record of a compiled caller at depth `d` (its function `f`, the pc
+ * its call returns to and its frame): compiled calls push no records, a compiled frame writes
+ * its own when a callee stops or fails under it.
+ */
+function record(m: Machine, d: number, f: number, pc: number, fp: number): void {
+  let fr = m.frames;
+  const at = d * FRAME_STRIDE;
+  if (at + FRAME_STRIDE > fr.length) {
+    const g = new Int32Array(Math.max(fr.length * 2, at + FRAME_STRIDE));
+    g.set(fr);
+    m.frames = fr = g;
+  }
+  fr[at] = f;
+  fr[at + 1] = pc;
+  fr[at + 2] = fp;
 }
 
 /**
  * Runs compiled code from the machine's current frame while it can: the frame's function is
  * compiled, its pc is an entry and the fuel pays the run there. Returns -1 when it ran
  * nothing, 0 (interp.ts DONE) when the invocation's entry record was popped, 1 when it ran
- * (the machine then holds the frame to go on with, to be interpreted at least until its next
- * call or return). `resumed`: the loop was called again (this frame ran a long time).
+ * and returned into a function that is not compiled, 2 when compiled code stopped inside its
+ * function (the machine then holds the frame to go on with, in the interpreter).
+ * `resumed`: the loop was called again (this frame ran a long time).
  */
 export function enterTier(m: Machine, H: TierHelpers, resumed: boolean): number {
   let ran = -1;
+  const s = tierState(m);
   for (;;) {
     // A run resumed inside a function (after a slice of the loop) makes it hot at once.
     const fn = tierFunction(m, m.funcAddr, H, resumed && m.pc !== 0 ? m.tierThreshold : 1);
@@ -1201,12 +1326,29 @@ export function enterTier(m: Machine, H: TierHelpers, resumed: boolean): number 
     if (fn === null) return ran;
     const cf = m.compiled[m.funcAddr]!;
     const pc = m.pc;
-    if (tierState(m).entries[m.funcAddr]![pc] !== 1 || m.fuel < cf.ticks[pc]) return ran;
-    const st = fn(m.fp, pc, 0);
-    if (st === UNWOUND) return 1;
+    if (s.entries[m.funcAddr]![pc] !== 1 || m.fuel < cf.ticks[pc]) return ran;
+    const d = m.depth;
+    s.base = d;
+    s.lim = Math.min(m.maxDepth, d + JS_DEPTH);
+    // Compiled code counts ticks in a small integer (V8 keeps it unboxed): at most SLICE of
+    // them, the rest of the fuel stays here (an exhausted slice unwinds, exactly).
+    const fuel = m.fuel, slice = fuel > SLICE ? SLICE : fuel;
+    let left: number;
+    try {
+      left = fn(m.fp, pc, s.lim - d, slice);
+    } catch (e) {
+      m.fuel = fuel - (slice - m.fuel);
+      throw e;
+    }
+    if (left === UNWOUND) {
+      m.fuel = fuel - (slice - m.fuel);
+      return 2;
+    }
+    m.fuel = fuel - (slice - left);
     ran = 1;
     // It returned: pop the caller's record, as the loop's `return` does.
-    const at = (m.depth - 1) * FRAME_STRIDE;
+    m.depth = d;
+    const at = (d - 1) * FRAME_STRIDE;
     if (m.frames[at] < 0) {
       m.popFrame();
       return 0;

@@ -28,7 +28,7 @@ import { IR_ARITY, IR_CONSUMES, IR_ENDS } from "../ir/ops.ts";
 import type { Machine } from "./machine.ts";
 
 /** A compiled function or region (tier.ts `TierFn`, repeated here: tier.ts imports this). */
-type TierFn = (fp: number, pc: number, jd: number) => number;
+type TierFn = (fp: number, pc: number, k: number, fuel: number) => number;
 
 /**
  * The most IR words of a region where it can be cut: smaller regions cross more often but
@@ -37,8 +37,12 @@ type TierFn = (fp: number, pc: number, jd: number) => number;
  */
 export const REGION_CODE = 200;
 
-/** A region's status: it jumped out of itself; the machine's `pc` is where to go on. */
-export const JUMPED = 2;
+/**
+ * A region's status: it jumped out of itself; the machine's `pc` is where to go on, its
+ * `fuel` the ticks left (tier.ts's statuses: the ticks left when it returned, or -1 when it
+ * stopped).
+ */
+export const JUMPED = -2;
 
 /**
  * The starts of the regions of `cf` (the first is 0), each region at most `max` IR words
@@ -77,7 +81,7 @@ export function regionStarts(cf: CompiledFunc, entries: Uint8Array, max: number)
  * {@linkcode regionStarts}; the function is `code` words long): runs the region holding the
  * pc it is entered at, then the region each jump out of a region goes to. A region is
  * compiled (`region(start, end)`) once it has been entered `hot` times: before, its frame is
- * handed to the interpreter there (status 1, as when the fuel cannot pay for a run), which
+ * handed to the interpreter there (status -1, as when the fuel cannot pay for a run), which
  * comes back to compiled code at its next call or return; so the parts a program seldom runs
  * cost no compilation.
  */
@@ -88,13 +92,14 @@ export function splitFunction(
   starts: readonly number[],
   hot: number,
   region: (start: number, end: number) => TierFn,
+  tier: { lim: number },
 ): TierFn {
   const regions: (TierFn | null)[] = starts.map(() => null);
   const entered = new Int32Array(starts.length);
   // The region of each pc.
   const of = new Uint16Array(code + 1);
   for (let r = 0; r < starts.length; r++) of.fill(r, starts[r]);
-  return (fp, pc, jd) => {
+  return (fp, pc, k, fuel) => {
     for (;;) {
       const r = of[pc];
       let g = regions[r];
@@ -104,14 +109,17 @@ export function splitFunction(
           m.funcAddr = addr;
           m.pc = pc;
           m.fp = fp;
-          return 1;
+          m.fuel = fuel;
+          m.depth = tier.lim - k;
+          return -1;
         }
         g = region(starts[r], r + 1 < starts.length ? starts[r + 1] : code);
         regions[r] = g;
       }
-      const st = g(fp, pc, jd);
+      const st = g(fp, pc, k, fuel);
       if (st !== JUMPED) return st;
       pc = m.pc;
+      fuel = m.fuel;
     }
   };
 }
