@@ -148,25 +148,8 @@ export class Execution {
     if (m.status !== "idle" || m.funcAddr !== -1 || m.depth !== 0) {
       throw new Error("Execution.start: the machine is busy");
     }
-    const fn = m.store.objects[funcAddr];
-    if (fn === undefined || fn.kind !== "wasm") {
-      throw new Error(`Execution.start: no wasm function at address ${funcAddr}`);
-    }
-    const ft = funcType(m, funcAddr);
-    if (args.length !== ft.params.length) {
-      throw new Error(
-        `Execution.start: expected ${ft.params.length} arguments, got ${args.length}`,
-      );
-    }
-    const cf = m.code(funcAddr);
     const at = 0;
-    const views = stackViews(m);
-    let slot = at >> 1;
-    for (let i = 0; i < args.length; i++) {
-      writeSlot(views, slot, ft.params[i], args[i]);
-      slot += slotCount(ft.params[i]);
-    }
-    m.i32.fill(0, at + cf.params * 2, at + cf.locals * 2);
+    writeFrame(m, "Execution.start", funcAddr, args, at);
     m.pushFrame(-1, 0, 0, true);
     m.funcAddr = funcAddr;
     m.pc = 0;
@@ -240,24 +223,8 @@ export class Execution {
    */
   callBack(funcAddr: number, args: readonly RawValue[]): void {
     const m = this.pending("callBack");
-    const fn = m.store.objects[funcAddr];
-    if (fn === undefined || fn.kind !== "wasm") {
-      throw new Error(`callBack: no wasm function at address ${funcAddr}`);
-    }
-    const ft = funcType(m, funcAddr);
-    if (args.length !== ft.params.length) {
-      throw new Error(`callBack: expected ${ft.params.length} arguments, got ${args.length}`);
-    }
-    const cf = m.code(funcAddr);
     const at = m.top();
-    if (at + cf.frameSize * 2 > m.stackLimit) throw new Exhaustion("call stack exhausted");
-    const views = stackViews(m);
-    let slot = at >> 1;
-    for (let i = 0; i < args.length; i++) {
-      writeSlot(views, slot, ft.params[i], args[i]);
-      slot += slotCount(ft.params[i]);
-    }
-    m.i32.fill(0, at + cf.params * 2, at + cf.locals * 2);
+    writeFrame(m, "callBack", funcAddr, args, at);
     this.callBacks.push({
       callee: m.hostCallee,
       hostAt: m.hostAt,
@@ -441,6 +408,38 @@ export class Execution {
   get fuel(): number {
     return this.machine.fuel;
   }
+}
+
+/**
+ * Writes the frame of a call of the wasm function at `funcAddr` at Int32 index `at` of the
+ * value stack: `args` (raw values per its type) in its parameters, its other locals zero.
+ * `who` names the caller in the errors (a bad address or argument count; Exhaustion when the
+ * frame does not fit the stack).
+ */
+function writeFrame(
+  m: Machine,
+  who: string,
+  funcAddr: number,
+  args: readonly RawValue[],
+  at: number,
+): void {
+  const fn = m.store.objects[funcAddr];
+  if (fn === undefined || fn.kind !== "wasm") {
+    throw new Error(`${who}: no wasm function at address ${funcAddr}`);
+  }
+  const ft = funcType(m, funcAddr);
+  if (args.length !== ft.params.length) {
+    throw new Error(`${who}: expected ${ft.params.length} arguments, got ${args.length}`);
+  }
+  const cf = m.code(funcAddr);
+  if (at + cf.frameSize * 2 > m.stackLimit) throw new Exhaustion("call stack exhausted");
+  const views = stackViews(m);
+  let slot = at >> 1;
+  for (let i = 0; i < args.length; i++) {
+    writeSlot(views, slot, ft.params[i], args[i]);
+    slot += slotCount(ft.params[i]);
+  }
+  m.i32.fill(0, at + cf.params * 2, at + cf.locals * 2);
 }
 
 function funcType(m: Machine, addr: number): FuncType {
