@@ -432,15 +432,17 @@ const ACCESS = /\b(I32|F32)\[fp \+ (-?\d+)\]|\b(I64|F64|U64)\[\(fh \+ (-?\d+)\)\
 /** Every constant slot access of `t`: [slot (8-byte units), view, is it the hi word or F32]. */
 function accesses(t: string): [number, View][] {
   const r: [number, View][] = [];
+  const nanPath = /\bN\.(nan64|unaryNan64|demoteNan|promoteNan|DEFAULT_NAN64)\b/.test(t);
   for (const a of t.matchAll(ACCESS)) {
     if (a[1] !== undefined) {
       const n = Number(a[2]);
       r.push([n >> 1, a[1] === "I32" && (n & 1) === 0 ? "I32" : "other"]);
     } else {
-      const v = a[3] === "F64" ? "F64" : "I64";
-      // A write through U64 is not an i64 value written (kept in memory).
-      const write = a[3] === "U64" && new RegExp(`U64\\[\\(fh \\+ ${a[4]}\\)\\]\\s*=(?!=)`).test(t);
-      r.push([Number(a[4]), write ? "other" : v]);
+      // Bits through U64 in a NaN result's code do not decide: such a slot held in a variable
+      // is an f64 (read and written through N.f64ToBits / N.f64FromBits; V8 may quiet a NaN
+      // in a JS number, but only quiet NaNs are made there, and a NaN result is quieted).
+      if (a[3] === "U64" && nanPath) continue;
+      r.push([Number(a[4]), a[3] === "F64" ? "F64" : "I64"]);
     }
   }
   return r;
@@ -761,6 +763,29 @@ function wrapStores(t: string, promoted: Map<number, View>): string {
   return out + t.slice(i);
 }
 
+/** `t` with each store of bits through U64 to a variable-held (f64) slot made an f64's. */
+function bitsStores(t: string, promoted: Map<number, View>): string {
+  let out = "";
+  let i = 0;
+  for (const a of t.matchAll(/\bU64\[\(fh \+ (-?\d+)\)\] = (?!=)/g)) {
+    const s = Number(a[1]);
+    if (!promoted.has(s) || a.index! < i) continue;
+    const from = a.index! + a[0].length;
+    let depth = 0, j = from;
+    for (; j < t.length; j++) {
+      const c = t[j];
+      if (c === "(" || c === "[" || c === "{") depth++;
+      else if (c === ")" || c === "]" || c === "}") {
+        if (depth === 0) break;
+        depth--;
+      } else if ((c === ";" || c === ",") && depth === 0) break;
+    }
+    out += t.slice(i, a.index!) + `r${s} = N.f64FromBits(${t.slice(from, j)})`;
+    i = j;
+  }
+  return out + t.slice(i);
+}
+
 /** The function's text from its pieces, with the slots that can live in variables there. */
 function assemble(
   cf: CompiledFunc,
@@ -790,7 +815,7 @@ function assemble(
       }
       const s = Number(n64);
       if (!promoted.has(s)) return all;
-      return v64 === "U64" ? `BigInt.asUintN(64, r${s})` : `r${s}`;
+      return v64 === "U64" ? `N.f64ToBits(r${s})` : `r${s}`;
     });
   const body: string[] = [];
   const written = new Set<number>();
@@ -805,7 +830,7 @@ function assemble(
       const near = whole ? [...promoted.keys()] : p.slots.filter((s) => promoted.has(s));
       texts.push(`@FLUSH ${near.join(",")}@ ${p.text} @RELOAD ${near.join(",")}@`);
     } else {
-      const t = wrapStores(rewrite(p.text), promoted);
+      const t = wrapStores(rewrite(bitsStores(p.text, promoted)), promoted);
       for (const w of t.matchAll(/\br(\d+)\s*=(?!=)/g)) written.add(Number(w[1]));
       texts.push(t);
     }

@@ -25,6 +25,13 @@ export const WAT = (() => {
       (i32.reinterpret_f32 (f32.${o} (f32.reinterpret_i32 (local.get 0))
         (f32.reinterpret_i32 (local.get 1)))))`;
   }
+  for (const o of BIN) {
+    // Operands made by arithmetic first (slots the tier may hold in JS variables).
+    w += `(func (export "f64.${o}_chain") (param i64 i64) (result i64) (local f64 f64)
+      (local.set 2 (f64.mul (f64.reinterpret_i64 (local.get 0)) (f64.const 1)))
+      (local.set 3 (f64.sqrt (f64.reinterpret_i64 (local.get 1))))
+      (i64.reinterpret_f64 (f64.${o} (local.get 2) (local.get 3))))`;
+  }
   for (const o of ["add", "sub", "mul"]) {
     // The second operand loaded from memory (gab fuses it: f64.add_load...).
     w += `(func (export "f64.${o}_load") (param i64 i64) (result i64) (local f64)
@@ -88,8 +95,8 @@ const F32S = [
 /** Every (export, operands) call of the test, in order. */
 export function calls(): [string, (bigint | number)[]][] {
   const out: [string, (bigint | number)[]][] = [];
-  const names = [...BIN.map((o) => `f64.${o}`), "f64.add_load", "f64.sub_load"];
-  for (const n of [...names, "f64.mul_load", "f64.add_store"]) {
+  const names = [...BIN.map((o) => `f64.${o}`), ...BIN.map((o) => `f64.${o}_chain`)];
+  for (const n of [...names, "f64.add_load", "f64.sub_load", "f64.mul_load", "f64.add_store"]) {
     for (const a of F64S) for (const b of F64S) out.push([n, [a, b]]);
   }
   for (const o of BIN) for (const a of F32S) for (const b of F32S) out.push([`f32.${o}`, [a, b]]);
