@@ -737,6 +737,23 @@ function track(known: Map<number, bigint>, code: Int32Array, pc: number, cf: Com
 }
 
 /**
+ * Where the expression of `t` that starts at `from` ends: at the first `;`, `,` or closing
+ * bracket outside the brackets it opens (or at the end of `t`).
+ */
+function exprEnd(t: string, from: number): number {
+  let depth = 0, j = from;
+  for (; j < t.length; j++) {
+    const c = t[j];
+    if (c === "(" || c === "[" || c === "{") depth++;
+    else if (c === ")" || c === "]" || c === "}") {
+      if (depth === 0) break;
+      depth--;
+    } else if ((c === ";" || c === ",") && depth === 0) break;
+  }
+  return j;
+}
+
+/**
  * `t` with each assignment to a variable-held slot wrapped as the typed array's store would
  * wrap it (`| 0` for an i32 word, `BigInt.asIntN(64, ...)` for an i64).
  */
@@ -747,15 +764,7 @@ function wrapStores(t: string, promoted: Map<number, View>): string {
     const v = promoted.get(Number(a[1]));
     if (v === "F64" || a.index! < i) continue;
     const from = a.index! + a[0].length;
-    let depth = 0, j = from;
-    for (; j < t.length; j++) {
-      const c = t[j];
-      if (c === "(" || c === "[" || c === "{") depth++;
-      else if (c === ")" || c === "]" || c === "}") {
-        if (depth === 0) break;
-        depth--;
-      } else if ((c === ";" || c === ",") && depth === 0) break;
-    }
+    const j = exprEnd(t, from);
     const expr = t.slice(from, j);
     out += t.slice(i, from) + (v === "I32" ? `(${expr}) | 0` : `BigInt.asIntN(64, ${expr})`);
     i = j;
@@ -771,15 +780,7 @@ function bitsStores(t: string, promoted: Map<number, View>): string {
     const s = Number(a[1]);
     if (!promoted.has(s) || a.index! < i) continue;
     const from = a.index! + a[0].length;
-    let depth = 0, j = from;
-    for (; j < t.length; j++) {
-      const c = t[j];
-      if (c === "(" || c === "[" || c === "{") depth++;
-      else if (c === ")" || c === "]" || c === "}") {
-        if (depth === 0) break;
-        depth--;
-      } else if ((c === ";" || c === ",") && depth === 0) break;
-    }
+    const j = exprEnd(t, from);
     out += t.slice(i, a.index!) + `r${s} = N.f64FromBits(${t.slice(from, j)})`;
     i = j;
   }
