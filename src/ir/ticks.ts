@@ -62,13 +62,15 @@ export function pcAfterTicks(
   k: number,
   opAt?: (code: Int32Array, pc: number) => number,
 ): number {
-  for (; k > 0; k--) {
-    const op = opAt === undefined ? code[pc] : opAt(code, pc);
-    let next = pc + 1 + IR_ARITY[op];
-    for (let c = IR_CONSUMES[op]; c > 0; c--) next += 1 + IR_ARITY[code[next]];
-    pc = next;
-  }
+  for (; k > 0; k--) pc = afterTick(code, pc, opAt === undefined ? code[pc] : opAt(code, pc));
   return pc;
+}
+
+/** The pc after the tick of op `op` at `pc`: past it and the instructions a prefix executes. */
+function afterTick(code: Int32Array, pc: number, op: number): number {
+  let next = pc + 1 + IR_ARITY[op];
+  for (let c = IR_CONSUMES[op]; c > 0; c--) next += 1 + IR_ARITY[code[next]];
+  return next;
 }
 
 /**
@@ -98,9 +100,7 @@ export function tickStart(
 ): number {
   let at = 0;
   for (;;) {
-    const op = opAt === undefined ? code[at] : opAt(code, at);
-    let next = at + 1 + IR_ARITY[op];
-    for (let c = IR_CONSUMES[op]; c > 0; c--) next += 1 + IR_ARITY[code[next]];
+    const next = afterTick(code, at, opAt === undefined ? code[at] : opAt(code, at));
     if (pc < next || next >= code.length) return at;
     at = next;
   }
